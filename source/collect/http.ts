@@ -1,0 +1,163 @@
+/**
+ * A small HTTP(S) GET for the scrapers: a hard deadline, a cap on the decoded body (gzip bombs
+ * included), gzip, extra headers and credentials, and redirects followed only on the same origin.
+ * Error messages name the URL without its credentials.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import {createGunzip, createInflate} from 'node:zlib';
+import type {Readable} from 'node:stream';
+
+/** How to reach a Traefik endpoint. */
+export interface HttpOptions {
+	readonly timeoutMs: number;
+	readonly maxBytes: number;
+	readonly headers?: Readonly<Record<string, string>>;
+	/** `user:password` for basic auth, from the environment or the config file. */
+	readonly basicAuth?: string;
+	readonly bearerToken?: string;
+	/** Skip TLS certificate verification (--insecure). */
+	readonly insecure?: boolean;
+	/** Sent as Accept; the metrics scraper sends text/plain so Traefik never answers protobuf. */
+	readonly accept?: string;
+}
+
+/** A completed response. */
+export interface HttpResponse {
+	readonly status: number;
+	readonly headers: http.IncomingHttpHeaders;
+	readonly body: Buffer;
+	/** The URL finally answered (after same-origin redirects). */
+	readonly url: string;
+}
+
+const MAX_REDIRECTS = 3;
+
+/** The URL as text without user:password, safe for messages and snapshots. */
+export function redactUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.username || parsed.password) {
+			parsed.username = '';
+			parsed.password = '';
+		}
+		return parsed.toString();
+	} catch {
+		return url.replace(/\/\/[^/@]*@/, '//');
+	}
+}
+
+function describeNetError(error: NodeJS.ErrnoException): string {
+	switch (error.code) {
+		case 'ECONNREFUSED':
+			return 'connection refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return `host name not found (${error.code})`;
+		case 'ECONNRESET':
+			return 'connection reset by the server';
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+			return 'host unreachable';
+		case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+		case 'SELF_SIGNED_CERT_IN_CHAIN':
+		case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+		case 'CERT_HAS_EXPIRED':
+		case 'ERR_TLS_CERT_ALTNAME_INVALID':
+			return `TLS certificate rejected (${error.code}); --insecure skips the check`;
+		default:
+			return error.message;
+	}
+}
+
+function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: AbortSignal): Promise<HttpResponse> {
+	return new Promise((resolve, reject) => {
+		const headers: Record<string, string> = {'accept-encoding': 'gzip', 'user-agent': 'traefik-top', ...options.headers};
+		if (options.accept) headers['accept'] = options.accept;
+		if (options.basicAuth) headers['authorization'] = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+		else if (options.bearerToken) headers['authorization'] = `Bearer ${options.bearerToken}`;
+		else if (url.username) headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+		const client = url.protocol === 'https:' ? https : http;
+		const request = client.get(
+			url,
+			{headers, signal, rejectUnauthorized: !options.insecure, timeout: Math.max(1, deadline - Date.now()), agent: false},
+			(response) => {
+				let stream: Readable = response;
+				const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
+				if (encoding === 'gzip') stream = response.pipe(createGunzip());
+				else if (encoding === 'deflate') stream = response.pipe(createInflate());
+				const chunks: Buffer[] = [];
+				let size = 0;
+				const fail = (message: string): void => {
+					response.destroy();
+					stream.destroy();
+					reject(new Error(message));
+				};
+				stream.on('data', (chunk: Buffer) => {
+					size += chunk.length;
+					if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
+					else chunks.push(chunk);
+				});
+				stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));
+				stream.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), url: url.toString()}));
+				response.on('aborted', () => fail('the server closed the connection mid-answer'));
+			},
+		);
+		request.on('timeout', () => request.destroy(new Error('timed out')));
+		request.on('error', (error: NodeJS.ErrnoException) => reject(new Error(describeNetError(error))));
+	});
+}
+
+/**
+ * GETs `url` within `options.timeoutMs` in all (connect, headers, body and redirects).
+ * Rejects with a readable message that starts with the redacted URL.
+ */
+export async function httpGet(url: string, options: HttpOptions): Promise<HttpResponse> {
+	const deadline = Date.now() + options.timeoutMs;
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+	let current: URL;
+	try {
+		current = new URL(url);
+	} catch {
+		clearTimeout(timer);
+		throw new Error(`${redactUrl(url)}: not a valid URL`);
+	}
+	try {
+		for (let hop = 0; ; hop++) {
+			const response = await requestOnce(current, options, deadline, controller.signal);
+			const location = response.headers.location;
+			if (response.status < 300 || response.status >= 400 || location === undefined) return response;
+			const next = new URL(location, current);
+			if (next.origin !== current.origin) {
+				throw new Error(`redirected to another host (${redactUrl(next.toString())}); not followed, credentials are only sent to the configured URL`);
+			}
+			if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+			current = next;
+		}
+	} catch (error) {
+		const message = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+		throw new Error(`${redactUrl(url)}: ${message}`);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/** Describes a response status that is not a success, e.g. "401 Unauthorized: credentials needed". */
+export function describeStatus(status: number): string {
+	const name = http.STATUS_CODES[status] ?? 'unexpected status';
+	const hint =
+		status === 401 ? ' (credentials needed: set TRAEFIK_TOP_BASIC_AUTH or TRAEFIK_TOP_BEARER_TOKEN)'
+		: status === 403 ? ' (credentials refused)'
+		: status === 404 ? ' (wrong path, or this endpoint is not enabled)'
+		: '';
+	return `HTTP ${status} ${name}${hint}`;
+}
+
+/** True when a Content-Type is HTML (a login page or an error page instead of data). */
+export function isHtml(headers: http.IncomingHttpHeaders, body: Buffer): boolean {
+	const type = String(headers['content-type'] ?? '').toLowerCase();
+	if (type.includes('text/html')) return true;
+	const head = body.subarray(0, 256).toString('latin1').trimStart().toLowerCase();
+	return head.startsWith('<!doctype html') || head.startsWith('<html');
+}

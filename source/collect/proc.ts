@@ -1,0 +1,208 @@
+/** Reads the kernel's view of the Traefik process: its PID, TCP tables and socket inodes. */
+import {readFileSync, readdirSync, readlinkSync} from 'node:fs';
+import {endianness} from 'node:os';
+import {join} from 'node:path';
+import {parseProcNetTcp} from './proc-net-tcp-parse.js';
+import type {ProcHarvest, ProcessStat, Section, TcpSocket} from './types.js';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Why a read failed, in words: "permission denied" rather than EACCES. */
+export function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	switch (code) {
+		case 'EACCES':
+		case 'EPERM':
+			return 'permission denied';
+		case 'ENOENT':
+		case 'ESRCH':
+			return 'no such file (the process may have exited)';
+		default:
+			return error instanceof Error ? error.message : String(error);
+	}
+}
+
+/** The comm name and exe basename of a process, or undefined when it is gone. */
+function processNames(procRoot: string, pid: number): {comm: string; exe: string} | undefined {
+	try {
+		const comm = readFileSync(join(procRoot, String(pid), 'comm'), 'utf8').trim();
+		let exe = '';
+		try {
+			exe = readlinkSync(join(procRoot, String(pid), 'exe')).split('/').pop() ?? '';
+		} catch {
+			// exe is unreadable for other users' processes; comm is enough then.
+		}
+		return {comm, exe: exe.replace(/ \(deleted\)$/, '')};
+	} catch {
+		return undefined;
+	}
+}
+
+/** Finds processes whose comm or exe is `traefik`, lowest PID first (the parent of any workers). */
+export function findTraefikPids(procRoot: string, name = 'traefik'): number[] {
+	let entries: string[];
+	try {
+		entries = readdirSync(procRoot);
+	} catch {
+		return [];
+	}
+	const pids: number[] = [];
+	for (const entry of entries) {
+		if (entry.charCodeAt(0) < 0x30 || entry.charCodeAt(0) > 0x39) continue;
+		const pid = Number(entry);
+		const names = processNames(procRoot, pid);
+		if (names && (names.comm === name || names.exe === name)) pids.push(pid);
+	}
+	return pids.sort((a, b) => a - b);
+}
+
+/** Linux reports times in /proc in USER_HZ, 100 on every mainstream architecture. */
+const CLOCK_TICKS = 100;
+const PAGE_BYTES = 4096;
+
+/** Boot time (s since the epoch) from /proc/stat's btime line. */
+function readBootTime(procRoot: string): number | null {
+	try {
+		const match = /^btime (\d+)$/m.exec(readFileSync(join(procRoot, 'stat'), 'latin1'));
+		return match ? Number(match[1]) : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Parses the text of /proc/<pid>/stat; null when it is not one. */
+export function parseProcessStat(text: string, bootTime: number | null): ProcessStat | null {
+	// comm (field 2) may hold spaces and parentheses: fields restart after the last ')'.
+	const close = text.lastIndexOf(')');
+	if (close < 0) return null;
+	const fields = text.slice(close + 2).split(' ');
+	// fields[0] is field 3 (state): utime 14, stime 15, starttime 22, rss 24.
+	const utime = Number(fields[11]);
+	const stime = Number(fields[12]);
+	const startTicks = Number(fields[19]);
+	const rssPages = Number(fields[21]);
+	if (![utime, stime, startTicks, rssPages].every(Number.isFinite)) return null;
+	return {
+		startTicks,
+		startedAt: bootTime === null ? null : (bootTime + startTicks / CLOCK_TICKS) * 1000,
+		cpuSeconds: (utime + stime) / CLOCK_TICKS,
+		rssBytes: rssPages * PAGE_BYTES,
+	};
+}
+
+/** /proc/<pid>/stat of a process, or null when it is gone. */
+export function readProcessStat(procRoot: string, pid: number): ProcessStat | null {
+	try {
+		return parseProcessStat(readFileSync(join(procRoot, String(pid), 'stat'), 'latin1'), readBootTime(procRoot));
+	} catch {
+		return null;
+	}
+}
+
+/** Inodes of every socket a process holds, from the `socket:[N]` links in /proc/<pid>/fd. */
+export function readSocketInodes(procRoot: string, pid: number): Set<number> {
+	const dir = join(procRoot, String(pid), 'fd');
+	const inodes = new Set<number>();
+	for (const fd of readdirSync(dir)) {
+		let target: string;
+		try {
+			target = readlinkSync(join(dir, fd));
+		} catch {
+			continue; // closed between readdir and readlink
+		}
+		if (target.startsWith('socket:[')) inodes.add(Number(target.slice(8, -1)));
+	}
+	return inodes;
+}
+
+/** The ephemeral port range; Linux's default when the file cannot be read. */
+export function readEphemeralPorts(procRoot: string): [number, number] {
+	try {
+		const [low, high] = readFileSync(join(procRoot, 'sys/net/ipv4/ip_local_port_range'), 'latin1').trim().split(/\s+/).map(Number);
+		if (low !== undefined && high !== undefined && low > 0 && high >= low) return [low, high];
+	} catch {
+		// fall through
+	}
+	return [32768, 60999];
+}
+
+/** Reads and parses tcp and tcp6 of a network namespace directory (`<proc>/<pid>/net` or `<proc>/net`). */
+export function readTcpTables(netDir: string): {sockets: TcpSocket[]; malformed: number; warnings: string[]} {
+	const sockets: TcpSocket[] = [];
+	let malformed = 0;
+	const warnings: string[] = [];
+	let read = 0;
+	for (const [file, ipv6] of [['tcp', false], ['tcp6', true]] as const) {
+		let data: Buffer;
+		try {
+			data = readFileSync(join(netDir, file));
+		} catch (error) {
+			warnings.push(`${join(netDir, file)}: ${describeFsError(error)}`);
+			continue;
+		}
+		read++;
+		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN);
+		for (const s of table.sockets) sockets.push(s);
+		malformed += table.malformed;
+	}
+	if (read === 0) throw new Error(warnings.join('; '));
+	return {sockets, malformed, warnings};
+}
+
+/** Options for one /proc poll. */
+export interface ProcOptions {
+	readonly procRoot: string;
+	/** PID given by --pid; re-discovery by name happens when it is absent. */
+	readonly pid?: number;
+}
+
+/** Remembers the PID between polls so discovery runs only when the process is gone. */
+export class ProcReader {
+	private pid: number | null = null;
+
+	constructor(private readonly options: ProcOptions) {}
+
+	private locate(): {pid: number | null; source: ProcHarvest['pidSource']} {
+		const {procRoot, pid} = this.options;
+		if (pid !== undefined) return {pid, source: 'flag'};
+		if (this.pid !== null && processNames(procRoot, this.pid) !== undefined) return {pid: this.pid, source: 'discovered'};
+		this.pid = findTraefikPids(procRoot)[0] ?? null;
+		return {pid: this.pid, source: this.pid === null ? 'none' : 'discovered'};
+	}
+
+	/** One poll: the tables of Traefik's namespace (or the host's), and which sockets Traefik owns. */
+	read(): Section<ProcHarvest> {
+		const {procRoot} = this.options;
+		const {pid, source} = this.locate();
+		const process = pid === null ? null : readProcessStat(procRoot, pid);
+		if (pid !== null && process === null) {
+			return {error: `PID ${pid} is gone${source === 'flag' ? ' (given by --pid)' : ''}`};
+		}
+		let tables;
+		try {
+			tables = readTcpTables(pid === null ? join(procRoot, 'net') : join(procRoot, String(pid), 'net'));
+		} catch (error) {
+			return {error: `cannot read the TCP tables: ${error instanceof Error ? error.message : String(error)}`};
+		}
+		let ownedInodes: Set<number> | null = null;
+		let ownershipError: string | undefined;
+		if (pid !== null) {
+			try {
+				ownedInodes = readSocketInodes(procRoot, pid);
+			} catch (error) {
+				ownershipError = `${join(procRoot, String(pid), 'fd')}: ${describeFsError(error)}; connections are matched by address only`;
+			}
+		}
+		return {
+			pid,
+			pidSource: source,
+			process,
+			sockets: tables.sockets,
+			malformed: tables.malformed,
+			ownedInodes,
+			ownershipError,
+			warnings: tables.warnings,
+			ephemeralPorts: readEphemeralPorts(procRoot),
+		};
+	}
+}

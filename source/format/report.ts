@@ -1,0 +1,45 @@
+/** The plain-text report of --once (and the default when stdout is not a terminal). Pure. */
+import type {Snapshot, SnapshotAlert, SourceState} from '../model/snapshot-types.js';
+import {BACKEND_COLUMNS, ENTRYPOINT_COLUMNS} from './backend-columns.js';
+import {SERVICE_COLUMNS} from './service-columns.js';
+import {renderTable} from './table.js';
+import {formatAge, formatBytes, formatCount, formatPercent} from './units.js';
+
+function sourceLine(name: string, s: SourceState): string {
+	const state = s.ok ? 'ok' : s.error === 'not configured' ? 'off' : `FAILED: ${s.error ?? 'unknown error'}`;
+	const notes = s.notes && s.notes.length > 0 ? ` (${s.notes.join('; ')})` : '';
+	return `  ${name.padEnd(8)} ${state}${notes}`;
+}
+
+/** One alert as a line: level, rule, subject, value against threshold, since when. */
+export function alertLine(a: SnapshotAlert, ascii = false): string {
+	const mark = a.level === 'crit' ? (ascii ? 'X' : '✖') : '!';
+	const resolved = a.resolvedAt ? ` resolved ${a.resolvedAt}` : '';
+	return `${mark} ${a.level.toUpperCase().padEnd(4)} ${a.rule.padEnd(18)} ${a.subject}${a.service && a.service !== a.subject ? ` (${a.service})` : ''}: ${a.value} (threshold ${a.threshold}) since ${a.since}${resolved}`;
+}
+
+/** Renders every table of the snapshot as text, `width` columns wide. */
+export function renderReport(s: Snapshot, width = 120, ascii = false): string {
+	const t = s.traefik;
+	const lines: string[] = [];
+	lines.push(
+		`traefik-top ${s.takenAt} on ${s.host}: Traefik ${t.version ?? '?'} pid ${t.pid ?? '-'} up ${formatAge(t.uptimeSeconds)}` +
+			` cpu ${formatPercent(t.cpuRatio)} rss ${formatBytes(t.rssBytes)} open conns ${formatCount(t.openConnections)}` +
+			(t.restartedAt ? ` (restarted ${t.restartedAt})` : ''),
+	);
+	if (s.filter.service || s.filter.entrypoint) lines.push(`filter: service=${s.filter.service ?? '*'} entrypoint=${s.filter.entrypoint ?? '*'}`);
+	lines.push('', 'SOURCES');
+	lines.push(sourceLine('proc', s.sources.proc), sourceLine('metrics', s.sources.metrics), sourceLine('api', s.sources.api));
+	lines.push('', `SERVICES (${s.services.length})`);
+	lines.push(...(s.services.length === 0 ? ['  none (no service has been requested yet, or /metrics is not available)'] : renderTable(SERVICE_COLUMNS, s.services, width, ascii)));
+	lines.push('', `BACKENDS (${s.backends.length})`);
+	lines.push(...(s.backends.length === 0 ? ['  none known (no API, no traefik_service_server_up, no --backend)'] : renderTable(BACKEND_COLUMNS, s.backends, width, ascii)));
+	for (const u of s.unresolvedServers) lines.push(`  ${u.service} ${u.url}: ${u.error}`);
+	lines.push('', `ENTRY POINTS (${s.entrypoints.length})`);
+	lines.push(...(s.entrypoints.length === 0 ? ['  none known (no API, and Traefik\'s listening sockets are not readable)'] : renderTable(ENTRYPOINT_COLUMNS, s.entrypoints, width, ascii)));
+	lines.push(`  other Traefik connections: ${s.otherConnections}`);
+	lines.push('', `ALERTS (${s.alerts.length} active)`);
+	lines.push(...(s.alerts.length === 0 ? ['  none'] : s.alerts.map((a) => `  ${alertLine(a, ascii)}`)));
+	if (s.recentAlerts.length > 0) lines.push('  recently resolved:', ...s.recentAlerts.map((a) => `    ${alertLine(a, ascii)}`));
+	return `${lines.join('\n')}\n`;
+}

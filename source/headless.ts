@@ -1,0 +1,86 @@
+/** The non-interactive modes: --once, --json, --snapshot, --check. */
+import writeFileAtomic from 'write-file-atomic';
+import type {AppConfig} from './config.js';
+import {renderReport} from './format/report.js';
+import type {Snapshot} from './model/snapshot-types.js';
+import {startPolling} from './poll.js';
+
+/** Polls until `done` says enough; resolves with the last snapshot. */
+function pollUntil(config: AppConfig, done: (snapshot: Snapshot, polls: number) => boolean, each?: (snapshot: Snapshot) => void): Promise<Snapshot> {
+	return new Promise((resolve, reject) => {
+		let polls = 0;
+		const poller = startPolling(
+			config,
+			(snapshot) => {
+				polls++;
+				each?.(snapshot);
+				if (done(snapshot, polls)) {
+					poller.stop();
+					resolve(snapshot);
+				}
+			},
+			(error) => {
+				poller.stop();
+				reject(error);
+			},
+		);
+	});
+}
+
+/**
+ * --once: two polls one interval apart (rates and ages need two looks), then the report.
+ * Returns the exit code.
+ */
+export async function runOnce(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
+	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2);
+	out.write(renderReport(snapshot, Math.max(80, process.stdout.columns ?? 120), config.ascii));
+	return 0;
+}
+
+/** --json: one snapshot per line per interval; --count N stops after N. */
+export async function runJson(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
+	await pollUntil(
+		config,
+		(_s, polls) => config.count !== undefined && polls >= config.count,
+		(snapshot) => out.write(`${JSON.stringify(snapshot)}\n`),
+	);
+	return 0;
+}
+
+/** --snapshot FILE: collect for --duration, then write one snapshot atomically. */
+export async function runSnapshot(config: AppConfig, file: string): Promise<number> {
+	const started = Date.now();
+	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2 && Date.now() - started >= config.durationSeconds * 1000);
+	await writeSnapshot(file, snapshot);
+	process.stderr.write(`snapshot written to ${file}\n`);
+	return 0;
+}
+
+/** Writes a snapshot through a temporary file and a rename: a failure leaves the old file intact. */
+export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
+	await writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`, {mode: 0o600});
+}
+
+/** --check: Nagios-style exit code and one summary line. */
+export async function runCheck(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
+	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2);
+	const crit = snapshot.alerts.filter((a) => a.level === 'crit');
+	const warn = snapshot.alerts.filter((a) => a.level === 'warn');
+	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');
+	const summary = snapshot.alerts.slice(0, 5).map((a) => `${a.rule} ${a.subject}=${a.value}`).join(', ');
+	const perf = `backends=${snapshot.backends.length} services=${snapshot.services.length}`;
+	if (crit.length > 0) {
+		out.write(`TRAEFIK CRITICAL - ${crit.length} critical, ${warn.length} warning: ${summary} | ${perf}\n`);
+		return 2;
+	}
+	if (warn.length > 0) {
+		out.write(`TRAEFIK WARNING - ${warn.length} warning: ${summary} | ${perf}\n`);
+		return 1;
+	}
+	if (failed.length === Object.keys(snapshot.sources).length || !snapshot.sources.proc.ok) {
+		out.write(`TRAEFIK UNKNOWN - ${failed.map(([n, s]) => `${n}: ${s.error}`).join('; ')} | ${perf}\n`);
+		return 3;
+	}
+	out.write(`TRAEFIK OK - ${snapshot.backends.length} backends, ${snapshot.services.length} services, no alerts | ${perf}\n`);
+	return 0;
+}

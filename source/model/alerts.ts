@@ -1,0 +1,102 @@
+/** Alert lifecycle: conditions that must hold for a time or a number of polls, then fire and resolve. Pure. */
+import type {AlertLevel, RuleName} from './rules-config.js';
+
+/** A rule's condition found true in this poll. */
+export interface Breach {
+	readonly rule: RuleName;
+	readonly level: AlertLevel;
+	/** What is breaching: a backend address, a service, a certificate, a source. */
+	readonly subject: string;
+	/** The service concerned, when there is one. */
+	readonly service?: string;
+	readonly value: number | string;
+	readonly threshold: number | string;
+	/** The condition must hold this long before the alert fires. */
+	readonly holdSeconds?: number;
+	/** ... and for this many consecutive polls. */
+	readonly holdPolls?: number;
+}
+
+/** An alert as the snapshot and the screen show it. */
+export interface Alert {
+	readonly rule: RuleName;
+	readonly level: AlertLevel;
+	readonly subject: string;
+	readonly service?: string;
+	readonly value: number | string;
+	readonly threshold: number | string;
+	/** When the condition was first seen (ms since the epoch). */
+	readonly since: number;
+	/** When it stopped (resolved alerts only). */
+	readonly resolvedAt?: number;
+}
+
+interface Pending {
+	first: number;
+	polls: number;
+	breach: Breach;
+	active: boolean;
+	/** The worst level reached while active (an alert does not calm down while it lasts). */
+	level: AlertLevel;
+}
+
+const keyOf = (b: {rule: string; subject: string}): string => `${b.rule}\u0000${b.subject}`;
+
+/** Keeps pending and active alerts between polls, and the recently resolved ones. */
+export class AlertBook {
+	private readonly pending = new Map<string, Pending>();
+	private resolvedList: Alert[] = [];
+
+	constructor(
+		private readonly keepResolved = 20,
+		private readonly resolvedRetentionMs = 10 * 60_000,
+	) {}
+
+	/** Feeds the breaches of one poll; conditions absent from it end. */
+	update(now: number, breaches: readonly Breach[]): void {
+		const seen = new Set<string>();
+		for (const breach of breaches) {
+			const key = keyOf(breach);
+			if (seen.has(key)) continue;
+			seen.add(key);
+			let p = this.pending.get(key);
+			if (p === undefined) {
+				p = {first: now, polls: 0, breach, active: false, level: breach.level};
+				this.pending.set(key, p);
+			}
+			p.polls++;
+			p.breach = breach;
+			p.level = p.active && p.level === 'crit' ? 'crit' : breach.level;
+			if (!p.active && now - p.first >= (breach.holdSeconds ?? 0) * 1000 && p.polls >= (breach.holdPolls ?? 1)) p.active = true;
+		}
+		for (const [key, p] of this.pending) {
+			if (seen.has(key)) continue;
+			this.pending.delete(key);
+			if (p.active) this.resolvedList.unshift({...this.toAlert(p), resolvedAt: now});
+		}
+		this.resolvedList = this.resolvedList.filter((a) => now - (a.resolvedAt ?? now) <= this.resolvedRetentionMs).slice(0, this.keepResolved);
+	}
+
+	private toAlert(p: Pending): Alert {
+		const {rule, subject, service, value, threshold} = p.breach;
+		return {rule, level: p.level, subject, ...(service === undefined ? {} : {service}), value, threshold, since: p.first};
+	}
+
+	/** Active alerts, critical first, then oldest first. */
+	active(): Alert[] {
+		return [...this.pending.values()]
+			.filter((p) => p.active)
+			.map((p) => this.toAlert(p))
+			.sort((a, b) => (a.level === b.level ? a.since - b.since : a.level === 'crit' ? -1 : 1));
+	}
+
+	/** Recently resolved alerts, newest first. */
+	resolved(): readonly Alert[] {
+		return this.resolvedList;
+	}
+
+	/** Forgets pending conditions of the given rules (e.g. after a Traefik restart). */
+	reset(): void {
+		this.pending.clear();
+	}
+}

@@ -1,0 +1,61 @@
+/** The join of Traefik's backend servers with the addresses the kernel shows. Pure. */
+import {endpointKey, formatEndpoint} from '../collect/address-parse.js';
+import type {BackendServer, IpAddress, ServerStatus} from '../collect/types.js';
+
+/** One backend address (ip:port) and the services whose servers point at it. */
+export interface BackendTarget {
+	readonly key: number | string;
+	readonly address: string;
+	/** Services sharing this address, the primary (the one the row is listed under) first. */
+	readonly services: readonly string[];
+	/** Server URLs that resolve here (one per service, usually the same text). */
+	readonly urls: readonly string[];
+	/** Traefik's status: DOWN if any service marks it DOWN, UP if any says UP, else unknown. */
+	readonly status: ServerStatus;
+	/** The host name as configured when it is not an IP literal. */
+	readonly hostname?: string;
+}
+
+/** The lookup the classifier uses, plus servers whose host could not be resolved. */
+export interface BackendIndex {
+	readonly targets: ReadonlyMap<number | string, BackendTarget>;
+	readonly unresolved: readonly BackendServer[];
+}
+
+const worse = (a: ServerStatus, b: ServerStatus): ServerStatus => (a === 'DOWN' || b === 'DOWN' ? 'DOWN' : a === 'UP' || b === 'UP' ? 'UP' : 'unknown');
+
+/**
+ * Builds the index. `usedServices` (services reached by a router) are preferred as the primary
+ * service of a shared address, so a connection is listed under the service that really sends it.
+ */
+export function buildBackendIndex(
+	servers: readonly BackendServer[],
+	resolved: Readonly<Record<string, readonly IpAddress[]>>,
+	usedServices: ReadonlySet<string> = new Set(),
+): BackendIndex {
+	const building = new Map<number | string, {address: string; services: string[]; urls: string[]; status: ServerStatus; hostname?: string}>();
+	const unresolved: BackendServer[] = [];
+	for (const server of servers) {
+		const addresses = resolved[server.host] ?? [];
+		if (addresses.length === 0) unresolved.push(server);
+		for (const ip of addresses) {
+			const key = endpointKey(ip, server.port);
+			let target = building.get(key);
+			if (target === undefined) {
+				target = {address: formatEndpoint(ip, server.port), services: [], urls: [], status: server.status};
+				building.set(key, target);
+			} else {
+				target.status = worse(target.status, server.status);
+			}
+			if (!target.services.includes(server.service)) target.services.push(server.service);
+			if (!target.urls.includes(server.url)) target.urls.push(server.url);
+			if (String(ip) !== server.host && !server.host.includes(':') && !/^[\d.]+$/.test(server.host)) target.hostname = server.host;
+		}
+	}
+	const targets = new Map<number | string, BackendTarget>();
+	for (const [key, t] of building) {
+		const services = [...t.services].sort((a, b) => Number(usedServices.has(b)) - Number(usedServices.has(a)) || a.localeCompare(b));
+		targets.set(key, {key, ...t, services});
+	}
+	return {targets, unresolved};
+}

@@ -1,0 +1,204 @@
+/**
+ * Classifies the kernel's sockets (inbound on an entry point, outbound to a backend, other),
+ * tracks each connection by its 4-tuple across polls, and sums them per backend. Pure.
+ */
+import {endpointKey} from '../collect/address-parse.js';
+import {REPORTED_STATES, type EntryPoint, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
+import type {BackendTarget} from './backends.js';
+
+/** Every reported state at zero. */
+export function emptyStates(): StateCounts {
+	const counts = {} as Record<string, number>;
+	for (const state of REPORTED_STATES) counts[state] = 0;
+	return counts as StateCounts;
+}
+
+/** The sockets of one poll, sorted by what they are to Traefik. */
+export interface ClassifiedSockets {
+	/** Backend target key -> outbound sockets to it. */
+	readonly backends: Map<number | string, TcpSocket[]>;
+	/** Entry point name -> inbound client sockets (listeners excluded). */
+	readonly inbound: Map<string, TcpSocket[]>;
+	/** Traefik's sockets that are neither (API clients, DNS over TCP, unknown destinations). */
+	readonly other: number;
+	/** Sockets in the table that belong to other processes (known only when fd was readable). */
+	readonly foreign: number;
+}
+
+/**
+ * Entry-point port -> name: the API's entry points, plus every LISTEN socket Traefik owns
+ * (named `:port` when the API does not know it).
+ */
+export function entryPointPorts(sockets: readonly TcpSocket[], owned: ReadonlySet<number> | null, apiEntryPoints: readonly EntryPoint[]): Map<number, string> {
+	const ports = new Map<number, string>();
+	for (const ep of apiEntryPoints) ports.set(ep.port, ep.name);
+	if (owned !== null) {
+		for (const s of sockets) {
+			if (s.state === 'LISTEN' && owned.has(s.inode) && !ports.has(s.localPort)) ports.set(s.localPort, `:${s.localPort}`);
+		}
+	}
+	return ports;
+}
+
+/**
+ * Sorts sockets. With `owned` known, a socket counts only if Traefik holds its inode, or it has
+ * no inode (TIME_WAIT, request sockets) and is then attributed by address. Without it, every
+ * socket is matched by address.
+ */
+export function classifySockets(
+	sockets: readonly TcpSocket[],
+	owned: ReadonlySet<number> | null,
+	targets: ReadonlyMap<number | string, BackendTarget>,
+	ports: ReadonlyMap<number, string>,
+): ClassifiedSockets {
+	const backends = new Map<number | string, TcpSocket[]>();
+	const inbound = new Map<string, TcpSocket[]>();
+	let other = 0;
+	let foreign = 0;
+	for (const s of sockets) {
+		if (owned !== null && s.inode !== 0 && !owned.has(s.inode)) {
+			foreign++;
+			continue;
+		}
+		if (s.state === 'LISTEN') continue;
+		const target = targets.get(endpointKey(s.remoteIp, s.remotePort));
+		if (target !== undefined) {
+			const list = backends.get(target.key);
+			if (list) list.push(s);
+			else backends.set(target.key, [s]);
+			continue;
+		}
+		const entry = ports.get(s.localPort);
+		if (entry !== undefined) {
+			const list = inbound.get(entry);
+			if (list) list.push(s);
+			else inbound.set(entry, [s]);
+			continue;
+		}
+		// Without ownership, the host's unrelated sockets would all count as "other": only count Traefik's.
+		if (owned !== null) other++;
+	}
+	return {backends, inbound, other, foreign};
+}
+
+/** What the tracker knows of one connection. */
+export interface TrackedConnection {
+	state: TcpState;
+	/** When the connection was first seen in its current state (ms). */
+	since: number;
+	/** Consecutive polls seen in the current state. */
+	polls: number;
+	/** Consecutive polls seen with unacknowledged retransmissions. */
+	retransmitPolls: number;
+	/** Whether this poll is the first to see the connection. */
+	fresh: boolean;
+	generation: number;
+}
+
+/** The 4-tuple as a map key (IPv4 stays numeric inside the text: no formatting cost). */
+export function connectionKey(s: TcpSocket): string {
+	return `${s.localIp}:${s.localPort}>${s.remoteIp}:${s.remotePort}`;
+}
+
+/** Remembers connections across polls by 4-tuple; closed ones are forgotten at the next sweep. */
+export class ConnectionTracker {
+	private readonly connections = new Map<string, TrackedConnection>();
+	private generation = 0;
+
+	/** Starts a poll. */
+	begin(): void {
+		this.generation++;
+	}
+
+	/** Records one socket seen in the current poll and returns its history. */
+	observe(now: number, s: TcpSocket): TrackedConnection {
+		const key = connectionKey(s);
+		let c = this.connections.get(key);
+		if (c === undefined) {
+			c = {state: s.state, since: now, polls: 1, retransmitPolls: s.retransmits > 0 ? 1 : 0, fresh: true, generation: this.generation};
+			this.connections.set(key, c);
+			return c;
+		}
+		if (c.generation === this.generation) return c;
+		if (c.state === s.state) c.polls++;
+		else {
+			c.state = s.state;
+			c.since = now;
+			c.polls = 1;
+		}
+		c.retransmitPolls = s.retransmits > 0 ? c.retransmitPolls + 1 : 0;
+		c.fresh = false;
+		c.generation = this.generation;
+		return c;
+	}
+
+	/** Forgets connections not seen in the current poll. */
+	sweep(): void {
+		for (const [key, c] of this.connections) if (c.generation !== this.generation) this.connections.delete(key);
+	}
+
+	/** Forgets everything (Traefik restarted: its connections are new ones). */
+	clear(): void {
+		this.connections.clear();
+	}
+
+	get size(): number {
+		return this.connections.size;
+	}
+}
+
+/** The connection figures of one backend or entry point in one poll. */
+export interface ConnectionStats {
+	readonly states: StateCounts;
+	readonly total: number;
+	/** Age of the oldest CLOSE_WAIT connection in seconds (since first seen), null when none. */
+	readonly closeWaitOldestSeconds: number | null;
+	/** TIME_WAIT share of all connections, null when there are none. */
+	readonly timeWaitRatio: number | null;
+	readonly txQueueBytes: number;
+	readonly rxQueueBytes: number;
+	/** Connections with unacknowledged retransmissions now (SYN_SENT retries included). */
+	readonly retransmitting: number;
+	/** Longest run of polls a connection has stayed in SYN_SENT. */
+	readonly synSentPolls: number;
+	/** Longest run of polls an established-side connection has kept retransmitting. */
+	readonly retransmitPolls: number;
+	/** Connections first seen this poll in a state that proves the peer answered. */
+	readonly newAnswered: number;
+}
+
+/** Sums sockets and updates the tracker with them. */
+export function connectionStats(now: number, sockets: readonly TcpSocket[], tracker: ConnectionTracker): ConnectionStats {
+	const states = emptyStates();
+	let oldestCloseWait = Number.POSITIVE_INFINITY;
+	let txQueueBytes = 0;
+	let rxQueueBytes = 0;
+	let retransmitting = 0;
+	let synSentPolls = 0;
+	let retransmitPolls = 0;
+	let newAnswered = 0;
+	for (const s of sockets) {
+		if (s.state in states) states[s.state as keyof StateCounts]++;
+		txQueueBytes += s.txQueue;
+		rxQueueBytes += s.rxQueue;
+		if (s.retransmits > 0) retransmitting++;
+		const c = tracker.observe(now, s);
+		if (s.state === 'CLOSE_WAIT' && c.since < oldestCloseWait) oldestCloseWait = c.since;
+		if (s.state === 'SYN_SENT') synSentPolls = Math.max(synSentPolls, c.polls);
+		else retransmitPolls = Math.max(retransmitPolls, c.retransmitPolls);
+		if (c.fresh && s.state !== 'SYN_SENT') newAnswered++;
+	}
+	const total = sockets.length;
+	return {
+		states,
+		total,
+		closeWaitOldestSeconds: Number.isFinite(oldestCloseWait) ? (now - oldestCloseWait) / 1000 : null,
+		timeWaitRatio: total === 0 ? null : states.TIME_WAIT / total,
+		txQueueBytes,
+		rxQueueBytes,
+		retransmitting,
+		synSentPolls,
+		retransmitPolls,
+		newAnswered,
+	};
+}

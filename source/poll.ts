@@ -1,0 +1,80 @@
+/** The poll loop shared by every mode: one harvest per tick, never stacked, never blocking input. */
+import {Collector} from './collect/harvest.js';
+import type {AppConfig} from './config.js';
+import {Monitor} from './model/monitor.js';
+import type {Snapshot} from './model/snapshot-types.js';
+import {hostname} from 'node:os';
+
+/** Builds the collector and the monitor for a configuration. */
+export function createPipeline(config: AppConfig): {collector: Collector; monitor: Monitor} {
+	const collector = new Collector({
+		procRoot: config.procRoot,
+		...(config.pid === undefined ? {} : {pid: config.pid}),
+		apiUrl: config.apiUrl,
+		apiIntervalMs: config.apiIntervalSeconds * 1000,
+		http: {
+			timeoutMs: config.timeoutMs,
+			maxBytes: 64 * 1024 * 1024,
+			headers: config.headers,
+			...(config.basicAuth === undefined ? {} : {basicAuth: config.basicAuth}),
+			...(config.bearerToken === undefined ? {} : {bearerToken: config.bearerToken}),
+			insecure: config.insecure,
+		},
+		flagServers: config.backends,
+	});
+	const monitor = new Monitor({
+		rules: config.rules,
+		intervalSeconds: config.intervalSeconds,
+		retentionSeconds: config.retentionSeconds,
+		host: hostname(),
+		filter: {service: config.service, entrypoint: config.entrypoint},
+		flagServers: config.backends,
+	});
+	if (config.apiUrl === null) monitor.disableSource('api');
+	if (config.metricsUrl === null) monitor.disableSource('metrics');
+	return {collector, monitor};
+}
+
+/** A running poll loop. */
+export interface Poller {
+	stop(): void;
+	/** Changes the interval from the next tick on. */
+	setInterval(seconds: number): void;
+	readonly intervalSeconds: number;
+}
+
+/**
+ * Polls every `intervalSeconds` (measured from the start of a tick, so a slow tick shortens the
+ * wait instead of stacking) and hands each snapshot to `onSnapshot`.
+ */
+export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot) => void, onError: (error: unknown) => void = () => {}): Poller {
+	const {collector, monitor} = createPipeline(config);
+	let interval = config.intervalSeconds;
+	let timer: NodeJS.Timeout | undefined;
+	let stopped = false;
+	const tick = async (): Promise<void> => {
+		const started = Date.now();
+		try {
+			const harvest = await collector.collect();
+			if (stopped) return;
+			monitor.ingest(harvest);
+			onSnapshot(monitor.snapshot());
+		} catch (error) {
+			onError(error);
+		}
+		if (!stopped) timer = setTimeout(tick, Math.max(0, interval * 1000 - (Date.now() - started)));
+	};
+	void tick();
+	return {
+		stop() {
+			stopped = true;
+			if (timer) clearTimeout(timer);
+		},
+		setInterval(seconds: number) {
+			interval = seconds;
+		},
+		get intervalSeconds() {
+			return interval;
+		},
+	};
+}
