@@ -14,16 +14,18 @@ const stringArray = (v: unknown): string[] => asArray(v).filter((x): x is string
 
 const DEFAULT_PORTS: Record<string, number> = {http: 80, h2c: 80, ws: 80, https: 443, wss: 443};
 
-/** Normalises a server URL the way Traefik's url.URL.String() keys serverStatus (lower-case scheme/host, no lone "/"). */
+/**
+ * Normalises a server URL the way serverStatus keys compare: lower-case scheme and host, no lone
+ * trailing "/". Ports stay as written (Go's url.URL.String() keeps an explicit :80).
+ */
 export function normalizeServerUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		let text = `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}${parsed.search}`;
-		if (parsed.username) text = text.replace('//', `//${parsed.username}@`);
-		return text;
-	} catch {
-		return url.trim().replace(/\/$/, '');
-	}
+	const match = /^([a-zA-Z][\w+.-]*):\/\/([^/?#]*)(.*)$/.exec(url.trim());
+	if (!match) return url.trim();
+	const rest = match[3] === '/' ? '' : match[3]!;
+	const authority = match[2]!;
+	const at = authority.lastIndexOf('@');
+	const host = at < 0 ? authority.toLowerCase() : `${authority.slice(0, at + 1)}${authority.slice(at + 1).toLowerCase()}`;
+	return `${match[1]!.toLowerCase()}://${host}${rest}`;
 }
 
 /** Splits `host:port` (IPv6 in brackets) into its parts; undefined when there is no valid port. */

@@ -1,0 +1,130 @@
+import {describe, expect, it} from 'vitest';
+import {formatEndpoint, parseIpLiteral} from '../../source/collect/address-parse.js';
+import {formatIpv6Bytes, parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
+
+// Rows as the kernel prints them (tcp4_seq_show / get_tcp4_sock / get_timewait4_sock), with the header.
+const TCP4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode                                                     
+   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1599 1 00000000e0939a97 100 0 0 10 0                      
+   1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 02:000A7C3B 00000000  1000        0 271828 1 00000000a1b2c3d4 20 4 30 10 -1                   
+   2: 0100007F:D431 0100007F:1F91 08 00000000:00000001 00:00000000 00000000  1000        0 271829 1 00000000a1b2c3d5 20 4 0 10 -1                    
+   3: 0100007F:C350 0300000A:0050 06 00000000:00000000 03:000016F4 00000000     0        0 0 3 0000000000000000                                      
+   4: 0100007F:C351 0300000A:0050 02 00000001:00000000 01:00000183 00000002  1000        0 271830 2 00000000a1b2c3d6 1000 0 0 10 -1                   
+  10: 0A00000A:A1B2 0500000A:1F40 01 0000FA00:000001F4 01:00000014 00000003   33        0 99 1 00000000a1b2c3d7 20 4 30 10 -1                     
+`;
+
+const TCP6 = `  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3111 1 0000000000000000 100 0 0 10 0
+   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000200007F:E2A0 01 00000000:00000000 00:00000000 00000000     0        0 3112 1 0000000000000000 20 4 29 10 -1
+   2: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:E2A1 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000
+   3: B80D0120000000000000000001000000:C000 B80D0120000000000000000002000000:0050 01 00000000:00000000 00:00000000 00000000     0        0 3113 1 0000000000000000 20 4 29 10 -1
+`;
+
+describe('parseProcNetTcp (IPv4)', () => {
+	const table = parseProcNetTcp(TCP4, false);
+
+	it('reads every row and skips the header', () => {
+		expect(table.malformed).toBe(0);
+		expect(table.sockets).toHaveLength(6);
+	});
+
+	it('decodes host-order addresses and big-endian ports', () => {
+		const [listen, estab] = table.sockets;
+		expect(formatEndpoint(listen!.localIp, listen!.localPort)).toBe('0.0.0.0:8080');
+		expect(listen!.state).toBe('LISTEN');
+		expect(formatEndpoint(estab!.localIp, estab!.localPort)).toBe('127.0.0.1:8080');
+		expect(formatEndpoint(estab!.remoteIp, estab!.remotePort)).toBe('127.0.0.1:54321');
+		expect(estab!.state).toBe('ESTABLISHED');
+		expect(estab!.uid).toBe(1000);
+		expect(estab!.inode).toBe(271828);
+		expect(estab!.timer).toBe(2);
+	});
+
+	it('reads CLOSE_WAIT with its receive queue, TIME_WAIT with inode 0, SYN_SENT retransmissions', () => {
+		const [, , closeWait, timeWait, synSent, busy] = table.sockets;
+		expect(closeWait!.state).toBe('CLOSE_WAIT');
+		expect(closeWait!.rxQueue).toBe(1);
+		expect(timeWait!.state).toBe('TIME_WAIT');
+		expect(timeWait!.inode).toBe(0);
+		expect(formatEndpoint(timeWait!.remoteIp, timeWait!.remotePort)).toBe('10.0.0.3:80');
+		expect(synSent!.state).toBe('SYN_SENT');
+		expect(synSent!.retransmits).toBe(2);
+		expect(synSent!.txQueue).toBe(1);
+		expect(formatEndpoint(busy!.localIp, busy!.localPort)).toBe('10.0.0.10:41394');
+		expect(busy!.txQueue).toBe(0xfa00);
+		expect(busy!.rxQueue).toBe(500);
+		expect(busy!.retransmits).toBe(3);
+	});
+
+	it('reads big-endian hosts when told', () => {
+		const row = '   0: 7F000001:1F90 0A000003:0050 01 00000000:00000000 00:00000000 00000000     0        0 5 1 0 20 4 30 10 -1\n';
+		const [s] = parseProcNetTcp(row, false, false).sockets;
+		expect(formatEndpoint(s!.localIp, s!.localPort)).toBe('127.0.0.1:8080');
+		expect(formatEndpoint(s!.remoteIp, s!.remotePort)).toBe('10.0.0.3:80');
+	});
+});
+
+describe('parseProcNetTcp (IPv6)', () => {
+	const table = parseProcNetTcp(TCP6, true);
+
+	it('reads every row', () => {
+		expect(table.malformed).toBe(0);
+		expect(table.sockets).toHaveLength(4);
+	});
+
+	it('shows IPv4-mapped addresses as IPv4', () => {
+		const s = table.sockets[1]!;
+		expect(formatEndpoint(s.localIp, s.localPort)).toBe('127.0.0.1:8080');
+		expect(formatEndpoint(s.remoteIp, s.remotePort)).toBe('127.0.0.2:58016');
+	});
+
+	it('formats IPv6 per RFC 5952', () => {
+		expect(formatEndpoint(table.sockets[0]!.localIp, 8080)).toBe('[::]:8080');
+		expect(formatEndpoint(table.sockets[2]!.localIp, table.sockets[2]!.localPort)).toBe('[::1]:8080');
+		expect(table.sockets[2]!.state).toBe('TIME_WAIT');
+		const doc = table.sockets[3]!;
+		expect(formatEndpoint(doc.remoteIp, doc.remotePort)).toBe('[2001:db8::2]:80');
+	});
+});
+
+describe('malformed input', () => {
+	it('skips and counts broken rows, keeps the good ones', () => {
+		const text = [
+			'  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+			'   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 1 1 0 20 4 30 10 -1',
+			'   1: 0100007F:1F90', // truncated
+			'   2: ZZZZZZZZ:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 2 1 0',
+			'   3: 0100007F:1F90 0100007F:D431 FF 00000000:00000000 00:00000000 00000000  1000        0 3 1 0', // bad state
+			'garbage line',
+			'',
+			'   4: 0100007F:1F90 0100007F:D432 06 00000000:00000000 03:00000010 00000000     0        0 0 3 0',
+		].join('\n');
+		const table = parseProcNetTcp(text, false);
+		expect(table.sockets.map((s) => s.state)).toEqual(['ESTABLISHED', 'TIME_WAIT']);
+		expect(table.malformed).toBe(4);
+	});
+
+	it('treats an IPv4 row in the IPv6 parser as malformed', () => {
+		expect(parseProcNetTcp('   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000 0 0 1 1\n', true).malformed).toBe(1);
+	});
+
+	it('accepts a last row without newline and an empty table', () => {
+		expect(parseProcNetTcp('   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000 0 0 1', false).sockets).toHaveLength(1);
+		expect(parseProcNetTcp('', false)).toEqual({sockets: [], malformed: 0});
+	});
+});
+
+describe('addresses', () => {
+	it('parses literals the way the table stores them', () => {
+		expect(parseIpLiteral('127.0.0.1')).toBe(0x7f000001);
+		expect(parseIpLiteral('::ffff:10.0.0.3')).toBe(0x0a000003);
+		expect(parseIpLiteral('[2001:DB8:0:0:0:0:0:2]')).toBe('2001:db8::2');
+		expect(parseIpLiteral('fe80::1%eth0')).toBe('fe80::1');
+		expect(parseIpLiteral('whoami.default.svc')).toBeUndefined();
+		expect(parseIpLiteral('256.1.1.1')).toBeUndefined();
+	});
+
+	it('compresses only the longest zero run', () => {
+		expect(formatIpv6Bytes([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1])).toBe('2001:db8:0:1::1');
+		expect(formatIpv6Bytes([0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1])).toBe('2001:db8:1:0:1:1:1:1');
+	});
+});

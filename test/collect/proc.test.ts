@@ -1,0 +1,100 @@
+// ProcReader against a /proc tree written by the test (--proc-root): discovery, restarts, vanished PIDs.
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {findTraefikPids, parseProcessStat, ProcReader} from '../../source/collect/proc.js';
+import {isError, type ProcHarvest} from '../../source/collect/types.js';
+import {Monitor} from '../../source/model/monitor.js';
+import {DEFAULT_RULES} from '../../source/model/rules-config.js';
+
+const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+const row = (local: string, remote: string, st: string, inode: number) => `   0: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+
+let root: string;
+
+function addProcess(pid: number, comm: string, startTicks: number, rows: string, inodes: number[]): void {
+	const dir = join(root, String(pid));
+	mkdirSync(join(dir, 'net'), {recursive: true});
+	mkdirSync(join(dir, 'fd'), {recursive: true});
+	writeFileSync(join(dir, 'comm'), `${comm}\n`);
+	writeFileSync(join(dir, 'stat'), `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 ${startTicks} 900000000 5000 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n`);
+	writeFileSync(join(dir, 'net', 'tcp'), HEADER + rows);
+	writeFileSync(join(dir, 'net', 'tcp6'), '  sl  local_address remote_address st\n');
+	inodes.forEach((inode, i) => symlinkSync(`socket:[${inode}]`, join(dir, 'fd', String(i + 3))));
+}
+
+beforeEach(() => {
+	root = mkdtempSync(join(tmpdir(), 'tt-proc-'));
+	writeFileSync(join(root, 'stat'), 'cpu  1 2 3\nbtime 1700000000\n');
+	mkdirSync(join(root, 'sys/net/ipv4'), {recursive: true});
+	writeFileSync(join(root, 'sys/net/ipv4/ip_local_port_range'), '40000\t40999\n');
+	mkdirSync(join(root, 'net'));
+	writeFileSync(join(root, 'net', 'tcp'), HEADER);
+	addProcess(77, 'bash', 10, '', []);
+});
+
+afterEach(() => rmSync(root, {recursive: true, force: true}));
+
+const read = (reader: ProcReader): ProcHarvest => {
+	const h = reader.read();
+	if (isError(h)) throw new Error(h.error);
+	return h;
+};
+
+describe('ProcReader', () => {
+	it('finds Traefik by name and reads its namespace\'s table and sockets', () => {
+		addProcess(4242, 'traefik', 5000, row('0100007F:D431', '0300000A:0050', '01', 11) + row('0100007F:D432', '0300000A:0050', '06', 0), [11]);
+		expect(findTraefikPids(root)).toEqual([4242]);
+		const h = read(new ProcReader({procRoot: root}));
+		expect(h.pid).toBe(4242);
+		expect(h.pidSource).toBe('discovered');
+		expect(h.sockets).toHaveLength(2);
+		expect([...h.ownedInodes!]).toEqual([11]);
+		expect(h.ephemeralPorts).toEqual([40000, 40999]);
+		expect(h.process).toMatchObject({startTicks: 5000, cpuSeconds: 3, rssBytes: 5000 * 4096, startedAt: (1700000000 + 50) * 1000});
+	});
+
+	it('reads the host table without a Traefik process', () => {
+		const h = read(new ProcReader({procRoot: root}));
+		expect(h.pid).toBeNull();
+		expect(h.pidSource).toBe('none');
+	});
+
+	it('re-discovers a restarted Traefik, and the monitor marks the restart', () => {
+		addProcess(4242, 'traefik', 5000, row('0100007F:D431', '0300000A:0050', '08', 11), [11]);
+		const reader = new ProcReader({procRoot: root});
+		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'h', filter: {service: null, entrypoint: null}, flagServers: [{service: 's@x', url: '10.0.0.3:80', host: '10.0.0.3', port: 80, status: 'unknown', origin: 'flag'}]});
+		const flagResolved = {'10.0.0.3': [0x0a000003]};
+		monitor.ingest({collectedAt: 1000, proc: read(reader), flagServers: [], flagResolved});
+		expect(monitor.snapshot().backends[0]!.states.CLOSE_WAIT).toBe(1);
+		rmSync(join(root, '4242'), {recursive: true});
+		addProcess(5353, 'traefik', 9000, row('0100007F:D431', '0300000A:0050', '08', 12), [12]);
+		monitor.ingest({collectedAt: 2000, proc: read(reader), flagServers: [], flagResolved});
+		const s = monitor.snapshot();
+		expect(s.traefik.pid).toBe(5353);
+		expect(s.traefik.restartedAt).toBe(new Date(2000).toISOString());
+		// Same 4-tuple, new process: the CLOSE_WAIT age starts again.
+		expect(s.backends[0]!.closeWaitOldestSeconds).toBe(0);
+	});
+
+	it('says so when a --pid process is gone, and keeps going', () => {
+		const h = new ProcReader({procRoot: root, pid: 999}).read();
+		expect(h).toEqual({error: 'PID 999 is gone (given by --pid)'});
+	});
+
+	it('reports a missing table in words', () => {
+		addProcess(4242, 'traefik', 5000, '', []);
+		rmSync(join(root, '4242', 'net'), {recursive: true});
+		const h = new ProcReader({procRoot: root}).read();
+		expect(isError(h) && h.error).toMatch(/cannot read the TCP tables: .*net\/tcp: no such file/);
+	});
+});
+
+describe('parseProcessStat', () => {
+	it('survives a comm with spaces and parentheses', () => {
+		const stat = '42 (my (odd) name) S 1 42 42 0 -1 0 0 0 0 0 100 100 0 0 20 0 1 0 777 1000 10 0';
+		expect(parseProcessStat(stat, null)).toMatchObject({startTicks: 777, cpuSeconds: 2, rssBytes: 40960, startedAt: null});
+		expect(parseProcessStat('garbage', null)).toBeNull();
+	});
+});
