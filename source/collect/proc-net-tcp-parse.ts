@@ -6,86 +6,80 @@
 import {TCP_STATES, type IpAddress, type TcpSocket, type TcpTable} from './types.js';
 
 const SPACE = 0x20;
-const TAB = 0x09;
 const NEWLINE = 0x0a;
 const COLON = 0x3a;
 
-// Parser cursor: module state keeps the helpers free of tuple returns on the hot path.
-let buf: Uint8Array = new Uint8Array(0);
-let pos = 0;
-let end = 0;
-
-function hexDigit(c: number): number {
-	if (c >= 0x30 && c <= 0x39) return c - 0x30;
-	if (c >= 0x41 && c <= 0x46) return c - 0x37;
-	if (c >= 0x61 && c <= 0x66) return c - 0x57;
-	return -1;
+/** Hex digit values by byte, -1 for anything else. */
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;
+for (let c = 0; c < 6; c++) {
+	HEX[0x41 + c] = 10 + c;
+	HEX[0x61 + c] = 10 + c;
 }
 
-function skipSpaces(): void {
-	while (pos < end) {
-		const c = buf[pos]!;
-		if (c !== SPACE && c !== TAB) return;
-		pos++;
-	}
+/** Value of two hex digits by the pair of bytes (first << 8 | second), -1 when either is not one. */
+const HEX_PAIR = new Int16Array(65536).fill(-1);
+for (let hi = 0; hi < 256; hi++) {
+	if (HEX[hi]! < 0) continue;
+	for (let lo = 0; lo < 256; lo++) if (HEX[lo]! >= 0) HEX_PAIR[(hi << 8) | lo] = (HEX[hi]! << 4) | HEX[lo]!;
 }
 
-/** Reads `count` hex digits exactly; -1 when one is missing. */
-function readHexFixed(count: number): number {
-	if (pos + count > end) return -1;
+/** Value of `count` hex digits at `p`, or -1 if one is not a hex digit. */
+function hexAt(b: Uint8Array, p: number, count: number): number {
 	let value = 0;
 	for (let i = 0; i < count; i++) {
-		const d = hexDigit(buf[pos + i]!);
+		const d = HEX[b[p + i]!]!;
 		if (d < 0) return -1;
 		value = value * 16 + d;
 	}
-	pos += count;
 	return value;
 }
 
-/** Reads a run of hex digits (at least one, at most 16); -1 when there is none. */
-function readHex(): number {
-	const start = pos;
-	let value = 0;
-	while (pos < end) {
-		const d = hexDigit(buf[pos]!);
-		if (d < 0) break;
-		value = value * 16 + d;
-		pos++;
-	}
-	return pos === start || pos - start > 16 ? -1 : value;
+/** Two hex digits at `p`, or -1. */
+function hex2(b: Uint8Array, p: number): number {
+	return HEX_PAIR[(b[p]! << 8) | b[p + 1]!]!;
 }
 
-/** Reads a run of decimal digits, allowing a leading minus (timeouts may be negative). */
-function readDecimal(): number {
-	let negative = false;
-	if (pos < end && buf[pos] === 0x2d) {
-		negative = true;
-		pos++;
-	}
-	const start = pos;
+/** Four hex digits at `p` (two pair lookups: the hot path of every row), or a negative number. */
+function hex4(b: Uint8Array, p: number): number {
+	const hi = hex2(b, p);
+	const lo = hex2(b, p + 2);
+	// Any -1 makes the OR negative.
+	return (hi | lo) < 0 ? -1 : (hi << 8) | lo;
+}
+
+/** Eight hex digits at `p` as an unsigned 32-bit value, or -1. */
+function hex8(b: Uint8Array, p: number): number {
+	const hi = hex4(b, p);
+	const lo = hex4(b, p + 4);
+	return (hi | lo) < 0 ? -1 : hi * 65536 + lo;
+}
+
+/** End of the run of hex digits starting at `p` (at most `end`). */
+function hexEnd(b: Uint8Array, p: number, end: number): number {
+	while (p < end && HEX[b[p]!]! >= 0) p++;
+	return p;
+}
+
+function skipSpaces(b: Uint8Array, p: number, end: number): number {
+	while (p < end && (b[p] === SPACE || b[p] === 0x09)) p++;
+	return p;
+}
+
+/** End of a run of decimal digits (one leading minus allowed). */
+function decimalEnd(b: Uint8Array, p: number, end: number): number {
+	if (p < end && b[p] === 0x2d) p++;
+	while (p < end && b[p]! >= 0x30 && b[p]! <= 0x39) p++;
+	return p;
+}
+
+function decimalValue(b: Uint8Array, p: number, end: number): number {
+	const negative = b[p] === 0x2d;
+	if (negative) p++;
+	if (p >= end) return Number.NaN;
 	let value = 0;
-	while (pos < end) {
-		const c = buf[pos]!;
-		if (c < 0x30 || c > 0x39) break;
-		value = value * 10 + (c - 0x30);
-		pos++;
-	}
-	if (pos === start) return Number.NaN;
+	for (; p < end; p++) value = value * 10 + (b[p]! - 0x30);
 	return negative ? -value : value;
-}
-
-function expect(char: number): boolean {
-	if (pos < end && buf[pos] === char) {
-		pos++;
-		return true;
-	}
-	return false;
-}
-
-function skipLine(): void {
-	while (pos < end && buf[pos] !== NEWLINE) pos++;
-	if (pos < end) pos++;
 }
 
 /** Turns a 32-bit word printed in host order into an IPv4 number in network order. */
@@ -121,102 +115,175 @@ export function formatIpv6Bytes(bytes: ArrayLike<number>): string {
 
 const v6Bytes = new Array<number>(16);
 
-/** Reads the 32 hex digits of an IPv6 address; IPv4-mapped ones come back as IPv4 numbers. */
-function readIpv6(littleEndian: boolean): IpAddress | undefined {
-	const w0 = readHexFixed(8);
-	const w1 = readHexFixed(8);
-	const w2 = readHexFixed(8);
-	const w3 = readHexFixed(8);
+/** The IPv6 address of 32 hex digits at `p`; IPv4-mapped ones come back as IPv4 numbers. */
+function ipv6At(b: Uint8Array, p: number, littleEndian: boolean): IpAddress | undefined {
+	const w0 = hexAt(b, p, 8);
+	const w1 = hexAt(b, p + 8, 8);
+	const w2 = hexAt(b, p + 16, 8);
+	const w3 = hexAt(b, p + 24, 8);
 	if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0) return undefined;
 	const mappedMarker = littleEndian ? 0xffff0000 : 0x0000ffff;
 	if (w0 === 0 && w1 === 0 && w2 === mappedMarker) return wordToIpv4(w3, littleEndian);
 	const words = [w0, w1, w2, w3];
 	for (let i = 0; i < 4; i++) {
 		const w = words[i]!;
-		for (let b = 0; b < 4; b++) {
-			const shift = littleEndian ? b * 8 : (3 - b) * 8;
-			v6Bytes[i * 4 + b] = (w >>> shift) & 0xff;
-		}
+		for (let k = 0; k < 4; k++) v6Bytes[i * 4 + k] = (w >>> (littleEndian ? k * 8 : (3 - k) * 8)) & 0xff;
 	}
 	return formatIpv6Bytes(v6Bytes);
 }
 
-function readAddress(ipv6: boolean, littleEndian: boolean): IpAddress | undefined {
-	if (ipv6) return readIpv6(littleEndian);
-	const word = readHexFixed(8);
-	return word < 0 ? undefined : wordToIpv4(word, littleEndian);
+/** Column offsets of an IPv4 row after "sl: " as the kernel prints it (fixed widths). */
+const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, timer: 49, retransmits: 61, rest: 69} as const;
+
+/**
+ * The fast path: an IPv4 row in the kernel's exact fixed-width layout, read at known offsets.
+ * null when the row deviates in any way (the general scanner then decides).
+ */
+function parseCanonicalIpv4(b: Uint8Array, p: number, end: number, littleEndian: boolean, owned: ReadonlySet<number> | null): TcpSocket | null | undefined | false {
+	if (p + C.rest + 6 > end) return null;
+	// Written out: a loop over an offsets table costs more than the rest of the row.
+	if (b[p + 8] !== COLON || b[p + 13] !== SPACE || b[p + 22] !== COLON || b[p + 27] !== SPACE || b[p + 30] !== SPACE) return null;
+	if (b[p + 39] !== COLON || b[p + 48] !== SPACE || b[p + 51] !== COLON || b[p + 60] !== SPACE || b[p + 69] !== SPACE) return null;
+	let q = skipSpaces(b, p + C.rest, end);
+	let r = decimalEnd(b, q, end);
+	const uid = decimalValue(b, q, r);
+	q = skipSpaces(b, r, end);
+	r = decimalEnd(b, q, end);
+	const timeout = decimalValue(b, q, r);
+	q = skipSpaces(b, r, end);
+	r = decimalEnd(b, q, end);
+	const inode = decimalValue(b, q, r);
+	if (Number.isNaN(uid) || Number.isNaN(timeout) || !(inode >= 0)) return undefined;
+	// Another process's socket: not worth the rest of the row (TIME_WAIT has inode 0, no owner).
+	if (owned !== null && inode !== 0 && !owned.has(inode)) return false;
+	const localWord = hex8(b, p);
+	const localPort = hex4(b, p + C.localPort);
+	const remoteWord = hex8(b, p + C.remote);
+	const remotePort = hex4(b, p + C.remotePort);
+	const stateCode = hex2(b, p + C.state);
+	const txQueue = hex8(b, p + C.tx);
+	const rxQueue = hex8(b, p + C.rx);
+	const timer = hex2(b, p + C.timer);
+	// tm->when is not used: its width was checked with the separators, its digits are not read.
+	const retransmits = hex8(b, p + C.retransmits);
+	const state = TCP_STATES[stateCode - 1];
+	if ((localWord | localPort | remoteWord | remotePort | txQueue | rxQueue | timer | retransmits) < 0 || state === undefined) return null;
+	return {
+		localIp: wordToIpv4(localWord, littleEndian),
+		localPort,
+		remoteIp: wordToIpv4(remoteWord, littleEndian),
+		remotePort,
+		state,
+		txQueue,
+		rxQueue,
+		timer,
+		retransmits,
+		uid,
+		inode,
+	};
 }
 
-/** Parses one data row at the cursor; undefined (cursor anywhere on the line) when malformed. */
-function readRow(ipv6: boolean, littleEndian: boolean): TcpSocket | undefined {
-	skipSpaces();
-	if (Number.isNaN(readDecimal()) || !expect(COLON)) return undefined;
-	skipSpaces();
-	const localIp = readAddress(ipv6, littleEndian);
-	if (localIp === undefined || !expect(COLON)) return undefined;
-	const localPort = readHexFixed(4);
-	skipSpaces();
-	const remoteIp = readAddress(ipv6, littleEndian);
-	if (remoteIp === undefined || !expect(COLON)) return undefined;
-	const remotePort = readHexFixed(4);
-	skipSpaces();
-	const stateCode = readHexFixed(2);
-	const state = TCP_STATES[stateCode - 1];
-	if (localPort < 0 || remotePort < 0 || state === undefined) return undefined;
-	skipSpaces();
-	const txQueue = readHex();
-	if (!expect(COLON)) return undefined;
-	const rxQueue = readHex();
-	skipSpaces();
-	const timer = readHex();
-	if (!expect(COLON)) return undefined;
-	const timerExpires = readHex();
-	skipSpaces();
-	const retransmits = readHex();
-	skipSpaces();
-	const uid = readDecimal();
-	skipSpaces();
-	const timeout = readDecimal();
-	skipSpaces();
-	const inode = readDecimal();
-	if (txQueue < 0 || rxQueue < 0 || timer < 0 || timerExpires < 0 || retransmits < 0) return undefined;
-	if (Number.isNaN(uid) || Number.isNaN(timeout) || Number.isNaN(inode) || inode < 0) return undefined;
-	return {localIp, localPort, remoteIp, remotePort, state, txQueue, rxQueue, timer, retransmits, uid, inode};
+/**
+ * Parses one data row in [p, end); undefined when malformed. The kernel prints
+ * "sl: local rem st tx:rx tr:when retrnsmt uid timeout inode ..." (widths vary: sl, when, uid).
+ */
+function parseRow(b: Uint8Array, p: number, end: number, ipv6: boolean, littleEndian: boolean, owned: ReadonlySet<number> | null): TcpSocket | undefined | false {
+	// sl:
+	p = skipSpaces(b, p, end);
+	const slEnd = decimalEnd(b, p, end);
+	if (slEnd === p || b[slEnd] !== COLON) return undefined;
+	p = skipSpaces(b, slEnd + 1, end);
+	// local and remote "ADDR:PORT"
+	const addrLength = ipv6 ? 32 : 8;
+	if (!ipv6) {
+		const fast = parseCanonicalIpv4(b, p, end, littleEndian, owned);
+		if (fast !== null) return fast;
+	}
+	if (p + 2 * (addrLength + 5) + 1 > end || b[p + addrLength] !== COLON) return undefined;
+	const localIp = ipv6 ? ipv6At(b, p, littleEndian) : hexAt(b, p, 8);
+	const localPort = hexAt(b, p + addrLength + 1, 4);
+	p = skipSpaces(b, p + addrLength + 5, end);
+	if (p + addrLength + 5 > end || b[p + addrLength] !== COLON) return undefined;
+	const remoteIp = ipv6 ? ipv6At(b, p, littleEndian) : hexAt(b, p, 8);
+	const remotePort = hexAt(b, p + addrLength + 1, 4);
+	p = skipSpaces(b, p + addrLength + 5, end);
+	if (localIp === undefined || remoteIp === undefined || localIp === -1 || remoteIp === -1 || localPort < 0 || remotePort < 0) return undefined;
+	// st
+	const state = TCP_STATES[hexAt(b, p, 2) - 1];
+	if (state === undefined || (b[p + 2] !== SPACE && b[p + 2] !== 0x09)) return undefined;
+	p = skipSpaces(b, p + 2, end);
+	// tx_queue:rx_queue
+	let q = hexEnd(b, p, end);
+	if (q === p || q - p > 16 || b[q] !== COLON) return undefined;
+	const txQueue = hexAt(b, p, q - p);
+	p = q + 1;
+	q = hexEnd(b, p, end);
+	if (q === p || q - p > 16) return undefined;
+	const rxQueue = hexAt(b, p, q - p);
+	p = skipSpaces(b, q, end);
+	// tr:tm->when
+	q = hexEnd(b, p, end);
+	if (q === p || b[q] !== COLON) return undefined;
+	const timer = hexAt(b, p, q - p);
+	q = hexEnd(b, q + 1, end);
+	p = skipSpaces(b, q, end);
+	// retrnsmt
+	q = hexEnd(b, p, end);
+	if (q === p || q - p > 16) return undefined;
+	const retransmits = hexAt(b, p, q - p);
+	p = skipSpaces(b, q, end);
+	// uid timeout inode (decimal)
+	q = decimalEnd(b, p, end);
+	const uid = decimalValue(b, p, q);
+	p = skipSpaces(b, q, end);
+	q = decimalEnd(b, p, end);
+	const timeout = decimalValue(b, p, q);
+	p = skipSpaces(b, q, end);
+	q = decimalEnd(b, p, end);
+	const inode = decimalValue(b, p, q);
+	if (Number.isNaN(uid) || Number.isNaN(timeout) || !(inode >= 0)) return undefined;
+	if (owned !== null && inode !== 0 && !owned.has(inode)) return false;
+	return {
+		localIp: typeof localIp === 'number' && !ipv6 ? wordToIpv4(localIp, littleEndian) : localIp,
+		localPort,
+		remoteIp: typeof remoteIp === 'number' && !ipv6 ? wordToIpv4(remoteIp, littleEndian) : remoteIp,
+		remotePort,
+		state,
+		txQueue,
+		rxQueue,
+		timer,
+		retransmits,
+		uid,
+		inode,
+	};
 }
 
 /**
  * Parses a /proc/net/tcp (or tcp6 when `ipv6`) table. Rows that cannot be read are skipped and
  * counted in `malformed`; the header line and blank lines are not rows.
  * `littleEndian` describes the host that wrote the text (x86 and arm64: true).
+ * With `owned` (the inodes a process holds), other processes' sockets are only counted in
+ * `foreign`; sockets without an inode (TIME_WAIT) are kept, to be matched by address.
  */
-export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true): TcpTable {
-	buf = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-	pos = 0;
-	end = buf.length;
+export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: ReadonlySet<number> | null = null): TcpTable {
+	const b = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+	const n = b.length;
 	const sockets: TcpSocket[] = [];
 	let malformed = 0;
-	try {
-		while (pos < end) {
-			const lineStart = pos;
-			skipSpaces();
-			if (pos >= end) break;
-			const first = buf[pos]!;
-			if (first === NEWLINE) {
-				pos++;
-				continue;
-			}
-			if (first === 0x73 /* 's' of the "sl local_address ..." header */ && lineStart === 0) {
-				skipLine();
-				continue;
-			}
-			pos = lineStart;
-			const row = readRow(ipv6, littleEndian);
+	let foreign = 0;
+	let p = 0;
+	while (p < n) {
+		// The kernel pads IPv4 rows to 149 characters: check there before searching.
+		let end = p + 149 < n && b[p + 149] === NEWLINE ? p + 149 : b.indexOf(NEWLINE, p);
+		if (end < 0) end = n;
+		const first = skipSpaces(b, p, end);
+		if (first < end && !(p === 0 && b[first] === 0x73 /* 's' of the "sl local_address" header */)) {
+			const row = parseRow(b, p, end, ipv6, littleEndian, owned);
 			if (row === undefined) malformed++;
+			else if (row === false) foreign++;
 			else sockets.push(row);
-			skipLine();
 		}
-	} finally {
-		buf = new Uint8Array(0);
+		p = end + 1;
 	}
-	return {sockets, malformed};
+	return {sockets, malformed, foreign};
 }

@@ -127,9 +127,10 @@ export function readEphemeralPorts(procRoot: string): [number, number] {
 }
 
 /** Reads and parses tcp and tcp6 of a network namespace directory (`<proc>/<pid>/net` or `<proc>/net`). */
-export function readTcpTables(netDir: string): {sockets: TcpSocket[]; malformed: number; warnings: string[]} {
+export function readTcpTables(netDir: string, owned: ReadonlySet<number> | null = null): {sockets: TcpSocket[]; malformed: number; foreign: number; warnings: string[]} {
 	const sockets: TcpSocket[] = [];
 	let malformed = 0;
+	let foreign = 0;
 	const warnings: string[] = [];
 	let read = 0;
 	for (const [file, ipv6] of [['tcp', false], ['tcp6', true]] as const) {
@@ -141,12 +142,13 @@ export function readTcpTables(netDir: string): {sockets: TcpSocket[]; malformed:
 			continue;
 		}
 		read++;
-		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN);
+		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN, owned);
 		for (const s of table.sockets) sockets.push(s);
 		malformed += table.malformed;
+		foreign += table.foreign;
 	}
 	if (read === 0) throw new Error(warnings.join('; '));
-	return {sockets, malformed, warnings};
+	return {sockets, malformed, foreign, warnings};
 }
 
 /** Options for one /proc poll. */
@@ -178,12 +180,7 @@ export class ProcReader {
 		if (pid !== null && process === null) {
 			return {error: `PID ${pid} is gone${source === 'flag' ? ' (given by --pid)' : ''}`};
 		}
-		let tables;
-		try {
-			tables = readTcpTables(pid === null ? join(procRoot, 'net') : join(procRoot, String(pid), 'net'));
-		} catch (error) {
-			return {error: `cannot read the TCP tables: ${error instanceof Error ? error.message : String(error)}`};
-		}
+		// Ownership first: the table parser then skips other processes' rows without building them.
 		let ownedInodes: Set<number> | null = null;
 		let ownershipError: string | undefined;
 		if (pid !== null) {
@@ -193,12 +190,19 @@ export class ProcReader {
 				ownershipError = `${join(procRoot, String(pid), 'fd')}: ${describeFsError(error)}; connections are matched by address only`;
 			}
 		}
+		let tables;
+		try {
+			tables = readTcpTables(pid === null ? join(procRoot, 'net') : join(procRoot, String(pid), 'net'), ownedInodes);
+		} catch (error) {
+			return {error: `cannot read the TCP tables: ${error instanceof Error ? error.message : String(error)}`};
+		}
 		return {
 			pid,
 			pidSource: source,
 			process,
 			sockets: tables.sockets,
 			malformed: tables.malformed,
+			foreign: tables.foreign,
 			ownedInodes,
 			ownershipError,
 			warnings: tables.warnings,

@@ -64,6 +64,8 @@ export interface TcpSocket {
 export interface TcpTable {
 	readonly sockets: TcpSocket[];
 	readonly malformed: number;
+	/** Rows of other processes, skipped when the owner's inodes were known. */
+	readonly foreign: number;
 }
 
 /** A failed source: what happened, in words an operator understands. */
@@ -137,6 +139,8 @@ export interface ProcHarvest {
 	readonly process: ProcessStat | null;
 	readonly sockets: readonly TcpSocket[];
 	readonly malformed: number;
+	/** Rows of other processes in the same namespace, not kept (needs ownership). */
+	readonly foreign: number;
 	/** Inodes of the sockets the process holds, or null when /proc/<pid>/fd could not be read. */
 	readonly ownedInodes: ReadonlySet<number> | null;
 	/** Why ownership is unknown (permission), said once by the UI. */

@@ -19,6 +19,8 @@ export interface BackendTarget {
 /** The lookup the classifier uses, plus servers whose host could not be resolved. */
 export interface BackendIndex {
 	readonly targets: ReadonlyMap<number | string, BackendTarget>;
+	/** Port -> address -> target: the per-socket lookup builds no key. */
+	readonly byPort: ReadonlyMap<number, ReadonlyMap<IpAddress, BackendTarget>>;
 	readonly unresolved: readonly BackendServer[];
 }
 
@@ -33,7 +35,7 @@ export function buildBackendIndex(
 	resolved: Readonly<Record<string, readonly IpAddress[]>>,
 	usedServices: ReadonlySet<string> = new Set(),
 ): BackendIndex {
-	const building = new Map<number | string, {address: string; services: string[]; urls: string[]; status: ServerStatus; hostname?: string}>();
+	const building = new Map<number | string, {ip: IpAddress; port: number; address: string; services: string[]; urls: string[]; status: ServerStatus; hostname?: string}>();
 	const unresolved: BackendServer[] = [];
 	for (const server of servers) {
 		const addresses = resolved[server.host] ?? [];
@@ -42,7 +44,7 @@ export function buildBackendIndex(
 			const key = endpointKey(ip, server.port);
 			let target = building.get(key);
 			if (target === undefined) {
-				target = {address: formatEndpoint(ip, server.port), services: [], urls: [], status: server.status};
+				target = {ip, port: server.port, address: formatEndpoint(ip, server.port), services: [], urls: [], status: server.status};
 				building.set(key, target);
 			} else {
 				target.status = worse(target.status, server.status);
@@ -53,9 +55,17 @@ export function buildBackendIndex(
 		}
 	}
 	const targets = new Map<number | string, BackendTarget>();
-	for (const [key, t] of building) {
+	const byPort = new Map<number, Map<IpAddress, BackendTarget>>();
+	for (const [key, {ip, port, ...t}] of building) {
 		const services = [...t.services].sort((a, b) => Number(usedServices.has(b)) - Number(usedServices.has(a)) || a.localeCompare(b));
-		targets.set(key, {key, ...t, services});
+		const target = {key, ...t, services};
+		targets.set(key, target);
+		let onPort = byPort.get(port);
+		if (onPort === undefined) {
+			onPort = new Map();
+			byPort.set(port, onPort);
+		}
+		onPort.set(ip, target);
 	}
-	return {targets, unresolved};
+	return {targets, byPort, unresolved};
 }

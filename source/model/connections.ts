@@ -3,8 +3,8 @@
  * tracks each connection by its 4-tuple across polls, and sums them per backend. Pure.
  */
 import {endpointKey} from '../collect/address-parse.js';
+import type {BackendIndex} from './backends.js';
 import {REPORTED_STATES, type EntryPoint, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
-import type {BackendTarget} from './backends.js';
 
 /** Every reported state at zero. */
 export function emptyStates(): StateCounts {
@@ -48,7 +48,7 @@ export function entryPointPorts(sockets: readonly TcpSocket[], owned: ReadonlySe
 export function classifySockets(
 	sockets: readonly TcpSocket[],
 	owned: ReadonlySet<number> | null,
-	targets: ReadonlyMap<number | string, BackendTarget>,
+	index: Pick<BackendIndex, 'byPort'>,
 	ports: ReadonlyMap<number, string>,
 ): ClassifiedSockets {
 	const backends = new Map<number | string, TcpSocket[]>();
@@ -61,7 +61,7 @@ export function classifySockets(
 			continue;
 		}
 		if (s.state === 'LISTEN') continue;
-		const target = targets.get(endpointKey(s.remoteIp, s.remotePort));
+		const target = index.byPort.get(s.remotePort)?.get(s.remoteIp);
 		if (target !== undefined) {
 			const list = backends.get(target.key);
 			if (list) list.push(s);
@@ -95,15 +95,14 @@ export interface TrackedConnection {
 	generation: number;
 }
 
-/** The 4-tuple as a map key (IPv4 stays numeric inside the text: no formatting cost). */
-export function connectionKey(s: TcpSocket): string {
-	return `${s.localIp}:${s.localPort}>${s.remoteIp}:${s.remotePort}`;
-}
-
-/** Remembers connections across polls by 4-tuple; closed ones are forgotten at the next sweep. */
+/**
+ * Remembers connections across polls by 4-tuple (remote endpoint, then local endpoint: two numeric
+ * map keys for IPv4, no string building); closed ones are forgotten at the next sweep.
+ */
 export class ConnectionTracker {
-	private readonly connections = new Map<string, TrackedConnection>();
+	private readonly connections = new Map<number | string, Map<number | string, TrackedConnection>>();
 	private generation = 0;
+	private count = 0;
 
 	/** Starts a poll. */
 	begin(): void {
@@ -112,11 +111,18 @@ export class ConnectionTracker {
 
 	/** Records one socket seen in the current poll and returns its history. */
 	observe(now: number, s: TcpSocket): TrackedConnection {
-		const key = connectionKey(s);
-		let c = this.connections.get(key);
+		const outer = endpointKey(s.remoteIp, s.remotePort);
+		const inner = endpointKey(s.localIp, s.localPort);
+		let byLocal = this.connections.get(outer);
+		if (byLocal === undefined) {
+			byLocal = new Map();
+			this.connections.set(outer, byLocal);
+		}
+		let c = byLocal.get(inner);
 		if (c === undefined) {
 			c = {state: s.state, since: now, polls: 1, retransmitPolls: s.retransmits > 0 ? 1 : 0, fresh: true, generation: this.generation};
-			this.connections.set(key, c);
+			byLocal.set(inner, c);
+			this.count++;
 			return c;
 		}
 		if (c.generation === this.generation) return c;
@@ -134,16 +140,25 @@ export class ConnectionTracker {
 
 	/** Forgets connections not seen in the current poll. */
 	sweep(): void {
-		for (const [key, c] of this.connections) if (c.generation !== this.generation) this.connections.delete(key);
+		for (const [outer, byLocal] of this.connections) {
+			for (const [inner, c] of byLocal) {
+				if (c.generation === this.generation) continue;
+				byLocal.delete(inner);
+				this.count--;
+			}
+			if (byLocal.size === 0) this.connections.delete(outer);
+		}
 	}
 
 	/** Forgets everything (Traefik restarted: its connections are new ones). */
 	clear(): void {
 		this.connections.clear();
+		this.count = 0;
 	}
 
+	/** Connections remembered now. */
 	get size(): number {
-		return this.connections.size;
+		return this.count;
 	}
 }
 
@@ -182,6 +197,9 @@ export function connectionStats(now: number, sockets: readonly TcpSocket[], trac
 		txQueueBytes += s.txQueue;
 		rxQueueBytes += s.rxQueue;
 		if (s.retransmits > 0) retransmitting++;
+		// A healthy ESTABLISHED connection has no history worth keeping: no rule reads its age, and
+		// skipping it keeps a poll of a busy proxy cheap. It is tracked from its first change on.
+		if (s.state === 'ESTABLISHED' && s.retransmits === 0) continue;
 		const c = tracker.observe(now, s);
 		if (s.state === 'CLOSE_WAIT' && c.since < oldestCloseWait) oldestCloseWait = c.since;
 		if (s.state === 'SYN_SENT') synSentPolls = Math.max(synSentPolls, c.polls);

@@ -70,7 +70,7 @@ export class Monitor {
 	};
 	private api: ApiHarvest | null = null;
 	private proc: ProcHarvest | null = null;
-	private index: BackendIndex = {targets: new Map(), unresolved: []};
+	private index: BackendIndex = {targets: new Map(), byPort: new Map(), unresolved: []};
 	private backendRows: BackendRow[] = [];
 	private entryRows: EntryPointRow[] = [];
 	private other = 0;
@@ -141,7 +141,7 @@ export class Monitor {
 		this.noteSource('proc', now, undefined, notes);
 
 		const ports = entryPointPorts(proc.sockets, proc.ownedInodes, this.api?.entryPoints ?? []);
-		const classified = classifySockets(proc.sockets, proc.ownedInodes, this.index.targets, ports);
+		const classified = classifySockets(proc.sockets, proc.ownedInodes, this.index, ports);
 		this.tracker.begin();
 		this.backendRows = [...this.index.targets.values()].map((target) => {
 			const stats = connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker);

@@ -63,6 +63,15 @@ describe('parseProcNetTcp (IPv4)', () => {
 	});
 });
 
+describe('ownership filter', () => {
+	it('skips other processes\' rows, keeps owned ones and inode-0 TIME_WAIT', () => {
+		const table = parseProcNetTcp(TCP4, false, true, new Set([271828, 99]));
+		expect(table.sockets.map((s) => s.inode)).toEqual([271828, 0, 99]);
+		expect(table.foreign).toBe(3);
+		expect(parseProcNetTcp(TCP6, true, true, new Set([3112])).sockets.map((s) => s.inode)).toEqual([3112, 0]);
+	});
+});
+
 describe('parseProcNetTcp (IPv6)', () => {
 	const table = parseProcNetTcp(TCP6, true);
 
@@ -109,7 +118,7 @@ describe('malformed input', () => {
 
 	it('accepts a last row without newline and an empty table', () => {
 		expect(parseProcNetTcp('   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000 0 0 1', false).sockets).toHaveLength(1);
-		expect(parseProcNetTcp('', false)).toEqual({sockets: [], malformed: 0});
+		expect(parseProcNetTcp('', false)).toEqual({sockets: [], malformed: 0, foreign: 0});
 	});
 });
 

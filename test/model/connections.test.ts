@@ -35,7 +35,7 @@ describe('classification', () => {
 		const owned = new Set([10, 11, 12, 13]);
 		const ports = entryPointPorts(sockets, owned, []);
 		expect([...ports]).toEqual([[443, ':443']]);
-		const c = classifySockets(sockets, owned, index.targets, ports);
+		const c = classifySockets(sockets, owned, index, ports);
 		expect(c.backends.get(0x0a000003 * 65536 + 80)!.map((s) => s.state)).toEqual(['ESTABLISHED', 'TIME_WAIT']);
 		expect(c.inbound.get(':443')!.map((s) => s.state)).toEqual(['ESTABLISHED', 'TIME_WAIT']);
 		expect(c.other).toBe(1);
@@ -44,7 +44,7 @@ describe('classification', () => {
 
 	it('falls back to addresses when /proc/<pid>/fd is unreadable', () => {
 		const ports = entryPointPorts(sockets, null, [{name: 'websecure', port: 443}]);
-		const c = classifySockets(sockets, null, index.targets, ports);
+		const c = classifySockets(sockets, null, index, ports);
 		expect(c.backends.get(0x0a000003 * 65536 + 80)).toHaveLength(3);
 		expect(c.inbound.get('websecure')).toHaveLength(2);
 	});

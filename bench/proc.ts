@@ -1,0 +1,148 @@
+/**
+ * /proc benchmarks: parse + classify a 100,000-row table, and the real table of a process holding
+ * 10,000+ loopback connections, each beside the bare read of the same file and `awk`.
+ */
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {parseProcNetTcp} from '../source/collect/proc-net-tcp-parse.js';
+import {readSocketInodes} from '../source/collect/proc.js';
+import type {BackendServer, Harvest, ProcHarvest} from '../source/collect/types.js';
+import {Monitor} from '../source/model/monitor.js';
+import {DEFAULT_RULES} from '../source/model/rules-config.js';
+import {measure, type Figure} from './measure.js';
+
+const hex8 = (n: number) => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+/** IPv4 a.b.c.d as the kernel prints it on a little-endian host. */
+const le = (a: number, b: number, c: number, d: number) => hex8((d << 24) | (c << 16) | (b << 8) | a);
+
+const STATES = ['01', '01', '01', '01', '06', '06', '08', '02', '05', '0A'];
+
+/** A /proc/net/tcp text of `rows` rows: 80 % to 50 backends (10.0.1.x:8080), the rest inbound on :443. */
+export function syntheticTable(rows: number): string {
+	const lines = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'];
+	for (let i = 0; i < rows; i++) {
+		const st = STATES[i % STATES.length]!;
+		const inode = st === '06' ? 0 : 100000 + i;
+		const outbound = i % 5 !== 0;
+		const local = outbound ? `${le(10, 0, 0, 9)}:${hex4(32768 + (i % 28000))}` : `${le(10, 0, 0, 9)}:01BB`;
+		const remote = outbound ? `${le(10, 0, 1, i % 50)}:1F90` : `${le(203, 0, (i >> 8) & 255, i & 255)}:${hex4(1024 + (i % 60000))}`;
+		lines.push(`${String(i).padStart(4)}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1                     `);
+	}
+	return `${lines.join('\n')}\n`;
+}
+
+/** The obvious parse (split on whitespace, parseInt per field), as a reference. */
+function naiveParse(text: string): number {
+	let count = 0;
+	for (const line of text.split('\n')) {
+		const f = line.trim().split(/\s+/);
+		if (!/^\d+:$/.test(f[0] ?? '')) continue;
+		const [lip, lport] = f[1]!.split(':');
+		const [rip, rport] = f[2]!.split(':');
+		if ([lip, lport, rip, rport, f[3]].map((x) => Number.parseInt(x!, 16)).some(Number.isNaN)) continue;
+		count++;
+	}
+	return count;
+}
+
+function monitorFor(servers: BackendServer[]): Monitor {
+	const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 600, host: 'bench', filter: {service: null, entrypoint: null}, flagServers: servers});
+	monitor.disableSource('api');
+	monitor.disableSource('metrics');
+	return monitor;
+}
+
+function harvestOf(proc: ProcHarvest, at: number, resolved: Harvest['flagResolved']): Harvest {
+	return {collectedAt: at, proc, flagServers: [], flagResolved: resolved};
+}
+
+function procHarvest(sockets: ProcHarvest['sockets'], owned: Set<number> | null): ProcHarvest {
+	return {pid: 1, pidSource: 'flag', process: null, sockets, malformed: 0, foreign: 0, ownedInodes: owned, warnings: [], ephemeralPorts: [32768, 60999]};
+}
+
+/** parse + classify + track of a 100k-row table written to a file. */
+export function benchSynthetic(rows = 100_000): Figure[] {
+	const dir = mkdtempSync(join(tmpdir(), 'tt-bench-'));
+	const file = join(dir, 'tcp');
+	writeFileSync(file, syntheticTable(rows));
+	const servers: BackendServer[] = Array.from({length: 50}, (_, i) => ({service: `svc${i % 10}@bench`, url: `http://10.0.1.${i}:8080`, host: `10.0.1.${i}`, port: 8080, status: 'UP', origin: 'api'}));
+	const resolved = Object.fromEntries(servers.map((s, i) => [s.host, [0x0a000100 + i]]));
+	const monitor = monitorFor(servers);
+	let t = 0;
+	try {
+		const read = measure(`proc.synthetic${rows}.read`, 'read the file (readFileSync)', () => readFileSync(file));
+		const parse = measure(`proc.synthetic${rows}.readParse`, 'read + parse', () => parseProcNetTcp(readFileSync(file), false));
+		const poll = measure(`proc.synthetic${rows}.poll`, 'read + parse + classify + track (one poll)', () => {
+			const table = parseProcNetTcp(readFileSync(file), false);
+			monitor.ingest(harvestOf(procHarvest(table.sockets, null), (t += 1000), resolved));
+		});
+		const naive = measure(`proc.synthetic${rows}.naive`, 'read + split/regex parse (reference)', () => naiveParse(readFileSync(file, 'latin1')));
+		const awk = measure(`proc.synthetic${rows}.awk`, "awk '/^ *[0-9]+:/ {print $2, $4}' (whole process)", () => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', file], {maxBuffer: 1 << 28}), 7);
+		return [read, parse, poll, naive, awk];
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+function startHolder(args: string[]): Promise<{child: ChildProcess; line: string}> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [new URL('./holders.mjs', import.meta.url).pathname, ...args], {stdio: ['ignore', 'pipe', 'inherit']});
+		let out = '';
+		child.stdout!.on('data', (d: Buffer) => {
+			out += d.toString();
+			if (out.includes('\n')) resolve({child, line: out.trim()});
+		});
+		child.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));
+	});
+}
+
+/** Holds `connections` loopback connections in child processes; returns them and a stop function. */
+export async function holdConnections(connections: number): Promise<{clients: ChildProcess[]; ports: number[]; stop: () => void}> {
+	const perProcess = 15_000; // under the 20k fd limit of one process
+	const servers: ChildProcess[] = [];
+	const ports: number[] = [];
+	for (let i = 0; i < Math.ceil(connections / perProcess); i++) {
+		const {child, line} = await startHolder(['server', '8']);
+		servers.push(child);
+		ports.push(...(JSON.parse(line) as number[]));
+	}
+	const clients: ChildProcess[] = [];
+	for (let left = connections; left > 0; left -= perProcess) {
+		const {child} = await startHolder(['client', String(Math.min(perProcess, left)), JSON.stringify(ports)]);
+		clients.push(child);
+	}
+	return {clients, ports, stop: () => [...clients, ...servers].forEach((c) => c.kill('SIGKILL'))};
+}
+
+/** The real table of a process holding `connections` connections (each seen twice: both ends). */
+export async function benchReal(connections: number): Promise<Figure[]> {
+	const held = await holdConnections(connections);
+	try {
+		const pid = held.clients[0]!.pid!;
+		const tcp = `/proc/${pid}/net/tcp`;
+		const rows = readFileSync(tcp, 'latin1').split('\n').length - 2;
+		const servers: BackendServer[] = held.ports.map((port) => ({service: 'held@bench', url: `127.0.0.1:${port}`, host: '127.0.0.1', port, status: 'UP', origin: 'flag'}));
+		const monitor = monitorFor(servers);
+		const resolved = {'127.0.0.1': [0x7f000001]};
+		let owned = readSocketInodes('/proc', pid);
+		let t = 0;
+		const tag = `proc.real${connections}`;
+		const note = `${rows} rows`;
+		const read = measure(`${tag}.read`, `read ${tcp} (${note}: the kernel's cost)`, () => readFileSync(tcp), 9);
+		const poll = measure(`${tag}.poll`, 'read + parse + classify + track', () => {
+			const table = parseProcNetTcp(readFileSync(tcp), false, true, owned);
+			monitor.ingest(harvestOf(procHarvest(table.sockets, owned), (t += 1000), resolved));
+		}, 9);
+		const fd = measure(`${tag}.fd`, `readlink of /proc/${pid}/fd (socket ownership)`, () => {
+			owned = readSocketInodes('/proc', pid);
+		}, 5);
+		const awk = measure(`${tag}.awk`, 'awk one-liner on the same file (whole process)', () => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', tcp], {maxBuffer: 1 << 28}), 5);
+		const ss = measure(`${tag}.ss`, '`ss -tan` (whole process, netlink)', () => execFileSync('ss', ['-tan'], {maxBuffer: 1 << 28}), 5);
+		return [read, poll, fd, awk, ss];
+	} finally {
+		held.stop();
+	}
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench`: every figure beside a reference measured in the same run, written to
+ * bench/results.json. Sections: proc (default all); pass names to run some: `npm run bench -- proc`.
+ */
+import {writeFileSync} from 'node:fs';
+import {cpus, totalmem} from 'node:os';
+import type {Figure} from './measure.js';
+import {benchReal, benchSynthetic} from './proc.js';
+
+interface Comparison {
+	readonly id: string;
+	readonly what: string;
+	readonly value: number;
+	readonly target: string;
+	readonly ok: boolean;
+}
+
+const wanted = new Set(process.argv.slice(2));
+const run = (name: string) => wanted.size === 0 || wanted.has(name);
+const figures: Figure[] = [];
+const comparisons: Comparison[] = [];
+const byId = (id: string) => figures.find((f) => f.id === id)!.medianMs;
+
+function print(list: Figure[]): void {
+	for (const f of list) console.log(`  ${f.label.padEnd(62)} ${f.medianMs.toFixed(2).padStart(9)} ms (min ${f.minMs.toFixed(2)}, ${f.runs} runs)`);
+}
+
+if (run('proc')) {
+	console.log('/proc: synthetic 100,000-row table');
+	const synthetic = benchSynthetic(100_000);
+	print(synthetic);
+	figures.push(...synthetic);
+	const parseCost = byId('proc.synthetic100000.poll') - byId('proc.synthetic100000.read');
+	comparisons.push({id: 'proc.synthetic.vsAwk', what: 'poll (read+parse+classify+track) / awk one-liner', value: byId('proc.synthetic100000.poll') / byId('proc.synthetic100000.awk'), target: '< 1', ok: byId('proc.synthetic100000.poll') < byId('proc.synthetic100000.awk')});
+	comparisons.push({id: 'proc.synthetic.vsNaive', what: 'parse cost / split+regex parse cost', value: (byId('proc.synthetic100000.readParse') - byId('proc.synthetic100000.read')) / (byId('proc.synthetic100000.naive') - byId('proc.synthetic100000.read')), target: '< 1', ok: parseCost < byId('proc.synthetic100000.naive')});
+	for (const connections of [10_000]) {
+		console.log(`/proc: real table, ${connections} loopback connections held open`);
+		const real = await benchReal(connections);
+		print(real);
+		figures.push(...real);
+		const tag = `proc.real${connections}`;
+		const overhead = (byId(`${tag}.poll`) - byId(`${tag}.read`)) / byId(`${tag}.read`);
+		comparisons.push({id: `${tag}.overhead`, what: `parse+classify+track added to the kernel's read, ${connections} connections`, value: overhead, target: '< 0.10', ok: overhead < 0.1});
+	}
+}
+
+console.log('\ncomparisons');
+for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'MISS'} ${c.what.padEnd(72)} ${c.value.toFixed(3)} (target ${c.target})`);
+const machine = {cpus: cpus().length, model: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version};
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({takenAt: new Date().toISOString(), machine, figures, comparisons}, null, 2)}\n`);
+console.log('\nwritten to bench/results.json');
