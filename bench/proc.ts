@@ -55,8 +55,8 @@ function monitorFor(servers: BackendServer[]): Monitor {
 	return monitor;
 }
 
-function harvestOf(proc: ProcHarvest, at: number, resolved: Harvest['flagResolved']): Harvest {
-	return {collectedAt: at, proc, flagServers: [], flagResolved: resolved};
+function harvestOf(proc: ProcHarvest, at: number, resolved: Harvest['resolved']): Harvest {
+	return {collectedAt: at, proc, resolved: resolved};
 }
 
 function procHarvest(sockets: ProcHarvest['sockets'], owned: Set<number> | null): ProcHarvest {

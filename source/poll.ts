@@ -11,6 +11,7 @@ export function createPipeline(config: AppConfig): {collector: Collector; monito
 		procRoot: config.procRoot,
 		...(config.pid === undefined ? {} : {pid: config.pid}),
 		apiUrl: config.apiUrl,
+		metricsUrl: config.metricsUrl,
 		apiIntervalMs: config.apiIntervalSeconds * 1000,
 		http: {
 			timeoutMs: config.timeoutMs,

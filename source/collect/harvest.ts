@@ -1,14 +1,18 @@
 /** One harvest per tick: /proc every tick, the API every few ticks, host names resolved with a cache. */
 import {fetchApi, HostResolver} from './api.js';
 import type {HttpOptions} from './http.js';
+import {fetchMetrics} from './metrics.js';
+import type {MetricsReading} from './traefik-metrics-parse.js';
 import {ProcReader} from './proc.js';
-import type {ApiHarvest, BackendServer, Harvest, IpAddress, Section} from './types.js';
+import {serverUrlTarget} from './api-parse.js';
+import {isError, type ApiHarvest, type BackendServer, type Harvest, type Section} from './types.js';
 
 /** Where and how to collect. */
 export interface CollectorOptions {
 	readonly procRoot: string;
 	readonly pid?: number;
 	readonly apiUrl: string | null;
+	readonly metricsUrl: string | null;
 	readonly apiIntervalMs: number;
 	readonly http: HttpOptions;
 	readonly flagServers: readonly BackendServer[];
@@ -20,7 +24,6 @@ export class Collector {
 	private readonly resolver = new HostResolver();
 	private lastApiAt = Number.NEGATIVE_INFINITY;
 	private running: Promise<Harvest> | null = null;
-	private flagResolved: Record<string, IpAddress[]> = {};
 
 	constructor(private readonly options: CollectorOptions) {
 		this.proc = new ProcReader({procRoot: options.procRoot, ...(options.pid === undefined ? {} : {pid: options.pid})});
@@ -41,29 +44,31 @@ export class Collector {
 	private async collectOnce(): Promise<Harvest> {
 		const started = Date.now();
 		let api: Section<ApiHarvest> | undefined;
-		const apiDue = started - this.lastApiAt >= this.options.apiIntervalMs;
-		const pending: Promise<unknown>[] = [];
-		if (apiDue) {
-			this.lastApiAt = started;
-			if (this.options.apiUrl !== null) {
-				pending.push(
-					fetchApi(this.options.apiUrl, this.options.http, this.resolver, this.options.flagServers).then((result) => {
-						api = result;
-					}),
-				);
-			}
-			if (this.options.flagServers.length > 0) {
-				pending.push(
-					this.resolver.resolve(this.options.flagServers.map((s) => s.host)).then(({resolved}) => {
-						this.flagResolved = resolved;
-					}),
-				);
+		let metrics: Section<MetricsReading> | undefined;
+		const {apiUrl, metricsUrl, http, flagServers} = this.options;
+		const apiDue = apiUrl !== null && started - this.lastApiAt >= this.options.apiIntervalMs;
+		if (apiDue) this.lastApiAt = started;
+		await Promise.all([
+			metricsUrl === null ? undefined : fetchMetrics(metricsUrl, http).then((r) => (metrics = r)),
+			apiDue ? fetchApi(apiUrl, http, this.resolver, flagServers).then((r) => (api = r)) : undefined,
+		]);
+		// Hosts of --backend flags and of traefik_service_server_up URLs (answers are cached).
+		const hosts = flagServers.map((s) => s.host);
+		if (metrics !== undefined && !isError(metrics)) {
+			for (const s of metrics.serverUp) {
+				const target = serverUrlTarget(s.url);
+				if (target) hosts.push(target.host);
 			}
 		}
-		await Promise.all(pending);
+		const resolved = hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved;
 		// /proc last: the table then matches the freshest backend list.
 		const proc = this.proc.read();
-		const harvest: Harvest = {collectedAt: Date.now(), proc, flagServers: this.options.flagServers, flagResolved: this.flagResolved};
-		return api === undefined ? harvest : {...harvest, api};
+		return {
+			collectedAt: Date.now(),
+			proc,
+			resolved,
+			...(api === undefined ? {} : {api}),
+			...(metrics === undefined ? {} : {metrics}),
+		};
 	}
 }

@@ -1,4 +1,5 @@
 /** Types shared by the collectors, the model and the UI. Pure data, no behaviour. */
+import type {MetricsReading} from './traefik-metrics-parse.js';
 
 /** TCP states as the kernel numbers them in /proc/net/tcp (include/net/tcp_states.h). */
 export const TCP_STATES = [
@@ -175,8 +176,8 @@ export interface Harvest {
 	readonly proc: Section<ProcHarvest>;
 	/** Undefined when the API was not polled this tick (it is polled less often). */
 	readonly api?: Section<ApiHarvest>;
-	/** Servers named by --backend flags (already resolved). */
-	readonly flagServers: readonly BackendServer[];
-	/** Addresses of --backend hosts. */
-	readonly flagResolved: Readonly<Record<string, readonly IpAddress[]>>;
+	/** Undefined when /metrics is switched off. */
+	readonly metrics?: Section<MetricsReading>;
+	/** Addresses of the hosts of --backend flags and of traefik_service_server_up URLs. */
+	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
 }

@@ -2,14 +2,22 @@
  * The store: eats one harvest per tick, keeps what must survive between ticks (connection ages,
  * counters, history, alerts) and builds the snapshot every view draws. Pure: `now` comes in.
  */
+import {serverUrlTarget} from '../collect/api-parse.js';
+import type {MetricsReading} from '../collect/traefik-metrics-parse.js';
 import {isError, type ApiHarvest, type BackendServer, type Harvest, type IpAddress, type ProcHarvest} from '../collect/types.js';
-import {AlertBook, type Alert, type Breach} from './alerts.js';
+import {AlertBook, type Breach} from './alerts.js';
 import {buildBackendIndex, type BackendIndex} from './backends.js';
 import {ConnectionTracker, classifySockets, connectionStats, entryPointPorts} from './connections.js';
+import {evaluateCertificates, evaluateServiceRules} from './metrics-rules.js';
 import {Ring} from './ring.js';
 import type {RulesConfig} from './rules-config.js';
-import {SNAPSHOT_SCHEMA, type BackendRow, type EntryPointRow, type Snapshot, type SnapshotAlert, type SourceState} from './snapshot-types.js';
+import {buildServiceRows, serviceMatches} from './services.js';
+import {SNAPSHOT_SCHEMA, type BackendRow, type EntryPointRow, type ServiceRow, type Snapshot} from './snapshot-types.js';
+import {SourceBook, toSnapshotAlert} from './sources.js';
 import {evaluateTcpRules} from './tcp-rules.js';
+import {ALL, TrafficModel} from './traffic.js';
+
+export {serviceMatches};
 
 /** What the monitor needs to know of the user's settings. */
 export interface MonitorConfig {
@@ -22,142 +30,158 @@ export interface MonitorConfig {
 	readonly flagServers: readonly BackendServer[];
 }
 
-interface SourceTrack {
-	ok: boolean;
-	error?: string;
-	lastSuccessAt?: number;
-	notes: string[];
-	failedPolls: number;
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
+const toArray = (ring: Ring<number> | undefined): (number | null)[] => ring?.toArray() ?? [];
 
-function sourceState(t: SourceTrack): SourceState {
-	return {
-		ok: t.ok,
-		...(t.error === undefined ? {} : {error: t.error}),
-		...(t.lastSuccessAt === undefined ? {} : {lastSuccessAt: iso(t.lastSuccessAt)}),
-		...(t.notes.length === 0 ? {} : {notes: [...t.notes]}),
-	};
-}
-
-function toSnapshotAlert(a: Alert): SnapshotAlert {
-	return {
-		rule: a.rule,
-		level: a.level,
-		subject: a.subject,
-		...(a.service === undefined ? {} : {service: a.service}),
-		value: a.value,
-		threshold: a.threshold,
-		since: iso(a.since),
-		...(a.resolvedAt === undefined ? {} : {resolvedAt: iso(a.resolvedAt)}),
-	};
-}
-
-/** Does a service name match a filter given with or without its @provider? */
-export function serviceMatches(name: string, wanted: string): boolean {
-	return name === wanted || name.split('@')[0] === wanted;
+/** Servers Traefik reports through traefik_service_server_up that the API did not list. */
+function metricsServers(reading: MetricsReading | null, known: readonly BackendServer[]): BackendServer[] {
+	if (reading === null) return [];
+	const seen = new Set(known.map((s) => `${s.service} ${s.url}`));
+	const out: BackendServer[] = [];
+	for (const s of reading.serverUp) {
+		const target = serverUrlTarget(s.url);
+		if (target === undefined || seen.has(`${s.service} ${s.url}`)) continue;
+		out.push({service: s.service, url: s.url, host: target.host, port: target.port, status: s.up ? 'UP' : 'DOWN', origin: 'metrics'});
+	}
+	return out;
 }
 
 /** The monitor's state between ticks. */
 export class Monitor {
 	private readonly tracker = new ConnectionTracker();
 	private readonly alerts = new AlertBook();
-	private readonly sources: Record<'proc' | 'metrics' | 'api', SourceTrack> = {
-		proc: {ok: false, notes: [], failedPolls: 0, error: 'no data yet'},
-		metrics: {ok: false, notes: [], failedPolls: 0, error: 'no data yet'},
-		api: {ok: false, notes: [], failedPolls: 0, error: 'no data yet'},
-	};
+	private readonly sources = new SourceBook();
+	private readonly traffic: TrafficModel;
 	private api: ApiHarvest | null = null;
 	private proc: ProcHarvest | null = null;
+	private metrics: MetricsReading | null = null;
+	private resolved: Readonly<Record<string, readonly IpAddress[]>> = {};
 	private index: BackendIndex = {targets: new Map(), byPort: new Map(), unresolved: []};
+	private servers: BackendServer[] = [];
 	private backendRows: BackendRow[] = [];
 	private entryRows: EntryPointRow[] = [];
+	private serviceRows: ServiceRow[] = [];
 	private other = 0;
 	private readonly establishedHistory: Ring<number>;
 	private restartedAt: number | undefined;
 	private lastAt = 0;
+	private intervalSeconds: number;
+	private focus: string | null;
 
 	constructor(private readonly config: MonitorConfig) {
-		this.establishedHistory = new Ring(Math.max(1, Math.round(config.retentionSeconds / config.intervalSeconds)));
+		const length = Math.max(1, Math.round(config.retentionSeconds / config.intervalSeconds));
+		this.establishedHistory = new Ring(length);
+		this.traffic = new TrafficModel(length);
+		this.intervalSeconds = config.intervalSeconds;
+		this.focus = config.filter.service;
+		this.traffic.focus = this.focus;
 	}
 
-	private noteSource(name: 'proc' | 'metrics' | 'api', now: number, error: string | undefined, notes: string[] = []): void {
-		const t = this.sources[name];
-		t.notes = notes;
-		if (error === undefined) {
-			t.ok = true;
-			t.error = undefined;
-			t.lastSuccessAt = now;
-			t.failedPolls = 0;
-		} else {
-			t.ok = false;
-			t.error = error;
-			t.failedPolls++;
-		}
+	/** Marks a source as switched off by the user (it then raises no alert). */
+	disableSource(name: 'metrics' | 'api'): void {
+		this.sources.disable(name);
 	}
 
-	private rebuildIndex(flagResolved: Readonly<Record<string, readonly IpAddress[]>>): void {
-		const servers = [...(this.api?.servers ?? []), ...this.config.flagServers];
-		const resolved = {...flagResolved, ...(this.api?.resolved ?? {})};
-		const used = new Set((this.api?.routers ?? []).filter((r) => r.status !== 'disabled').flatMap((r) => r.loadBalancers));
-		this.index = buildBackendIndex(servers, resolved, used);
+	/** The poll interval, when the user changes it. */
+	setInterval(seconds: number): void {
+		this.intervalSeconds = seconds;
+	}
+
+	/** Pins a service (or null): the snapshot then shows it alone, with its bucket history. */
+	setFocus(service: string | null): void {
+		this.focus = service;
+		this.traffic.focus = service === null ? null : (this.serviceRows.find((r) => serviceMatches(r.name, service))?.name ?? service);
 	}
 
 	/** Takes one tick's harvest. */
 	ingest(harvest: Harvest): void {
 		const now = harvest.collectedAt;
 		this.lastAt = now;
+		this.resolved = harvest.resolved;
 		if (harvest.api !== undefined) {
-			if (isError(harvest.api)) this.noteSource('api', now, harvest.api.error);
+			if (isError(harvest.api)) this.sources.fail('api', harvest.api.error);
 			else {
 				this.api = harvest.api;
-				const errors = Object.values(harvest.api.resolveErrors);
-				this.noteSource('api', now, undefined, [`services from /api/${harvest.api.via === 'rawdata' ? 'rawdata' : 'http/services'}`, ...errors]);
+				this.sources.succeed('api', now, [`services from /api/${harvest.api.via === 'rawdata' ? 'rawdata' : 'http/services'}`, ...Object.values(harvest.api.resolveErrors)]);
 			}
 		}
-		this.rebuildIndex(harvest.flagResolved);
+		if (harvest.metrics !== undefined) this.ingestMetrics(now, harvest.metrics);
+		this.rebuildIndex();
 		if (isError(harvest.proc)) {
-			this.noteSource('proc', now, harvest.proc.error);
+			this.sources.fail('proc', harvest.proc.error);
 			this.establishedHistory.push(null);
 		} else {
 			this.ingestProc(now, harvest.proc);
 		}
+		this.serviceRows = buildServiceRows({
+			traffic: this.traffic,
+			at: now,
+			servers: this.servers,
+			resolved: {...this.resolved, ...(this.api?.resolved ?? {})},
+			backends: this.backendRows,
+			parents: this.api?.parents ?? {},
+		});
 		this.evaluate(now);
+	}
+
+	private ingestMetrics(now: number, section: NonNullable<Harvest['metrics']>): void {
+		if (isError(section)) {
+			this.sources.fail('metrics', section.error);
+			this.traffic.gap();
+			return;
+		}
+		this.metrics = section;
+		const notes: string[] = [];
+		const {report} = section;
+		if (report.malformed > 0) notes.push(`${report.malformed} malformed line(s) skipped: ${report.errors[0] ?? ''}`);
+		for (const [entrypoint, value] of section.openConnections) {
+			if (value < 0) notes.push(`traefik_open_connections is ${value} for ${entrypoint} (Traefik 3.0 drift bug, traefik#10733): shown as 0`);
+		}
+		if (section.generation === 'unknown' && section.services.size === 0 && section.entrypoints.size === 0) notes.push('no traefik_* request families yet (no request served, or not Traefik\'s /metrics)');
+		this.sources.succeed('metrics', now, notes);
+		if (this.traffic.ingest(now, section)) this.markRestart(now);
+	}
+
+	private markRestart(now: number): void {
+		this.restartedAt = now;
+		this.tracker.clear();
+	}
+
+	private rebuildIndex(): void {
+		const known = [...(this.api?.servers ?? []), ...this.config.flagServers];
+		this.servers = [...known, ...metricsServers(this.metrics, known)];
+		const resolved = {...this.resolved, ...(this.api?.resolved ?? {})};
+		const used = new Set((this.api?.routers ?? []).filter((r) => r.status !== 'disabled').flatMap((r) => r.loadBalancers));
+		this.index = buildBackendIndex(this.servers, resolved, used);
 	}
 
 	private ingestProc(now: number, proc: ProcHarvest): void {
 		const previous = this.proc;
-		if (previous !== null && (previous.pid !== proc.pid || previous.process?.startTicks !== proc.process?.startTicks)) {
-			this.restartedAt = now;
-			this.tracker.clear();
-		}
+		if (previous !== null && (previous.pid !== proc.pid || previous.process?.startTicks !== proc.process?.startTicks)) this.markRestart(now);
 		this.proc = proc;
 		const notes: string[] = [];
 		if (proc.pid === null) notes.push('no Traefik process found: reading the host table, matching by address');
 		if (proc.ownershipError) notes.push(proc.ownershipError);
 		if (proc.malformed > 0) notes.push(`${proc.malformed} malformed row(s) skipped`);
 		notes.push(...proc.warnings.filter((w) => !w.includes('tcp6')));
-		this.noteSource('proc', now, undefined, notes);
+		this.sources.succeed('proc', now, notes);
 
 		const ports = entryPointPorts(proc.sockets, proc.ownedInodes, this.api?.entryPoints ?? []);
 		const classified = classifySockets(proc.sockets, proc.ownedInodes, this.index, ports);
 		this.tracker.begin();
-		this.backendRows = [...this.index.targets.values()].map((target) => {
-			const stats = connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker);
-			return {
-				service: target.services[0] ?? '',
-				services: target.services,
-				address: target.address,
-				urls: target.urls,
-				...(target.hostname === undefined ? {} : {hostname: target.hostname}),
-				status: target.status,
-				...stats,
-			};
-		});
+		this.backendRows = [...this.index.targets.values()].map((target) => ({
+			service: target.services[0] ?? '',
+			services: target.services,
+			address: target.address,
+			urls: target.urls,
+			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
+			status: target.status,
+			...connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker),
+		}));
 		this.entryRows = [...ports].map(([port, name]) => {
 			const stats = connectionStats(now, classified.inbound.get(name) ?? [], this.tracker);
-			return {name, port, states: stats.states, total: stats.total};
+			const open = this.metrics?.openConnections.get(name);
+			return {name, port, states: stats.states, total: stats.total, ...(open === undefined ? {} : {openConnections: Math.max(0, open)})};
 		});
 		this.tracker.sweep();
 		this.other = classified.other;
@@ -167,63 +191,76 @@ export class Monitor {
 	private evaluate(now: number): void {
 		const breaches: Breach[] = [];
 		const rules = this.config.rules;
-		if (this.proc !== null && this.sources.proc.ok) {
-			breaches.push(...evaluateTcpRules(this.backendRows, {rules, ephemeralPorts: this.proc.ephemeralPorts, serviceRate: () => undefined}));
+		const rateOf = (service: string): number | null | undefined => this.traffic.services.get(service)?.interval?.requestsPerSecond;
+		if (this.proc !== null && this.sources.ok('proc')) {
+			breaches.push(...evaluateTcpRules(this.backendRows, {rules, ephemeralPorts: this.proc.ephemeralPorts, serviceRate: rateOf}));
+		}
+		if (this.sources.ok('metrics')) {
+			breaches.push(...evaluateServiceRules(this.serviceRows, rules, (s) => this.traffic.services.get(s)?.minute?.requests ?? 0));
+			breaches.push(...evaluateCertificates(this.metrics?.certificates ?? [], rules, now));
 		}
 		if (rules.server_down.enabled) {
-			for (const row of this.backendRows) {
-				if (row.status === 'DOWN') breaches.push({rule: 'server_down', level: 'crit', subject: row.address, service: row.service, value: 'DOWN', threshold: 'UP'});
-			}
-		}
-		if (rules.source_failed.enabled) {
-			for (const [name, t] of Object.entries(this.sources)) {
-				if (!t.ok && t.error !== 'no data yet' && !(name === 'metrics' && t.error === 'not configured')) {
-					breaches.push({rule: 'source_failed', level: 'warn', subject: name, value: t.error ?? 'failed', threshold: 'ok', holdPolls: rules.source_failed.polls});
+			for (const row of this.serviceRows) {
+				for (const server of row.servers) {
+					if (server.status === 'DOWN') breaches.push({rule: 'server_down', level: 'crit', subject: server.address ?? server.url, service: row.name, value: 'DOWN', threshold: 'UP'});
 				}
 			}
 		}
+		if (rules.source_failed.enabled) breaches.push(...this.sources.breaches(rules.source_failed.polls));
 		this.alerts.update(now, breaches);
 	}
 
-	/** Marks a source as switched off by the user (it then raises no alert). */
-	disableSource(name: 'metrics' | 'api'): void {
-		this.sources[name] = {ok: false, error: 'not configured', notes: [], failedPolls: 0};
-	}
-
-	/** The snapshot of the latest tick, filtered as configured. */
+	/** The snapshot of the latest tick, filtered by the pinned service and entry point. */
 	snapshot(): Snapshot {
-		const {filter} = this.config;
 		const now = this.lastAt || Date.now();
-		const wanted = filter.service;
-		const backends = wanted === null ? this.backendRows : this.backendRows.filter((r) => r.services.some((s) => serviceMatches(s, wanted)));
-		const entrypoints = filter.entrypoint === null ? this.entryRows : this.entryRows.filter((e) => e.name === filter.entrypoint);
-		const alerts = this.alerts.active().filter((a) => wanted === null || a.service === undefined || serviceMatches(a.service, wanted));
+		const wanted = this.focus;
+		const entrypoint = this.config.filter.entrypoint;
+		const pick = <T extends {services: readonly string[]}>(rows: readonly T[]): readonly T[] => (wanted === null ? rows : rows.filter((r) => r.services.some((s) => serviceMatches(s, wanted))));
+		const services = wanted === null ? this.serviceRows : this.serviceRows.filter((r) => serviceMatches(r.name, wanted));
+		const pinned = wanted === null ? undefined : services[0]?.name;
+		const series = pinned === undefined ? this.traffic.total : this.traffic.services.get(pinned);
+		const m = this.metrics;
 		const process = this.proc?.process ?? null;
+		const startedAt = m?.processStartTime != null ? m.processStartTime * 1000 : this.api?.startDate ? Date.parse(this.api.startDate) : (process?.startedAt ?? null);
+		const open = m === null || m.openConnections.size === 0 ? null : [...m.openConnections.values()].reduce((a, b) => a + Math.max(0, b), 0);
+		const bounds = series?.bounds.map((b) => (b === Number.POSITIVE_INFINITY ? '+Inf' : String(b))) ?? [];
+		const bucketRows = series?.bucketShares?.toArray() ?? [];
 		return {
 			schema: SNAPSHOT_SCHEMA,
 			takenAt: iso(now),
 			host: this.config.host,
-			intervalSeconds: this.config.intervalSeconds,
-			filter: {service: filter.service, entrypoint: filter.entrypoint},
+			intervalSeconds: this.intervalSeconds,
+			filter: {service: wanted, entrypoint},
 			traefik: {
 				pid: this.proc?.pid ?? null,
-				version: this.api?.version ?? null,
-				uptimeSeconds: process?.startedAt == null ? null : Math.max(0, Math.round((now - process.startedAt) / 1000)),
-				cpuRatio: null,
-				rssBytes: process?.rssBytes ?? null,
-				openConnections: null,
-				configReloadAgeSeconds: null,
+				version: this.api?.version ?? (m && m.generation !== 'unknown' ? m.generation : null),
+				uptimeSeconds: startedAt === null || Number.isNaN(startedAt) ? null : Math.max(0, Math.round((now - startedAt) / 1000)),
+				cpuRatio: this.traffic.cpuRatio,
+				rssBytes: m?.processRssBytes ?? process?.rssBytes ?? null,
+				openConnections: open,
+				configReloadAgeSeconds: m?.lastReloadSuccess ? Math.max(0, Math.round(now / 1000 - m.lastReloadSuccess)) : null,
 				...(this.restartedAt === undefined ? {} : {restartedAt: iso(this.restartedAt)}),
 			},
-			sources: {proc: sourceState(this.sources.proc), metrics: sourceState(this.sources.metrics), api: sourceState(this.sources.api)},
-			services: [],
-			backends,
-			entrypoints,
-			alerts: alerts.map(toSnapshotAlert),
+			sources: this.sources.snapshot(),
+			services,
+			backends: pick(this.backendRows),
+			entrypoints: entrypoint === null ? this.entryRows : this.entryRows.filter((e) => e.name === entrypoint),
+			alerts: this.alerts
+				.active()
+				.filter((a) => wanted === null || a.service === undefined || serviceMatches(a.service, wanted))
+				.map(toSnapshotAlert),
 			recentAlerts: this.alerts.resolved().map(toSnapshotAlert),
-			history: {requestsPerSecond: [], errorRatio: [], p95: [], bucketShares: {}, establishedConnections: this.establishedHistory.toArray()},
+			history: {
+				requestsPerSecond: toArray(series?.rps),
+				errorRatio: toArray(series?.errorRatio),
+				p95: toArray(series?.p95),
+				bucketShares: Object.fromEntries(bounds.map((le, i) => [le, bucketRows.map((row) => (row === null ? null : (row[i] ?? null)))])),
+				establishedConnections: this.establishedHistory.toArray(),
+			},
 			otherConnections: this.other,
 			unresolvedServers: this.index.unresolved.map((s) => ({service: s.service, url: s.url, error: this.api?.resolveErrors[s.host] ?? `cannot resolve ${s.host}`})),
 		};
 	}
 }
+
+export {ALL};

@@ -65,12 +65,12 @@ describe('ProcReader', () => {
 		addProcess(4242, 'traefik', 5000, row('0100007F:D431', '0300000A:0050', '08', 11), [11]);
 		const reader = new ProcReader({procRoot: root});
 		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'h', filter: {service: null, entrypoint: null}, flagServers: [{service: 's@x', url: '10.0.0.3:80', host: '10.0.0.3', port: 80, status: 'unknown', origin: 'flag'}]});
-		const flagResolved = {'10.0.0.3': [0x0a000003]};
-		monitor.ingest({collectedAt: 1000, proc: read(reader), flagServers: [], flagResolved});
+		const resolved = {'10.0.0.3': [0x0a000003]};
+		monitor.ingest({collectedAt: 1000, proc: read(reader), resolved});
 		expect(monitor.snapshot().backends[0]!.states.CLOSE_WAIT).toBe(1);
 		rmSync(join(root, '4242'), {recursive: true});
 		addProcess(5353, 'traefik', 9000, row('0100007F:D431', '0300000A:0050', '08', 12), [12]);
-		monitor.ingest({collectedAt: 2000, proc: read(reader), flagServers: [], flagResolved});
+		monitor.ingest({collectedAt: 2000, proc: read(reader), resolved});
 		const s = monitor.snapshot();
 		expect(s.traefik.pid).toBe(5353);
 		expect(s.traefik.restartedAt).toBe(new Date(2000).toISOString());

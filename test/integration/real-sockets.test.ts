@@ -87,7 +87,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		monitor.disableSource('api');
 		monitor.disableSource('metrics');
 		const reader = new ProcReader({procRoot: '/proc', pid: proxy!.pid!});
-		monitor.ingest({collectedAt: Date.now(), proc: reader.read(), flagServers: backends, flagResolved: {'127.0.0.1': [LOCALHOST]}});
+		monitor.ingest({collectedAt: Date.now(), proc: reader.read(), resolved: {'127.0.0.1': [LOCALHOST]}});
 		return monitor.snapshot();
 	}
 

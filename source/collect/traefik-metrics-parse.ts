@@ -1,0 +1,214 @@
+/**
+ * Turns a Traefik /metrics exposition into per-service, per-entry-point and per-router counter
+ * groups (summed over method and protocol, kept by status code and bucket bound), plus the
+ * gauges of Traefik itself. Pure; v2 and v3 families both understood (traefik-reference.md).
+ */
+import {parseExposition, type ExpositionSink, type Labels, type ParseReport} from './prometheus-parse.js';
+
+/** HTTP status class of a request; gRPC statuses (v3 puts them in `code`) are mapped to theirs. */
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'other';
+
+/** Counters of one service, entry point or router at one scrape. */
+export interface CounterGroup {
+	/** Status class -> requests (summed over code, method, protocol). */
+	readonly requests: Record<StatusClass, number>;
+	/** Upper bound (Infinity for +Inf) -> cumulative observations, summed over code, method, protocol. */
+	readonly buckets: Map<number, number>;
+	durationCount: number;
+	durationSum: number;
+	bytesIn: number | null;
+	bytesOut: number | null;
+	retries: number | null;
+	/** Routers only: the service the router sends to. */
+	service?: string;
+}
+
+/** A TLS certificate Traefik serves (traefik_tls_certs_not_after). */
+export interface CertificateExpiry {
+	readonly cn: string;
+	readonly sans: string;
+	readonly serial: string;
+	/** Expiry, seconds since the epoch. */
+	readonly notAfter: number;
+}
+
+/** One scrape of /metrics, aggregated. */
+export interface MetricsReading {
+	/** v3 has traefik_open_connections; v2 has *_open_connections per entry point or the reload failure metrics. */
+	readonly generation: 'v2' | 'v3' | 'unknown';
+	readonly services: Map<string, CounterGroup>;
+	readonly entrypoints: Map<string, CounterGroup>;
+	readonly routers: Map<string, CounterGroup>;
+	/** Entry point -> open TCP connections (v3), or in-flight requests (v2). */
+	readonly openConnections: Map<string, number>;
+	readonly serverUp: {readonly service: string; readonly url: string; readonly up: boolean}[];
+	configReloads: number | null;
+	lastReloadSuccess: number | null;
+	readonly certificates: CertificateExpiry[];
+	processCpuSeconds: number | null;
+	processRssBytes: number | null;
+	processStartTime: number | null;
+	goVersion: string | null;
+	readonly report: ParseReport;
+}
+
+/** gRPC status code -> the HTTP status class it maps to (grpc-gateway's table). */
+const GRPC_CLASS: Record<string, StatusClass> = {
+	'0': '2xx', '1': '4xx', '2': '5xx', '3': '4xx', '4': '5xx', '5': '4xx', '6': '4xx', '7': '4xx', '8': '4xx',
+	'9': '4xx', '10': '4xx', '11': '4xx', '12': '5xx', '13': '5xx', '14': '5xx', '15': '5xx', '16': '4xx',
+};
+
+/** Status class of a `code` label (and `protocol`, since gRPC codes are not HTTP codes). */
+export function statusClass(code: string | undefined, protocol: string | undefined): StatusClass {
+	if (code === undefined) return 'other';
+	if (protocol === 'grpc' || protocol === 'grpc-web') return GRPC_CLASS[code] ?? 'other';
+	switch (code.charCodeAt(0)) {
+		case 0x32:
+			return code.length === 3 ? '2xx' : 'other';
+		case 0x33:
+			return code.length === 3 ? '3xx' : 'other';
+		case 0x34:
+			return code.length === 3 ? '4xx' : 'other';
+		case 0x35:
+			return code.length === 3 ? '5xx' : 'other';
+		default:
+			return 'other';
+	}
+}
+
+const newGroup = (): CounterGroup => ({requests: {'2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0}, buckets: new Map(), durationCount: 0, durationSum: 0, bytesIn: null, bytesOut: null, retries: null});
+
+type Scope = 'services' | 'entrypoints' | 'routers';
+type Measure = 'requests' | 'bucket' | 'count' | 'sum' | 'bytesIn' | 'bytesOut' | 'retries';
+
+/** Family name -> where its samples go. */
+const FAMILIES = new Map<string, [Scope, Measure]>();
+for (const [scope, prefix] of [['services', 'traefik_service_'], ['entrypoints', 'traefik_entrypoint_'], ['routers', 'traefik_router_']] as const) {
+	FAMILIES.set(`${prefix}requests_total`, [scope, 'requests']);
+	FAMILIES.set(`${prefix}request_duration_seconds_bucket`, [scope, 'bucket']);
+	FAMILIES.set(`${prefix}request_duration_seconds_count`, [scope, 'count']);
+	FAMILIES.set(`${prefix}request_duration_seconds_sum`, [scope, 'sum']);
+	FAMILIES.set(`${prefix}requests_bytes_total`, [scope, 'bytesIn']);
+	FAMILIES.set(`${prefix}responses_bytes_total`, [scope, 'bytesOut']);
+}
+FAMILIES.set('traefik_service_retries_total', ['services', 'retries']);
+
+const LABEL_OF: Record<Scope, string> = {services: 'service', entrypoints: 'entrypoint', routers: 'router'};
+
+const GAUGES = new Set([
+	'traefik_open_connections',
+	'traefik_entrypoint_open_connections',
+	'traefik_service_server_up',
+	'traefik_config_reloads_total',
+	'traefik_config_last_reload_success',
+	'traefik_config_reloads_failure_total',
+	'traefik_tls_certs_not_after',
+	'process_cpu_seconds_total',
+	'process_resident_memory_bytes',
+	'process_start_time_seconds',
+	'go_info',
+]);
+
+/** Parses a /metrics body into a reading. Never throws: problems are in `report`. */
+export function parseTraefikMetrics(text: string): MetricsReading {
+	const services = new Map<string, CounterGroup>();
+	const entrypoints = new Map<string, CounterGroup>();
+	const routers = new Map<string, CounterGroup>();
+	const scopes: Record<Scope, Map<string, CounterGroup>> = {services, entrypoints, routers};
+	const openConnections = new Map<string, number>();
+	const serverUp: MetricsReading['serverUp'] = [];
+	const certificates: CertificateExpiry[] = [];
+	let v3 = false;
+	let v2 = false;
+	const gauges: Record<string, number | null> = {};
+	let goVersion: string | null = null;
+
+	const group = (scope: Scope, labels: Labels): CounterGroup | undefined => {
+		const key = labels.get(LABEL_OF[scope]);
+		if (key === undefined) return undefined;
+		const map = scopes[scope];
+		let g = map.get(key);
+		if (g === undefined) {
+			g = newGroup();
+			if (scope === 'routers') g.service = labels.get('service');
+			map.set(key, g);
+		}
+		return g;
+	};
+
+	const sink: ExpositionSink = {
+		wants: (name) => FAMILIES.has(name) || GAUGES.has(name),
+		sample(name, labels, value) {
+			const family = FAMILIES.get(name);
+			if (family !== undefined) {
+				const [scope, measure] = family;
+				const g = group(scope, labels);
+				if (g === undefined || Number.isNaN(value)) return;
+				switch (measure) {
+					case 'requests':
+						g.requests[statusClass(labels.get('code'), labels.get('protocol'))] += value;
+						break;
+					case 'bucket': {
+						const le = labels.get('le');
+						const bound = le === undefined ? Number.NaN : le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+						if (!Number.isNaN(bound)) g.buckets.set(bound, (g.buckets.get(bound) ?? 0) + value);
+						break;
+					}
+					case 'count':
+						g.durationCount += value;
+						break;
+					case 'sum':
+						g.durationSum += value;
+						break;
+					default:
+						g[measure] = (g[measure] ?? 0) + value;
+				}
+				return;
+			}
+			switch (name) {
+				case 'traefik_open_connections':
+					v3 = true;
+					openConnections.set(labels.get('entrypoint') ?? '?', (openConnections.get(labels.get('entrypoint') ?? '?') ?? 0) + value);
+					break;
+				case 'traefik_entrypoint_open_connections':
+					v2 = true;
+					openConnections.set(labels.get('entrypoint') ?? '?', (openConnections.get(labels.get('entrypoint') ?? '?') ?? 0) + value);
+					break;
+				case 'traefik_config_reloads_failure_total':
+					v2 = true;
+					break;
+				case 'traefik_service_server_up': {
+					const service = labels.get('service');
+					const url = labels.get('url');
+					if (service !== undefined && url !== undefined) serverUp.push({service, url, up: value === 1});
+					break;
+				}
+				case 'traefik_tls_certs_not_after':
+					certificates.push({cn: labels.get('cn') ?? '', sans: labels.get('sans') ?? '', serial: labels.get('serial') ?? '', notAfter: value});
+					break;
+				case 'go_info':
+					goVersion = labels.get('version') ?? null;
+					break;
+				default:
+					gauges[name] = value;
+			}
+		},
+	};
+	const report = parseExposition(text, sink);
+	return {
+		generation: v3 ? 'v3' : v2 ? 'v2' : 'unknown',
+		services,
+		entrypoints,
+		routers,
+		openConnections,
+		serverUp,
+		configReloads: gauges['traefik_config_reloads_total'] ?? null,
+		lastReloadSuccess: gauges['traefik_config_last_reload_success'] ?? null,
+		certificates,
+		processCpuSeconds: gauges['process_cpu_seconds_total'] ?? null,
+		processRssBytes: gauges['process_resident_memory_bytes'] ?? null,
+		processStartTime: gauges['process_start_time_seconds'] ?? null,
+		goVersion,
+		report,
+	};
+}

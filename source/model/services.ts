@@ -1,0 +1,70 @@
+/** The services table: Traefik's figures per service joined with its servers and connections. Pure. */
+import {formatEndpoint} from '../collect/address-parse.js';
+import type {BackendServer, IpAddress} from '../collect/types.js';
+import type {BackendRow, Latency, ServiceRow, ServiceServer} from './snapshot-types.js';
+import type {TrafficModel} from './traffic.js';
+
+const NO_LATENCY: Latency = {p50: null, p95: null, p99: null, buckets: []};
+
+/** Does a service name match a filter given with or without its @provider? */
+export function serviceMatches(name: string, wanted: string): boolean {
+	return name === wanted || name.split('@')[0] === wanted;
+}
+
+/** What the rows are built from. */
+export interface ServiceInputs {
+	readonly traffic: TrafficModel;
+	/** Time of the latest harvest: services whose series were not in it are not listed. */
+	readonly at: number;
+	readonly servers: readonly BackendServer[];
+	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
+	readonly backends: readonly BackendRow[];
+	readonly parents: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One row per service that has traffic figures now or backend servers, sorted by name. */
+export function buildServiceRows(input: ServiceInputs): ServiceRow[] {
+	const names = new Set<string>();
+	for (const [name, series] of input.traffic.services) if (series.lastSeen === input.at) names.add(name);
+	for (const server of input.servers) names.add(server.service);
+	const serversOf = new Map<string, ServiceServer[]>();
+	for (const s of input.servers) {
+		const ip = input.resolved[s.host]?.[0];
+		const list = serversOf.get(s.service) ?? [];
+		list.push({url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status});
+		serversOf.set(s.service, list);
+	}
+	const rows: ServiceRow[] = [];
+	for (const name of [...names].sort()) {
+		const series = input.traffic.services.get(name);
+		const fresh = series !== undefined && series.lastSeen === input.at;
+		const interval = fresh ? series.interval : null;
+		const minute = fresh ? series.minute : null;
+		const servers = serversOf.get(name) ?? [];
+		const connections = {ESTABLISHED: 0, TIME_WAIT: 0, CLOSE_WAIT: 0};
+		for (const b of input.backends) {
+			if (!b.services.includes(name)) continue;
+			connections.ESTABLISHED += b.states.ESTABLISHED;
+			connections.TIME_WAIT += b.states.TIME_WAIT;
+			connections.CLOSE_WAIT += b.states.CLOSE_WAIT;
+		}
+		const parents = input.parents[name];
+		rows.push({
+			name,
+			requestsPerSecond: interval?.requestsPerSecond ?? null,
+			errorRatio: interval?.errorRatio ?? null,
+			errorRatioMinute: minute?.errorRatio ?? null,
+			statusRates: interval?.statusRates ?? {'2xx': null, '3xx': null, '4xx': null, '5xx': null},
+			latency: interval?.latency ?? NO_LATENCY,
+			latencyMinute: minute?.latency ?? NO_LATENCY,
+			servers,
+			serversUp: servers.filter((s) => s.status === 'UP').length,
+			bytesInPerSecond: interval?.bytesInPerSecond ?? null,
+			bytesOutPerSecond: interval?.bytesOutPerSecond ?? null,
+			retriesPerSecond: interval?.retriesPerSecond ?? null,
+			connections,
+			...(parents === undefined ? {} : {parents}),
+		});
+	}
+	return rows;
+}

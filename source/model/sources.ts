@@ -1,0 +1,78 @@
+/** The state of each data source across polls, and the alerts it raises. Pure. */
+import type {Alert, Breach} from './alerts.js';
+import type {SnapshotAlert, SourceState} from './snapshot-types.js';
+
+export type SourceName = 'proc' | 'metrics' | 'api';
+
+interface SourceTrack {
+	ok: boolean;
+	off: boolean;
+	error?: string;
+	lastSuccessAt?: number;
+	notes: string[];
+	failedPolls: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Keeps ok/failed, the last error and the last success of each source. */
+export class SourceBook {
+	private readonly tracks: Record<SourceName, SourceTrack> = {
+		proc: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
+		metrics: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
+		api: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
+	};
+
+	/** Switched off by the user: never an alert. */
+	disable(name: SourceName): void {
+		this.tracks[name] = {ok: false, off: true, error: 'not configured', notes: [], failedPolls: 0};
+	}
+
+	succeed(name: SourceName, now: number, notes: string[] = []): void {
+		this.tracks[name] = {ok: true, off: false, lastSuccessAt: now, notes, failedPolls: 0};
+	}
+
+	fail(name: SourceName, error: string): void {
+		const t = this.tracks[name];
+		// Keep the last success and notes: the screen says how stale the data is.
+		this.tracks[name] = {...t, ok: false, error, failedPolls: t.failedPolls + 1};
+	}
+
+	ok(name: SourceName): boolean {
+		return this.tracks[name].ok;
+	}
+
+	/** source_failed for every source that failed `polls` times in a row. */
+	breaches(polls: number): Breach[] {
+		const out: Breach[] = [];
+		for (const [name, t] of Object.entries(this.tracks)) {
+			if (t.ok || t.off || t.failedPolls === 0) continue;
+			out.push({rule: 'source_failed', level: 'warn', subject: name, value: t.error ?? 'failed', threshold: 'ok', holdPolls: polls});
+		}
+		return out;
+	}
+
+	snapshot(): Record<SourceName, SourceState> {
+		const one = (t: SourceTrack): SourceState => ({
+			ok: t.ok,
+			...(t.error === undefined || t.ok ? {} : {error: t.error}),
+			...(t.lastSuccessAt === undefined ? {} : {lastSuccessAt: iso(t.lastSuccessAt)}),
+			...(t.notes.length === 0 ? {} : {notes: [...t.notes]}),
+		});
+		return {proc: one(this.tracks.proc), metrics: one(this.tracks.metrics), api: one(this.tracks.api)};
+	}
+}
+
+/** An alert as the snapshot writes it (ISO times). */
+export function toSnapshotAlert(a: Alert): SnapshotAlert {
+	return {
+		rule: a.rule,
+		level: a.level,
+		subject: a.subject,
+		...(a.service === undefined ? {} : {service: a.service}),
+		value: a.value,
+		threshold: a.threshold,
+		since: iso(a.since),
+		...(a.resolvedAt === undefined ? {} : {resolvedAt: iso(a.resolvedAt)}),
+	};
+}
