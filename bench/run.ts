@@ -5,6 +5,7 @@
 import {writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import type {Figure} from './measure.js';
+import {benchMetrics} from './metrics.js';
 import {benchReal, benchSynthetic} from './proc.js';
 
 interface Comparison {
@@ -41,6 +42,19 @@ if (run('proc')) {
 		const tag = `proc.real${connections}`;
 		const overhead = (byId(`${tag}.poll`) - byId(`${tag}.read`)) / byId(`${tag}.read`);
 		comparisons.push({id: `${tag}.overhead`, what: `parse+classify+track added to the kernel's read, ${connections} connections`, value: overhead, target: '< 0.10', ok: overhead < 0.1});
+	}
+}
+
+if (run('metrics')) {
+	for (const services of [500, 5000]) {
+		const result = benchMetrics(services);
+		console.log(`/metrics: ${services} services, ${result.series} series, ${result.megabytes.toFixed(1)} MB`);
+		print(result.figures);
+		console.log(`  retained after parse: traefik-top ${result.retainedMb.ours.toFixed(1)} MB, reference ${result.retainedMb.reference.toFixed(1)} MB`);
+		figures.push(...result.figures);
+		const speedup = byId(`metrics.${services}.reference`) / byId(`metrics.${services}.ours`);
+		comparisons.push({id: `metrics.${services}.speedup`, what: `parse speed-up over parse-prometheus-text-format, ${services} services`, value: speedup, target: '>= 5', ok: speedup >= 5});
+		comparisons.push({id: `metrics.${services}.retainedMb`, what: `MB retained after parse (reference: ${result.retainedMb.reference.toFixed(1)} MB), ${services} services`, value: result.retainedMb.ours, target: '< reference', ok: result.retainedMb.ours < result.retainedMb.reference});
 	}
 }
 

@@ -98,6 +98,8 @@ export function parseExposition(text: string, sink: ExpositionSink): ParseReport
 	let prevName = '';
 	let prevWanted = false;
 	let pos = 0;
+	// Position of the next backslash in the text (-1: none left), so label values need no char loop.
+	let nextBackslash = text.indexOf('\\');
 
 	const fail = (message: string): void => {
 		malformed++;
@@ -157,14 +159,24 @@ export function parseExposition(text: string, sink: ExpositionSink): ParseReport
 					break;
 				}
 				const ls = q;
-				if (!isLabelStart(text.charCodeAt(q))) {
-					fail(`bad label name in ${name}`);
-					ok = false;
-					break;
+				// Lines of a family repeat their label names: when the previous line's name is here,
+				// reuse its string and skip the character checks.
+				const i = labels.count;
+				const previousName = labels.names[i];
+				let labelName: string;
+				if (previousName !== undefined && text.charCodeAt(ls + previousName.length) === 0x3d && text.startsWith(previousName, ls)) {
+					labelName = previousName;
+					q = ls + previousName.length;
+				} else {
+					if (!isLabelStart(text.charCodeAt(q))) {
+						fail(`bad label name in ${name}`);
+						ok = false;
+						break;
+					}
+					while (q < end && isLabelChar(text.charCodeAt(q))) q++;
+					labelName = text.slice(ls, q);
+					while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
 				}
-				while (q < end && isLabelChar(text.charCodeAt(q))) q++;
-				const labelName = text.slice(ls, q);
-				while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
 				if (text.charCodeAt(q) !== 0x3d /* = */ || text.charCodeAt(q + 1) !== 0x22 /* " */) {
 					fail(`expected ="…" after label ${labelName} of ${name}`);
 					ok = false;
@@ -172,25 +184,27 @@ export function parseExposition(text: string, sink: ExpositionSink): ParseReport
 				}
 				q += 2;
 				const vs = q;
-				let escaped = false;
-				while (q < end) {
-					const c = text.charCodeAt(q);
-					if (c === 0x5c /* \ */) {
-						escaped = true;
-						q += 2;
-						continue;
+				// The closing quote by native search; escapes (rare) take the slow path.
+				if (nextBackslash !== -1 && nextBackslash < vs) nextBackslash = text.indexOf('\\', vs);
+				let close = text.indexOf('"', vs);
+				const escaped = nextBackslash !== -1 && nextBackslash < close;
+				if (escaped) {
+					close = vs;
+					while (close < end) {
+						const c = text.charCodeAt(close);
+						if (c === 0x5c) close += 2;
+						else if (c === 0x22) break;
+						else close++;
 					}
-					if (c === 0x22) break;
-					q++;
 				}
-				if (q >= end) {
+				if (close < 0 || close >= end) {
 					fail(`unterminated value of label ${labelName} of ${name}`);
 					ok = false;
 					break;
 				}
-				const raw = text.slice(vs, q);
-				labels.names[labels.count] = labelName;
-				labels.values[labels.count] = escaped ? unescapeLabel(raw) : raw;
+				q = close;
+				labels.names[i] = labelName;
+				labels.values[i] = escaped ? unescapeLabel(text.slice(vs, q)) : text.slice(vs, q);
 				labels.count++;
 				q++;
 				while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
@@ -208,13 +222,24 @@ export function parseExposition(text: string, sink: ExpositionSink): ParseReport
 		while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
 		let ve = q;
 		while (ve < end && text.charCodeAt(ve) !== 0x20 && text.charCodeAt(ve) !== 0x09 && text.charCodeAt(ve) !== 0x0d) ve++;
-		const token = text.slice(q, ve);
-		let value = Number(token);
-		if (token.length === 0 || (Number.isNaN(value) && !isSpecialValue(token)) || isRadixLiteral(token)) {
-			fail(`bad value "${token.slice(0, 30)}" for ${name}`);
-			continue;
+		// Counters and bucket counts are mostly plain integers: read those without a substring.
+		let value = 0;
+		let digits = 0;
+		while (digits < 15 && q + digits < ve) {
+			const c = text.charCodeAt(q + digits);
+			if (c < 0x30 || c > 0x39) break;
+			value = value * 10 + (c - 0x30);
+			digits++;
 		}
-		if (Number.isNaN(value)) value = parseValue(token);
+		if (digits === 0 || q + digits !== ve || (digits > 1 && text.charCodeAt(q) === 0x30)) {
+			const token = text.slice(q, ve);
+			value = Number(token);
+			if (token.length === 0 || (Number.isNaN(value) && !isSpecialValue(token)) || isRadixLiteral(token)) {
+				fail(`bad value "${token.slice(0, 30)}" for ${name}`);
+				continue;
+			}
+			if (Number.isNaN(value)) value = parseValue(token);
+		}
 		let timestamp: number | undefined;
 		q = ve;
 		while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09 || text.charCodeAt(q) === 0x0d)) q++;

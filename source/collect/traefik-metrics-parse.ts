@@ -123,9 +123,15 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 	const gauges: Record<string, number | null> = {};
 	let goVersion: string | null = null;
 
+	// Consecutive lines mostly name the same service: remember the last group looked up.
+	let lastScope: Scope | null = null;
+	let lastKey = '';
+	let lastGroup: CounterGroup | undefined;
+	const bounds = new Map<string, number>();
 	const group = (scope: Scope, labels: Labels): CounterGroup | undefined => {
 		const key = labels.get(LABEL_OF[scope]);
 		if (key === undefined) return undefined;
+		if (scope === lastScope && key === lastKey) return lastGroup;
 		const map = scopes[scope];
 		let g = map.get(key);
 		if (g === undefined) {
@@ -133,6 +139,9 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 			if (scope === 'routers') g.service = labels.get('service');
 			map.set(key, g);
 		}
+		lastScope = scope;
+		lastKey = key;
+		lastGroup = g;
 		return g;
 	};
 
@@ -150,7 +159,11 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 						break;
 					case 'bucket': {
 						const le = labels.get('le');
-						const bound = le === undefined ? Number.NaN : le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+						let bound = le === undefined ? Number.NaN : bounds.get(le);
+						if (bound === undefined) {
+							bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+							bounds.set(le!, bound);
+						}
 						if (!Number.isNaN(bound)) g.buckets.set(bound, (g.buckets.get(bound) ?? 0) + value);
 						break;
 					}
