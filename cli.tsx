@@ -6,6 +6,9 @@ import envPaths from 'env-paths';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {resolveConfig, type AppConfig, type FlagValues} from './source/config.js';
+import {launchDemo} from './source/demo/launch.js';
+import {runProxy} from './source/demo/proxy.js';
+import {runBlackhole, runStack} from './source/demo/stack.js';
 import {runCheck, runJson, runOnce, runSnapshot} from './source/headless.js';
 import {VERSION} from './source/version.js';
 
@@ -29,6 +32,7 @@ function parseFlags(argv: string[]) {
 			'metrics-url': {type: 'string', describe: 'Traefik /metrics URL ("off" to skip) [default: http://127.0.0.1:8080/metrics]'},
 			'api-url': {type: 'string', describe: 'Traefik API base URL ("off" to skip) [default: http://127.0.0.1:8080]'},
 			pid: {type: 'number', describe: 'Traefik PID [default: the process named traefik]'},
+			'pid-file': {type: 'string', describe: 'file holding Traefik\'s PID, read at every poll'},
 			'proc-root': {type: 'string', describe: 'where /proc is mounted (a host /proc in a container) [default: /proc]'},
 			interval: {type: 'string', describe: 'poll interval, e.g. 1s, 500ms, 5s [default: 1s]'},
 			retention: {type: 'string', describe: 'history kept for the sparklines [default: 10m]'},
@@ -82,6 +86,7 @@ async function main(): Promise<number> {
 		metricsUrl: argv['metrics-url'],
 		apiUrl: argv['api-url'],
 		pid: argv.pid,
+		pidFile: argv['pid-file'],
 		procRoot: argv['proc-root'],
 		interval: argv.interval,
 		retention: argv.retention,
@@ -103,7 +108,14 @@ async function main(): Promise<number> {
 		demo: argv.demo,
 		exportDir: argv['export-dir'],
 	};
-	const config: AppConfig = resolveConfig(flags, process.env, readConfigFile(argv.config), Boolean(process.stdout.isTTY));
+	let config: AppConfig = resolveConfig(flags, process.env, readConfigFile(argv.config), Boolean(process.stdout.isTTY));
+	if (config.demo) {
+		const demo = await launchDemo('auto');
+		process.once('exit', () => demo.stop());
+		const {pid: _ignored, ...rest} = config;
+		config = {...rest, metricsUrl: demo.info.metricsUrl, apiUrl: demo.info.apiUrl, pidFile: demo.info.pidFile};
+		if (config.mode !== 'interactive') process.stderr.write(`demo stack: Traefik stand-in pid ${demo.info.pid}, API ${demo.info.apiUrl}\n`);
+	}
 	switch (config.mode) {
 		case 'json':
 			return runJson(config, process.stdout);
@@ -121,8 +133,27 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	if (error.code === 'EPIPE') process.exit(0);
 });
 
-main().then(
+/** Hidden subcommands: the demo stack and its parts run as processes of this same program. */
+async function dispatch(): Promise<number | null> {
+	const [command, arg] = process.argv.slice(2);
+	switch (command) {
+		case 'demo-stack':
+			await runStack(arg === 'manual' ? 'manual' : 'auto');
+			return null;
+		case 'demo-proxy':
+			await runProxy(JSON.parse(arg ?? '{}'));
+			return null;
+		case 'demo-blackhole':
+			runBlackhole(Number(arg));
+			return null;
+		default:
+			return main();
+	}
+}
+
+dispatch().then(
 	(code) => {
+		if (code === null) return; // a long-running subcommand: it ends itself
 		process.exitCode = code;
 		// Sockets and timers of the pollers must not keep a finished run alive.
 		setImmediate(() => process.exit(code));

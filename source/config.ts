@@ -13,6 +13,7 @@ export interface AppConfig {
 	readonly metricsUrl: string | null;
 	readonly apiUrl: string | null;
 	readonly pid?: number;
+	readonly pidFile?: string;
 	readonly procRoot: string;
 	readonly intervalSeconds: number;
 	readonly apiIntervalSeconds: number;
@@ -41,6 +42,7 @@ export interface FlagValues {
 	readonly metricsUrl?: string;
 	readonly apiUrl?: string;
 	readonly pid?: number;
+	readonly pidFile?: string;
 	readonly procRoot?: string;
 	readonly interval?: string;
 	readonly retention?: string;
@@ -144,6 +146,7 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		metricsUrl: orDefault(pick(urlOrOff(flags.metricsUrl), urlOrOff(e('METRICS_URL')), urlOrOff(str(file['metricsUrl']))), `${DEFAULT_BASE}/metrics`),
 		apiUrl: orDefault(pick(urlOrOff(flags.apiUrl), urlOrOff(e('API_URL')), urlOrOff(str(file['apiUrl']))), DEFAULT_BASE),
 		...(pid === undefined ? {} : {pid}),
+		...optional('pidFile', pick(flags.pidFile, e('PID_FILE'), str(file['pidFile']))),
 		procRoot: pick(flags.procRoot, e('PROC_ROOT'), str(file['procRoot'])) ?? '/proc',
 		intervalSeconds: interval,
 		apiIntervalSeconds: Math.max(interval, parseDuration(pick(str(file['apiInterval']), e('API_INTERVAL')) ?? '10s', 'apiInterval')),

@@ -10,6 +10,7 @@ export function createPipeline(config: AppConfig): {collector: Collector; monito
 	const collector = new Collector({
 		procRoot: config.procRoot,
 		...(config.pid === undefined ? {} : {pid: config.pid}),
+		...(config.pidFile === undefined ? {} : {pidFile: config.pidFile}),
 		apiUrl: config.apiUrl,
 		metricsUrl: config.metricsUrl,
 		apiIntervalMs: config.apiIntervalSeconds * 1000,

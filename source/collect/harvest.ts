@@ -11,6 +11,7 @@ import {isError, type ApiHarvest, type BackendServer, type Harvest, type Section
 export interface CollectorOptions {
 	readonly procRoot: string;
 	readonly pid?: number;
+	readonly pidFile?: string;
 	readonly apiUrl: string | null;
 	readonly metricsUrl: string | null;
 	readonly apiIntervalMs: number;
@@ -26,7 +27,7 @@ export class Collector {
 	private running: Promise<Harvest> | null = null;
 
 	constructor(private readonly options: CollectorOptions) {
-		this.proc = new ProcReader({procRoot: options.procRoot, ...(options.pid === undefined ? {} : {pid: options.pid})});
+		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile});
 	}
 
 	/** Asks for the API at the next tick, whatever its schedule (a restart, a key press). */

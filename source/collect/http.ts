@@ -33,6 +33,14 @@ export interface HttpResponse {
 
 const MAX_REDIRECTS = 3;
 
+// One kept-alive connection per endpoint between polls: a poll a second must not open (and leave
+// in TIME_WAIT) a connection a second on Traefik's side.
+const agents = {
+	http: new http.Agent({keepAlive: true, maxSockets: 4, timeout: 60_000}),
+	https: new https.Agent({keepAlive: true, maxSockets: 4, timeout: 60_000}),
+	httpsInsecure: new https.Agent({keepAlive: true, maxSockets: 4, timeout: 60_000, rejectUnauthorized: false}),
+};
+
 /** The URL as text without user:password, safe for messages and snapshots. */
 export function redactUrl(url: string): string {
 	try {
@@ -77,10 +85,12 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 		if (options.basicAuth) headers['authorization'] = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
 		else if (options.bearerToken) headers['authorization'] = `Bearer ${options.bearerToken}`;
 		else if (url.username) headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-		const client = url.protocol === 'https:' ? https : http;
+		const secure = url.protocol === 'https:';
+		const client = secure ? https : http;
+		const agent = secure ? (options.insecure ? agents.httpsInsecure : agents.https) : agents.http;
 		const request = client.get(
 			url,
-			{headers, signal, rejectUnauthorized: !options.insecure, timeout: Math.max(1, deadline - Date.now()), agent: false},
+			{headers, signal, timeout: Math.max(1, deadline - Date.now()), agent},
 			(response) => {
 				let stream: Readable = response;
 				const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();

@@ -156,6 +156,18 @@ export interface ProcOptions {
 	readonly procRoot: string;
 	/** PID given by --pid; re-discovery by name happens when it is absent. */
 	readonly pid?: number;
+	/** A file holding the PID (--pid-file), read at every poll so a restart is followed. */
+	readonly pidFile?: string;
+}
+
+/** The PID in a pid file, or an error in words. */
+export function readPidFile(file: string): number | {error: string} {
+	try {
+		const pid = Number(readFileSync(file, 'latin1').trim());
+		return Number.isInteger(pid) && pid > 0 ? pid : {error: `${file} does not hold a PID`};
+	} catch (error) {
+		return {error: `${file}: ${describeFsError(error)}`};
+	}
 }
 
 /** Remembers the PID between polls so discovery runs only when the process is gone. */
@@ -164,9 +176,13 @@ export class ProcReader {
 
 	constructor(private readonly options: ProcOptions) {}
 
-	private locate(): {pid: number | null; source: ProcHarvest['pidSource']} {
-		const {procRoot, pid} = this.options;
+	private locate(): {pid: number | null; source: ProcHarvest['pidSource']} | {error: string} {
+		const {procRoot, pid, pidFile} = this.options;
 		if (pid !== undefined) return {pid, source: 'flag'};
+		if (pidFile !== undefined) {
+			const fromFile = readPidFile(pidFile);
+			return typeof fromFile === 'number' ? {pid: fromFile, source: 'flag'} : fromFile;
+		}
 		if (this.pid !== null && processNames(procRoot, this.pid) !== undefined) return {pid: this.pid, source: 'discovered'};
 		this.pid = findTraefikPids(procRoot)[0] ?? null;
 		return {pid: this.pid, source: this.pid === null ? 'none' : 'discovered'};
@@ -175,10 +191,12 @@ export class ProcReader {
 	/** One poll: the tables of Traefik's namespace (or the host's), and which sockets Traefik owns. */
 	read(): Section<ProcHarvest> {
 		const {procRoot} = this.options;
-		const {pid, source} = this.locate();
+		const located = this.locate();
+		if ('error' in located) return located;
+		const {pid, source} = located;
 		const process = pid === null ? null : readProcessStat(procRoot, pid);
 		if (pid !== null && process === null) {
-			return {error: `PID ${pid} is gone${source === 'flag' ? ' (given by --pid)' : ''}`};
+			return {error: `PID ${pid} is gone${source === 'flag' ? ` (given by ${this.options.pidFile ?? '--pid'})` : ''}`};
 		}
 		// Ownership first: the table parser then skips other processes' rows without building them.
 		let ownedInodes: Set<number> | null = null;

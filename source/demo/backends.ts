@@ -1,0 +1,86 @@
+/** The demo's backend servers: real HTTP servers on 127.0.0.1, each with switchable misbehaviour. */
+import http from 'node:http';
+import type net from 'node:net';
+import type {ServerName} from './topology.js';
+
+/** How a backend behaves right now. */
+export interface Behaviour {
+	/** Added latency in seconds, drawn per request from this range. */
+	slow: readonly [number, number] | null;
+	/** Share of requests answered 500. */
+	errorShare: number;
+	/** Idle keep-alive connections are closed after this many ms (Node's default is 5 s). */
+	keepAliveMs: number;
+}
+
+const NORMAL: Behaviour = {slow: null, errorShare: 0, keepAliveMs: 30_000};
+
+/** One backend: its server, its sockets, and its behaviour. */
+export class Backend {
+	behaviour: Behaviour = {...NORMAL};
+	private server: http.Server | null = null;
+	private readonly sockets = new Set<net.Socket>();
+	port = 0;
+
+	constructor(readonly name: ServerName) {}
+
+	/** Listens (on `port`, or any port the first time). */
+	async start(port = this.port): Promise<number> {
+		const server = http.createServer((req, res) => this.handle(req, res));
+		server.keepAliveTimeout = this.behaviour.keepAliveMs;
+		server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.once('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', resolve);
+		});
+		this.server = server;
+		this.port = (server.address() as net.AddressInfo).port;
+		return this.port;
+	}
+
+	/** Stops listening and drops every connection (the refused and unreachable faults). */
+	async stop(): Promise<void> {
+		const server = this.server;
+		this.server = null;
+		if (server === null) return;
+		for (const s of this.sockets) s.destroy();
+		await new Promise((resolve) => server.close(resolve));
+	}
+
+	get listening(): boolean {
+		return this.server !== null;
+	}
+
+	/** Changes the behaviour (keep-alive applies to connections from now on). */
+	set(change: Partial<Behaviour>): void {
+		this.behaviour = {...this.behaviour, ...change};
+		if (this.server) this.server.keepAliveTimeout = this.behaviour.keepAliveMs;
+	}
+
+	reset(): void {
+		this.set(NORMAL);
+	}
+
+	private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+		req.resume();
+		if (req.url === '/health') {
+			res.writeHead(200, {'content-type': 'text/plain'}).end('ok');
+			return;
+		}
+		const {slow, errorShare} = this.behaviour;
+		// A realistic spread: most answers in a few ms, a tail up to ~150 ms.
+		const base = Math.random() < 0.9 ? Math.random() * 0.02 : 0.02 + Math.random() * 0.13;
+		const delay = slow ? slow[0] + Math.random() * (slow[1] - slow[0]) : base;
+		setTimeout(() => {
+			if (Math.random() < errorShare) {
+				res.writeHead(500, {'content-type': 'application/json'}).end('{"error":"internal"}');
+				return;
+			}
+			const body = JSON.stringify({server: this.name, path: req.url, at: Date.now(), pad: 'x'.repeat(200 + Math.floor(Math.random() * 800))});
+			res.writeHead(200, {'content-type': 'application/json'}).end(body);
+		}, delay * 1000);
+	}
+}

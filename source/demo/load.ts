@@ -1,0 +1,96 @@
+/** The demo's load generator: a steady, bounded mix of paths and methods on both entry points. */
+import http from 'node:http';
+import type {EntryPointName} from './topology.js';
+
+interface Route {
+	readonly entryPoint: EntryPointName;
+	readonly method: string;
+	readonly path: () => string;
+	/** Requests per second. */
+	readonly rate: number;
+}
+
+const id = (): number => 1 + Math.floor(Math.random() * 5000);
+
+const ROUTES: readonly Route[] = [
+	{entryPoint: 'web', method: 'GET', path: () => '/', rate: 3},
+	{entryPoint: 'web', method: 'GET', path: () => `/products/${id()}`, rate: 4},
+	{entryPoint: 'web', method: 'POST', path: () => '/cart', rate: 1.5},
+	{entryPoint: 'web', method: 'GET', path: () => `/static/app.${id() % 7}.js`, rate: 2},
+	{entryPoint: 'web', method: 'GET', path: () => `/search?q=item${id()}`, rate: 2},
+	{entryPoint: 'web', method: 'GET', path: () => `/api/users/${id()}`, rate: 4},
+	{entryPoint: 'web', method: 'POST', path: () => '/api/orders', rate: 1.5},
+	{entryPoint: 'web', method: 'DELETE', path: () => `/api/sessions/${id()}`, rate: 0.5},
+	{entryPoint: 'web', method: 'GET', path: () => '/auth/verify', rate: 2},
+	{entryPoint: 'web', method: 'POST', path: () => '/auth/login', rate: 0.5},
+	{entryPoint: 'internal', method: 'GET', path: () => '/api/reports/daily', rate: 1.5},
+	{entryPoint: 'internal', method: 'GET', path: () => '/auth/verify', rate: 1},
+];
+
+/** At most this many requests in flight: a stuck backend must not make the generator grow. */
+const MAX_IN_FLIGHT = 200;
+const TICK_MS = 50;
+
+/** Sends the mix through keep-alive clients, like browsers and services would. */
+export class LoadGenerator {
+	private readonly agents: Record<string, http.Agent> = {};
+	private readonly credit = new Map<Route, number>();
+	private readonly boosts = new Map<string, number>();
+	private timer: NodeJS.Timeout | undefined;
+	private inFlight = 0;
+	sent = 0;
+
+	constructor(private readonly ports: Readonly<Record<EntryPointName, number>>) {
+		for (const name of Object.keys(ports)) this.agents[name] = new http.Agent({keepAlive: true, maxSockets: 64});
+	}
+
+	/** Multiplies the rate of the routes under a path prefix (the TIME_WAIT storm's extra load). */
+	boost(prefix: string, factor: number): void {
+		this.boosts.set(prefix, factor);
+	}
+
+	start(): void {
+		this.timer = setInterval(() => this.tick(), TICK_MS);
+	}
+
+	stop(): void {
+		if (this.timer) clearInterval(this.timer);
+		for (const agent of Object.values(this.agents)) agent.destroy();
+	}
+
+	private tick(): void {
+		for (const route of ROUTES) {
+			const sample = route.path();
+			const factor = [...this.boosts].find(([prefix]) => sample.startsWith(prefix))?.[1] ?? 1;
+			let credit = (this.credit.get(route) ?? Math.random()) + (route.rate * factor * TICK_MS) / 1000;
+			while (credit >= 1) {
+				credit -= 1;
+				this.send(route);
+			}
+			this.credit.set(route, credit);
+		}
+	}
+
+	private send(route: Route): void {
+		if (this.inFlight >= MAX_IN_FLIGHT) return;
+		this.inFlight++;
+		this.sent++;
+		let done = false;
+		const finish = (): void => {
+			if (!done) this.inFlight--;
+			done = true;
+		};
+		const body = route.method === 'POST' ? JSON.stringify({item: id(), quantity: 1 + (id() % 3)}) : undefined;
+		const request = http.request(
+			{host: '127.0.0.1', port: this.ports[route.entryPoint], method: route.method, path: route.path(), agent: this.agents[route.entryPoint], timeout: 10_000, headers: body ? {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)} : {}},
+			(res) => {
+				res.resume();
+				res.on('end', finish);
+				res.on('error', finish);
+			},
+		);
+		request.on('timeout', () => request.destroy());
+		request.on('error', finish);
+		request.end(body);
+	}
+}
