@@ -55,23 +55,27 @@ export async function runProxy(requested: Ports): Promise<void> {
 	};
 
 	// One keep-alive pool per server, as Traefik keeps one transport per server. Sockets are
-	// half-open capable so the CLOSE_WAIT fault can keep them when the backend hangs up.
+	// half-open capable: the CLOSE_WAIT fault keeps them open when the backend hangs up.
 	const agents = new Map<ServerName, http.Agent>();
 	const agentFor = (server: ServerName): http.Agent => {
 		let agent = agents.get(server);
 		if (agent === undefined) {
-			agent = new http.Agent({keepAlive: true, maxSockets: 32, maxFreeSockets: 16});
-			const created = agent;
-			(created as unknown as {createConnection: (o: net.NetConnectOpts, cb: unknown) => net.Socket}).createConnection = (options) => {
+			// Traefik's defaults: no cap on connections per host (maxConnsPerHost 0), 200 idle ones kept.
+			agent = new http.Agent({keepAlive: true, maxFreeSockets: 200});
+			(agent as unknown as {createConnection: (o: net.NetConnectOpts) => net.Socket}).createConnection = (options) => {
 				const socket = net.connect({...options, allowHalfOpen: true});
 				socket.on('end', () => {
-					if (leaking.has(server) && leaked.length < 2000) {
-						socket.emit('agentRemove'); // the pool forgets it; the fd stays open: CLOSE_WAIT
-						leaked.push(socket);
-					} else socket.end();
+					if (!leaked.includes(socket)) socket.end();
 				});
 				return socket;
 			};
+			// The leak: a connection back in the pool is forgotten, never closed. When the backend
+			// later hangs up, nobody closes our side: CLOSE_WAIT, for as long as the process lives.
+			agent.on('free', (socket: net.Socket) => {
+				if (!leaking.has(server) || leaked.length >= 2000) return;
+				socket.emit('agentRemove');
+				leaked.push(socket);
+			});
 			agents.set(server, agent);
 		}
 		return agent;
@@ -149,9 +153,10 @@ export async function runProxy(requested: Ports): Promise<void> {
 			(upstreamRes) => {
 				let size = 0;
 				upstreamRes.on('data', (chunk: Buffer) => (size += chunk.length));
+				const socket = upstreamRes.socket;
 				upstreamRes.on('end', () => {
 					finish(upstreamRes.statusCode ?? 502, service, size);
-					if (active) upstreamRes.socket.destroy();
+					if (active) socket?.destroy();
 				});
 				res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
 				upstreamRes.pipe(res);

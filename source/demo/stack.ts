@@ -3,12 +3,12 @@
  * a load generator and the fault timeline, all on 127.0.0.1 with ports chosen by the OS.
  * It prints one JSON line saying where everything is, and stops with its parent.
  */
-import {fork, type ChildProcess} from 'node:child_process';
+import {fork, spawn, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type net from 'node:net';
+import net from 'node:net';
 import {Backend} from './backends.js';
 import {CYCLE_SECONDS, FAULT_NAMES, FAULTS, TIMELINE, type FaultName} from './faults.js';
 import {LoadGenerator} from './load.js';
@@ -58,7 +58,9 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 			});
 		});
 	await startProxy();
-	const send = (command: ProxyCommand): void => void proxy.send(command);
+	const send = (command: ProxyCommand): void => {
+		if (proxy.connected) proxy.send(command);
+	};
 
 	const load = new LoadGenerator(ports.entryPoints);
 	load.start();
@@ -69,7 +71,7 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 		slow: [() => backends['api-2'].set({slow: [0.4, 1.1]}), () => backends['api-2'].reset()],
 		closeWait: [
 			() => {
-				backends['web-2'].set({keepAliveMs: 300});
+				backends['web-2'].set({keepAliveMs: 2000});
 				send({type: 'leak', server: 'web-2', on: true});
 			},
 			() => {
@@ -91,10 +93,10 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 			async () => {
 				const port = backends['auth-2'].port;
 				await backends['auth-2'].stop();
-				const child = fork(self.script, ['demo-blackhole', String(port)], {execArgv: self.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc']});
+				const child = spawn(process.execPath, [...self.execArgv, self.script, 'demo-blackhole', String(port)], {stdio: ['ignore', 'pipe', 'inherit']});
 				children.add(child);
 				child.once('exit', () => children.delete(child));
-				await new Promise((resolve) => child.once('message', resolve));
+				await new Promise((resolve) => child.stdout!.once('data', resolve));
 				blackhole = child;
 			},
 			async () => {
@@ -195,12 +197,19 @@ export function stopChild(child: ChildProcess): Promise<void> {
 	});
 }
 
-/** The listener that never accepts (the unreachable fault): backlog 1, event loop blocked after listen. */
+/**
+ * The listener that never accepts (the unreachable fault): backlog 1, its accept queue filled by
+ * two connections of its own, then the event loop blocked, so every SYN from the proxy is dropped.
+ */
 export function runBlackhole(port: number): void {
-	const server = http.createServer();
+	const server = net.createServer();
 	server.listen({host: '127.0.0.1', port, backlog: 1}, () => {
-		process.send?.({type: 'ready'});
+		// connect() is issued at once; the kernel completes both handshakes while we are blocked.
+		const own = [net.connect(port, '127.0.0.1'), net.connect(port, '127.0.0.1')];
+		writeSync(1, 'ready\n'); // synchronous: the loop must not run again (it would accept)
 		// Blocked (bounded, 10 minutes): libuv never calls accept(); SYNs past the queue are dropped.
-		setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000), 50);
+		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
+		void own;
+		process.exit(0);
 	});
 }
