@@ -9,7 +9,11 @@ import {resolveConfig, type AppConfig, type FlagValues} from './source/config.js
 import {launchDemo} from './source/demo/launch.js';
 import {runProxy} from './source/demo/proxy.js';
 import {runBlackhole, runStack} from './source/demo/stack.js';
-import {runCheck, runJson, runOnce, runSnapshot} from './source/headless.js';
+import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/headless.js';
+import type {Snapshot} from './source/model/snapshot-types.js';
+import {startPolling} from './source/poll.js';
+import {runInteractive} from './source/ui/render.js';
+import {createTheme} from './source/ui/theme.js';
 import {VERSION} from './source/version.js';
 
 const EXAMPLES: [string, string][] = [
@@ -123,9 +127,51 @@ async function main(): Promise<number> {
 			return runSnapshot(config, config.snapshotFile ?? 'traefik-top-snapshot.json');
 		case 'check':
 			return runCheck(config, process.stdout);
-		default:
+		case 'once':
 			return runOnce(config, process.stdout);
+		default:
+			return interactive(config);
 	}
+}
+
+const INTERVALS = [0.25, 0.5, 1, 2, 5, 10, 30, 60];
+
+/** The live screen, wired to a poller. */
+async function interactive(config: AppConfig): Promise<number> {
+	const listeners = new Set<(s: Snapshot) => void>();
+	let last: Snapshot | null = null;
+	const poller = startPolling(config, (snapshot) => {
+		last = snapshot;
+		for (const l of listeners) l(snapshot);
+	});
+	const code = await runInteractive({
+		subscribe(listener) {
+			listeners.add(listener);
+			if (last) listener(last);
+			return () => listeners.delete(listener);
+		},
+		theme: createTheme({colors: config.color, ascii: config.ascii}),
+		rules: config.rules,
+		pinned: config.service,
+		onPin(service) {
+			poller.pin(service);
+			poller.refresh();
+		},
+		onInterval(step) {
+			const current = poller.intervalSeconds;
+			const index = INTERVALS.findIndex((s) => s >= current);
+			const next = INTERVALS[Math.max(0, Math.min(INTERVALS.length - 1, (index < 0 ? INTERVALS.length - 1 : index) + step))]!;
+			poller.setInterval(next);
+			return next;
+		},
+		async onExport(snapshot) {
+			const file = join(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
+			await writeSnapshot(file, snapshot);
+			return file;
+		},
+	});
+	poller.stop();
+	return code;
 }
 
 // A closed pipe (`| head`, a dropped SSH session) ends the program quietly.

@@ -43,6 +43,10 @@ export interface Poller {
 	/** Changes the interval from the next tick on. */
 	setInterval(seconds: number): void;
 	readonly intervalSeconds: number;
+	/** Pins a service (null unpins); the next snapshot follows it. */
+	pin(service: string | null): void;
+	/** The latest snapshot again (after a pin, without waiting for the next tick). */
+	refresh(): void;
 }
 
 /**
@@ -74,6 +78,13 @@ export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot)
 		},
 		setInterval(seconds: number) {
 			interval = seconds;
+			monitor.setInterval(seconds);
+		},
+		pin(service: string | null) {
+			monitor.setFocus(service);
+		},
+		refresh() {
+			onSnapshot(monitor.snapshot());
 		},
 		get intervalSeconds() {
 			return interval;

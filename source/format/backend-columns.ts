@@ -8,8 +8,8 @@ const num = (n: number): string => String(n);
 
 /** The backends table: every state, CLOSE_WAIT age, TIME_WAIT ratio, queues, retransmits. */
 export const BACKEND_COLUMNS: readonly Column<BackendRow>[] = [
-	{key: 'service', header: 'SERVICE', width: 24, min: 10, grow: 2, cell: (r) => (r.services.length > 1 ? `${r.service} +${r.services.length - 1}` : r.service)},
-	{key: 'address', header: 'BACKEND', width: 21, min: 12, grow: 1, cell: (r) => r.address},
+	{key: 'service', header: 'SERVICE', width: 24, min: 11, grow: 2, cell: (r) => (r.services.length > 1 ? `${r.service} +${r.services.length - 1}` : r.service)},
+	{key: 'address', header: 'BACKEND', width: 21, min: 15, grow: 1, cell: (r) => r.address},
 	{key: 'status', header: 'STATUS', width: 6, priority: 5, cell: (r) => (r.status === 'unknown' ? '-' : r.status)},
 	{key: 'estab', header: 'ESTAB', width: 5, align: 'right', cell: (r) => num(r.states.ESTABLISHED)},
 	{key: 'synSent', header: 'SYN_S', width: 5, align: 'right', cell: (r) => num(r.states.SYN_SENT)},

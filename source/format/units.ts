@@ -51,5 +51,6 @@ export function formatLatency(seconds: number | null | undefined): string {
 	const ms = seconds * 1000;
 	if (ms < 10) return `${ms.toFixed(1)}ms`;
 	if (ms < 1000) return `${Math.round(ms)}ms`;
+	if (Number.isInteger(seconds)) return `${seconds}s`;
 	return `${seconds.toFixed(seconds < 10 ? 2 : 1)}s`;
 }

@@ -242,6 +242,13 @@ export class Monitor {
 				...(this.restartedAt === undefined ? {} : {restartedAt: iso(this.restartedAt)}),
 			},
 			sources: this.sources.snapshot(),
+			totals: {
+				scope: pinned ?? 'all entry points',
+				requestsPerSecond: series?.interval?.requestsPerSecond ?? null,
+				statusRates: series?.interval?.statusRates ?? {'2xx': null, '3xx': null, '4xx': null, '5xx': null},
+				errorRatio: series?.interval?.errorRatio ?? null,
+				latency: series?.interval?.latency ?? {p50: null, p95: null, p99: null, buckets: []},
+			},
 			services,
 			backends: pick(this.backendRows),
 			entrypoints: entrypoint === null ? this.entryRows : this.entryRows.filter((e) => e.name === entrypoint),

@@ -129,6 +129,14 @@ export interface Snapshot {
 	readonly filter: {readonly service: string | null; readonly entrypoint: string | null};
 	readonly traefik: TraefikIdentity;
 	readonly sources: {readonly proc: SourceState; readonly metrics: SourceState; readonly api: SourceState};
+	/** Traffic of what the screen covers: every entry point, or the pinned service. */
+	readonly totals: {
+		readonly scope: string;
+		readonly requestsPerSecond: number | null;
+		readonly statusRates: StatusRates;
+		readonly errorRatio: number | null;
+		readonly latency: Latency;
+	};
 	readonly services: readonly ServiceRow[];
 	readonly backends: readonly BackendRow[];
 	readonly entrypoints: readonly EntryPointRow[];

@@ -1,0 +1,92 @@
+/** The traffic chart (requests per second with the status split) and the latency strips. */
+import {Box, Text} from 'ink';
+import {barChart, maxOf, sparkline} from '../format/sparkline.js';
+import {fit} from '../format/table.js';
+import {formatCount, formatLatency, formatPercent} from '../format/units.js';
+import type {Snapshot, StatusRates} from '../model/snapshot-types.js';
+import type {Severity, Theme} from './theme.js';
+
+export interface ChartProps {
+	readonly snapshot: Snapshot | null;
+	readonly width: number;
+	readonly rows: number;
+	readonly theme: Theme;
+	readonly errorWarn: number;
+	readonly errorCrit: number;
+}
+
+export function TrafficChart({snapshot, width, rows, theme, errorWarn, errorCrit}: ChartProps) {
+	const history = snapshot?.history.requestsPerSecond ?? [];
+	const totals = snapshot?.totals;
+	const rates = totals?.statusRates ?? {'2xx': null, '3xx': null, '4xx': null, '5xx': null};
+	const total = totals?.requestsPerSecond ?? null;
+	const errorRatio = totals?.errorRatio ?? null;
+	const current = total;
+	const scope = totals?.scope ?? 'all entry points';
+	const share = (k: keyof StatusRates) => (total && rates[k] !== null ? formatPercent(rates[k]! / total) : '-');
+	const errSeverity: Severity = errorRatio === null ? 'muted' : errorRatio > errorCrit ? 'crit' : errorRatio > errorWarn ? 'warn' : 'ok';
+	const labelWidth = 7;
+	const chartWidth = Math.max(10, width - labelWidth - 1);
+	const max = maxOf(history.slice(-chartWidth));
+	const lines = barChart(history, chartWidth, rows, {ascii: theme.ascii});
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text>
+				<Text bold>{`Traffic · ${scope} · `}</Text>
+				<Text bold color={theme.color('accent')}>{`${formatCount(current)} req/s`}</Text>
+				<Text>{`  2xx ${share('2xx')} 3xx ${share('3xx')} 4xx ${share('4xx')} `}</Text>
+				<Text color={theme.color(errSeverity)} bold={errSeverity === 'crit'}>{`5xx ${share('5xx')}${errSeverity === 'crit' || errSeverity === 'warn' ? ` ${theme.mark(errSeverity)}` : ''}`}</Text>
+			</Text>
+			{lines.map((line, i) => (
+				<Text key={i}>
+					<Text color={theme.color('muted')}>{fit(i === 0 ? formatCount(max) : i === lines.length - 1 ? '0' : '', labelWidth, 'right')} </Text>
+					<Text color={theme.color(errSeverity === 'crit' ? 'crit' : 'ok')}>{line}</Text>
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+export interface LatencyProps {
+	readonly snapshot: Snapshot | null;
+	readonly width: number;
+	readonly strips: number;
+	readonly theme: Theme;
+	/** The p95 bound of the latency rule (null: the second bucket). */
+	readonly p95Bound: number | null;
+}
+
+/** p50/p95/p99 of what the screen covers, the SLO shares, and one strip per bucket. */
+export function Latency({snapshot, width, strips, theme, p95Bound}: LatencyProps) {
+	const latency = snapshot?.totals.latency;
+	const bounds = (latency?.buckets ?? []).map((b) => b.le).filter((le): le is number => le !== '+Inf');
+	const bound = p95Bound ?? bounds[1] ?? bounds[0];
+	const p95Severity: Severity = latency?.p95 != null && bound !== undefined && latency.p95 > bound ? 'warn' : 'plain';
+	const slo = (latency?.buckets ?? [])
+		.filter((b) => b.le !== '+Inf')
+		.map((b) => `≤${formatLatency(b.le as number)} ${formatPercent(b.cumulativeShare)}`)
+		.join('  ');
+	const history = snapshot?.history.bucketShares ?? {};
+	// Object keys put integer-like bounds ("5") first: order by the bound itself.
+	const keys = Object.keys(history)
+		.sort((a, b) => (a === '+Inf' ? 1 : b === '+Inf' ? -1 : Number(a) - Number(b)))
+		.slice(0, strips);
+	const stripWidth = Math.max(10, width - 10);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text>
+				<Text bold>{`Latency · ${snapshot?.totals.scope ?? 'all entry points'} · `}</Text>
+				<Text>{`p50 ${formatLatency(latency?.p50)}  `}</Text>
+				<Text color={theme.color(p95Severity)} bold={p95Severity !== 'plain'}>{`p95 ${formatLatency(latency?.p95)}${p95Severity === 'warn' ? ' !' : ''}  `}</Text>
+				<Text>{`p99 ${formatLatency(latency?.p99)}`}</Text>
+			</Text>
+			<Text color={theme.color('muted')}>{fit(slo ? `under: ${slo}` : 'under: - (no requests in the last interval)', width, 'left', theme.ascii)}</Text>
+			{keys.map((le) => (
+				<Text key={le}>
+					<Text color={theme.color('muted')}>{fit(le === '+Inf' ? '>last' : `≤${formatLatency(Number(le))}`, 8, 'right')} </Text>
+					<Text color={theme.color('accent')}>{sparkline(history[le] ?? [], stripWidth, {max: 1, ascii: theme.ascii})}</Text>
+				</Text>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,56 @@
+/**
+ * Runs the screen in the terminal's alternate screen and gives the terminal back on every way out:
+ * q, Ctrl-C, SIGTERM, SIGHUP, an error in a component, a crash, a closed SSH session.
+ */
+import {render} from 'ink';
+import {App, type AppProps} from './app.js';
+
+const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+/** Shows the app until the user quits; resolves with the exit code. */
+export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {
+	let restored = false;
+	const restore = (): void => {
+		if (restored) return;
+		restored = true;
+		try {
+			stdout.write(LEAVE);
+		} catch {
+			// stdout is gone (SSH closed): nothing to restore
+		}
+	};
+	stdout.write(ENTER);
+	process.once('exit', restore);
+	const instance = render(<App {...props} />, {exitOnCtrlC: false, maxFps: 4, incrementalRendering: true, patchConsole: true, stdout});
+	let code = 0;
+	const quit = (exitCode: number) => () => {
+		code = exitCode;
+		instance.unmount();
+	};
+	const handlers: [NodeJS.Signals, () => void][] = [
+		['SIGTERM', quit(143)],
+		['SIGHUP', quit(129)],
+		['SIGINT', quit(130)],
+	];
+	for (const [signal, handler] of handlers) process.on(signal, handler);
+	const crash = (error: unknown): void => {
+		instance.unmount();
+		restore();
+		process.stderr.write(`traefik-top crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(70);
+	};
+	process.on('uncaughtException', crash);
+	try {
+		await instance.waitUntilExit();
+	} catch (error) {
+		restore();
+		process.stderr.write(`traefik-top: the screen failed: ${error instanceof Error ? error.message : String(error)}\n`);
+		code = 70;
+	} finally {
+		for (const [signal, handler] of handlers) process.off(signal, handler);
+		process.off('uncaughtException', crash);
+		restore();
+	}
+	return code;
+}

@@ -1,0 +1,69 @@
+/** A table with per-cell colour and a mark column, scrolled to keep the selection in view. */
+import {Box, Text} from 'ink';
+import {fit, fitColumns, type Column} from '../format/table.js';
+import type {Severity, Theme} from './theme.js';
+
+export interface TableProps<Row> {
+	readonly title: string;
+	readonly columns: readonly Column<Row>[];
+	readonly rows: readonly Row[];
+	readonly width: number;
+	/** Data rows shown (the header and title come on top). */
+	readonly height: number;
+	/** Selected row index, or -1 when the table has no focus. */
+	readonly selected: number;
+	readonly theme: Theme;
+	/** Severity of one cell (threshold breaches). */
+	readonly severity: (row: Row, key: string) => Severity;
+	/** Severity of the whole row: its mark (`!`, `✖`). */
+	readonly mark: (row: Row) => Severity;
+	readonly rowKey: (row: Row) => string;
+	readonly empty: string;
+	readonly focused: boolean;
+}
+
+/** Which rows to show so that `selected` stays visible. */
+export function visibleWindow(count: number, height: number, selected: number): [number, number] {
+	if (count <= height) return [0, count];
+	const start = Math.max(0, Math.min(count - height, selected - Math.floor(height / 2)));
+	return [start, start + height];
+}
+
+export function Table<Row>(props: TableProps<Row>) {
+	const {theme, rows, width} = props;
+	const fitted = fitColumns(props.columns, width - 2);
+	const [start, end] = visibleWindow(rows.length, props.height, Math.max(0, props.selected));
+	const shown = rows.slice(start, end);
+	const more = rows.length > props.height ? ` ${start + 1}-${end} of ${rows.length}` : ` ${rows.length}`;
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold color={theme.color(props.focused ? 'accent' : 'plain')}>
+				{fit(`${props.focused ? '▸' : ' '}${props.title}${more}`, width, 'left', theme.ascii)}
+			</Text>
+			<Text color={theme.color('muted')}>{fit(`  ${fitted.map((c) => fit(c.header, c.fitted, c.align, theme.ascii)).join(' ')}`, width, 'left', theme.ascii)}</Text>
+			{shown.length === 0 ? <Text color={theme.color('muted')}>{fit(`  ${props.empty}`, width, 'left', theme.ascii)}</Text> : null}
+			{shown.map((row, i) => {
+				const index = start + i;
+				const isSelected = index === props.selected;
+				const rowMark = props.mark(row);
+				return (
+					<Text key={props.rowKey(row)} inverse={isSelected}>
+						<Text color={theme.color(rowMark)} bold={rowMark === 'crit'}>
+							{theme.mark(rowMark)}
+						</Text>
+						<Text> </Text>
+						{fitted.map((c, k) => {
+							const severity = props.severity(row, c.key);
+							return (
+								<Text key={c.key} color={theme.color(severity)} bold={severity === 'crit'}>
+									{fit(c.cell(row), c.fitted, c.align, theme.ascii)}
+									{k < fitted.length - 1 ? ' ' : ''}
+								</Text>
+							);
+						})}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}
