@@ -1,6 +1,6 @@
 /** The screen: every panel, the keys, and the view state. It receives snapshots; it never fetches. */
 import {Box, Text, useApp, useInput} from 'ink';
-import {useEffect, useMemo, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import type {RulesConfig} from '../model/rules-config.js';
 import type {Snapshot} from '../model/snapshot-types.js';
 import {Alerts} from './alerts.js';
@@ -41,10 +41,24 @@ export function App(props: AppProps) {
 	const {columns, rows} = useTerminalSize(props.size);
 	const [latest, setLatest] = useState<Snapshot | null>(null);
 	const [frozen, setFrozen] = useState<Snapshot | null>(null);
-	const [view, setView] = useState<ViewState>(() => initialViewState(props.pinned));
+	const [view, setViewState] = useState<ViewState>(() => initialViewState(props.pinned));
+	// Keys can arrive faster than frames: the handler reads and writes the newest state here.
+	const viewRef = useRef(view);
+	const setView = (next: ViewState | ((v: ViewState) => ViewState)) => {
+		viewRef.current = typeof next === 'function' ? next(viewRef.current) : next;
+		setViewState(viewRef.current);
+	};
 	const [message, setMessage] = useState<Message>(null);
 
-	useEffect(() => props.subscribe(setLatest), [props.subscribe]);
+	const latestRef = useRef<Snapshot | null>(null);
+	useEffect(
+		() =>
+			props.subscribe((s) => {
+				latestRef.current = s;
+				setLatest(s);
+			}),
+		[props.subscribe],
+	);
 	const snapshot = view.paused ? frozen : latest;
 	const levels = useMemo(() => (snapshot ? alertLevels(snapshot) : new Map()), [snapshot]);
 	const services = useMemo(() => serviceRows(snapshot, view), [snapshot, view]);
@@ -61,6 +75,7 @@ export function App(props: AppProps) {
 	};
 
 	useInput((input, key) => {
+		const view = viewRef.current;
 		if (view.editingFilter) {
 			if (key.return) update({editingFilter: false});
 			else if (key.escape) update({editingFilter: false, filter: ''});
@@ -96,14 +111,14 @@ export function App(props: AppProps) {
 			setView((v) => ({...v, sort: v.focus === 'services' ? {...v.sort, services: nextSort(v.sort.services, SERVICE_SORTS)} : {...v.sort, backends: nextSort(v.sort.backends, BACKEND_SORTS)}}));
 		} else if (input === 'S') setView((v) => ({...v, sort: {...v.sort, reverse: !v.sort.reverse}}));
 		else if (input === ' ') {
-			setFrozen(latest);
+			setFrozen(latestRef.current);
 			update({paused: !view.paused});
 		} else if (input === '+' || input === '-') {
 			const seconds = props.onInterval(input === '+' ? -1 : 1);
 			setMessage({text: `polling every ${seconds}s`, severity: 'ok'});
-		} else if (input === 'e' && snapshot) {
+		} else if (input === 'e' && (view.paused ? frozen : latestRef.current)) {
 			setMessage({text: 'exporting…', severity: 'ok'});
-			props.onExport(snapshot).then(
+			props.onExport((view.paused ? frozen : latestRef.current)!).then(
 				(path) => setMessage({text: `exported to ${path}`, severity: 'ok'}),
 				(error: unknown) => setMessage({text: `export failed: ${error instanceof Error ? error.message : String(error)}; nothing else lost`, severity: 'crit'}),
 			);

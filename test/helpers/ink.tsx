@@ -1,0 +1,63 @@
+// Renders an Ink tree into a fake terminal of a given size, as ink-testing-library does, but with
+// the width under the test's control (Ink lays out to stdout.columns).
+import {EventEmitter} from 'node:events';
+import {render} from 'ink';
+import type {ReactElement} from 'react';
+
+class FakeStdout extends EventEmitter {
+	frames: string[] = [];
+	constructor(
+		readonly columns: number,
+		readonly rows: number,
+	) {
+		super();
+	}
+	write = (frame: string) => {
+		this.frames.push(frame);
+		return true;
+	};
+}
+
+class FakeStdin extends EventEmitter {
+	isTTY = true;
+	private data: string | null = null;
+	write = (data: string) => {
+		this.data = data;
+		this.emit('readable');
+		this.emit('data', data);
+	};
+	read = () => {
+		const data = this.data;
+		this.data = null;
+		return data;
+	};
+	setEncoding() {}
+	setRawMode() {}
+	resume() {}
+	pause() {}
+	ref() {}
+	unref() {}
+}
+
+/** Renders `tree` at `columns` x `rows`; `press` types keys and waits for the next frame. */
+export function renderAt(tree: ReactElement, columns: number, rows: number) {
+	const stdout = new FakeStdout(columns, rows);
+	const stdin = new FakeStdin();
+	const instance = render(tree, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+	const lastFrame = () => stdout.frames.at(-1) ?? '';
+	return {
+		lastFrame,
+		lines: () => lastFrame().split('\n'),
+		async press(...keys: string[]) {
+			for (const key of keys) {
+				stdin.write(key);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+		},
+		async settle() {
+			await new Promise((resolve) => setTimeout(resolve, 30));
+		},
+		unmount: () => instance.unmount(),
+		waitUntilExit: () => instance.waitUntilExit(),
+	};
+}

@@ -1,0 +1,106 @@
+import {REPORTED_STATES, type StateCounts} from '../../source/collect/types.js';
+import type {BackendRow, Latency, ServiceRow, Snapshot, SnapshotAlert} from '../../source/model/snapshot-types.js';
+
+export const states = (counts: Partial<StateCounts> = {}): StateCounts => Object.fromEntries(REPORTED_STATES.map((s) => [s, counts[s] ?? 0])) as StateCounts;
+
+const latency = (p50: number, p95: number, p99: number): Latency => ({
+	p50,
+	p95,
+	p99,
+	buckets: [
+		{le: 0.1, share: 0.8, cumulativeShare: 0.8},
+		{le: 0.3, share: 0.15, cumulativeShare: 0.95},
+		{le: 1.2, share: 0.04, cumulativeShare: 0.99},
+		{le: 5, share: 0.01, cumulativeShare: 1},
+		{le: '+Inf', share: 0, cumulativeShare: 1},
+	],
+});
+
+export function service(name: string, over: Partial<ServiceRow> = {}): ServiceRow {
+	return {
+		name,
+		requestsPerSecond: 12.5,
+		errorRatio: 0,
+		errorRatioMinute: 0,
+		statusRates: {'2xx': 12, '3xx': 0.5, '4xx': 0, '5xx': 0},
+		latency: latency(0.04, 0.09, 0.2),
+		latencyMinute: latency(0.04, 0.09, 0.2),
+		servers: [{url: 'http://10.0.0.1:80', address: '10.0.0.1:80', status: 'UP'}],
+		serversUp: 1,
+		bytesInPerSecond: 1000,
+		bytesOutPerSecond: 20000,
+		retriesPerSecond: 0,
+		connections: {ESTABLISHED: 4, TIME_WAIT: 0, CLOSE_WAIT: 0},
+		...over,
+	};
+}
+
+export function backend(serviceName: string, address: string, over: Partial<BackendRow> & {counts?: Partial<StateCounts>} = {}): BackendRow {
+	const {counts, ...rest} = over;
+	const s = states(counts ?? {ESTABLISHED: 4});
+	const total = Object.values(s).reduce((a, b) => a + b, 0);
+	return {
+		service: serviceName,
+		services: [serviceName],
+		address,
+		urls: [`http://${address}`],
+		status: 'UP',
+		states: s,
+		total,
+		closeWaitOldestSeconds: s.CLOSE_WAIT > 0 ? 75 : null,
+		timeWaitRatio: total ? s.TIME_WAIT / total : null,
+		txQueueBytes: 0,
+		rxQueueBytes: 0,
+		retransmitting: 0,
+		synSentPolls: s.SYN_SENT > 0 ? 3 : 0,
+		retransmitPolls: 0,
+		newAnswered: 0,
+		...rest,
+	};
+}
+
+export const alert = (rule: SnapshotAlert['rule'], level: SnapshotAlert['level'], subject: string, service?: string): SnapshotAlert => ({rule, level, subject, ...(service ? {service} : {}), value: 5, threshold: 1, since: '2026-11-22T03:00:00.000Z'});
+
+const series = (n: number, f: (i: number) => number | null) => Array.from({length: n}, (_, i) => f(i));
+
+/** A realistic snapshot: four services, one leaking CLOSE_WAIT, one stuck in SYN_SENT, alerts. */
+export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
+	return {
+		schema: 'traefik-top/snapshot@1',
+		takenAt: '2026-11-22T03:10:00.000Z',
+		host: 'edge-1',
+		intervalSeconds: 1,
+		filter: {service: null, entrypoint: null},
+		traefik: {pid: 4242, version: '3.7.9', uptimeSeconds: 7384, cpuRatio: 0.034, rssBytes: 96 * 1048576, openConnections: 57, configReloadAgeSeconds: 300},
+		sources: {proc: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'}, metrics: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'}, api: {ok: true, lastSuccessAt: '2026-11-22T03:09:55.000Z'}},
+		totals: {scope: 'all entry points', requestsPerSecond: 52.5, statusRates: {'2xx': 50, '3xx': 1, '4xx': 1, '5xx': 0.5}, errorRatio: 0.0095, latency: latency(0.05, 0.12, 0.4)},
+		services: [
+			service('api@docker'),
+			service('web@docker', {errorRatio: 0.08, errorRatioMinute: 0.06, connections: {ESTABLISHED: 3, TIME_WAIT: 0, CLOSE_WAIT: 12}}),
+			service('auth@docker', {servers: [{url: 'http://10.0.0.7:80', address: '10.0.0.7:80', status: 'DOWN'}, {url: 'http://10.0.0.8:80', address: '10.0.0.8:80', status: 'UP'}], serversUp: 1}),
+			service('static@file', {requestsPerSecond: null, errorRatio: null, latency: {p50: null, p95: null, p99: null, buckets: []}}),
+		],
+		backends: [
+			backend('api@docker', '10.0.0.1:80'),
+			backend('web@docker', '10.0.0.2:8080', {counts: {ESTABLISHED: 3, CLOSE_WAIT: 12}}),
+			backend('auth@docker', '10.0.0.7:80', {status: 'DOWN', counts: {SYN_SENT: 3}}),
+			backend('auth@docker', '10.0.0.8:80', {counts: {ESTABLISHED: 2, TIME_WAIT: 30}}),
+		],
+		entrypoints: [
+			{name: 'web', port: 80, states: states({ESTABLISHED: 40, TIME_WAIT: 3}), total: 43, openConnections: 40},
+			{name: 'websecure', port: 443, states: states({ESTABLISHED: 17}), total: 17, openConnections: 17},
+		],
+		alerts: [alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'), alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'), alert('error_ratio', 'crit', 'web@docker', 'web@docker'), alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker')],
+		recentAlerts: [{...alert('latency_p95', 'warn', 'api@docker', 'api@docker'), resolvedAt: '2026-11-22T03:05:00.000Z'}],
+		history: {
+			requestsPerSecond: series(120, (i) => (i === 60 ? null : 40 + 10 * Math.sin(i / 8))),
+			errorRatio: series(120, () => 0.01),
+			p95: series(120, () => 0.12),
+			bucketShares: {'0.1': series(120, () => 0.8), '0.3': series(120, () => 0.15), '1.2': series(120, () => 0.04), '5': series(120, () => 0.01), '+Inf': series(120, () => 0)},
+			establishedConnections: series(120, () => 12),
+		},
+		otherConnections: 2,
+		unresolvedServers: [],
+		...over,
+	};
+}
