@@ -71,7 +71,7 @@ export class Monitor {
 	constructor(private readonly config: MonitorConfig) {
 		const length = Math.max(1, Math.round(config.retentionSeconds / config.intervalSeconds));
 		this.establishedHistory = new Ring(length);
-		this.traffic = new TrafficModel(length);
+		this.traffic = new TrafficModel(length, 60_000, 60_000, config.rules.latency_p95.windowSeconds * 1000);
 		this.intervalSeconds = config.intervalSeconds;
 		this.focus = config.filter.service;
 		this.traffic.focus = this.focus;
@@ -196,7 +196,7 @@ export class Monitor {
 			breaches.push(...evaluateTcpRules(this.backendRows, {rules, ephemeralPorts: this.proc.ephemeralPorts, serviceRate: rateOf}));
 		}
 		if (this.sources.ok('metrics')) {
-			breaches.push(...evaluateServiceRules(this.serviceRows, rules, (s) => this.traffic.services.get(s)?.minute?.requests ?? 0));
+			breaches.push(...evaluateServiceRules(this.serviceRows, rules, (s) => ({minute: this.traffic.services.get(s)?.minute ?? null, recent: this.traffic.services.get(s)?.recent ?? null})));
 			breaches.push(...evaluateCertificates(this.metrics?.certificates ?? [], rules, now));
 		}
 		if (rules.server_down.enabled) {

@@ -28,9 +28,9 @@ export interface RulesConfig {
 	readonly syn_sent_stuck: {readonly enabled: boolean; readonly polls: number};
 	readonly retransmitting: {readonly enabled: boolean; readonly polls: number};
 	readonly server_down: {readonly enabled: boolean};
-	readonly error_ratio: {readonly enabled: boolean; readonly warn: number; readonly crit: number; readonly windowSeconds: number; readonly minRequests: number};
+	readonly error_ratio: {readonly enabled: boolean; readonly warn: number; readonly crit: number; readonly minRequests: number};
 	/** `bucket`: the bound in seconds; null means the second bucket of the histogram. */
-	readonly latency_p95: {readonly enabled: boolean; readonly bucket: number | null; readonly minRequests: number};
+	readonly latency_p95: {readonly enabled: boolean; readonly bucket: number | null; readonly minRequests: number; readonly windowSeconds: number};
 	readonly ephemeral_ports: {readonly enabled: boolean; readonly ratio: number};
 	readonly cert_expiry: {readonly enabled: boolean; readonly warnDays: number; readonly critDays: number};
 	readonly source_failed: {readonly enabled: boolean; readonly polls: number};
@@ -44,8 +44,8 @@ export const DEFAULT_RULES: RulesConfig = {
 	syn_sent_stuck: {enabled: true, polls: 2},
 	retransmitting: {enabled: true, polls: 2},
 	server_down: {enabled: true},
-	error_ratio: {enabled: true, warn: 0.01, crit: 0.05, windowSeconds: 60, minRequests: 20},
-	latency_p95: {enabled: true, bucket: null, minRequests: 20},
+	error_ratio: {enabled: true, warn: 0.01, crit: 0.05, minRequests: 20},
+	latency_p95: {enabled: true, bucket: null, minRequests: 10, windowSeconds: 10},
 	ephemeral_ports: {enabled: true, ratio: 0.5},
 	cert_expiry: {enabled: true, warnDays: 14, critDays: 3},
 	source_failed: {enabled: true, polls: 1},

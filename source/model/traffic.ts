@@ -107,6 +107,8 @@ class GroupSeries {
 	lastSeen = 0;
 	interval: SpanStats | null = null;
 	minute: SpanStats | null = null;
+	/** The last few seconds (the latency rule's window): quicker than the minute, steadier than one poll. */
+	recent: SpanStats | null = null;
 	readonly rps: Ring<number>;
 	readonly errorRatio: Ring<number>;
 	readonly p95: Ring<number>;
@@ -118,7 +120,7 @@ class GroupSeries {
 		this.p95 = new Ring(historyLength);
 	}
 
-	update(at: number, vector: Vector, windowMs: number, keepBuckets: boolean): void {
+	update(at: number, vector: Vector, windowMs: number, keepBuckets: boolean, recentMs = 10_000): void {
 		const previous = this.window[this.window.length - 1];
 		const d = previous === undefined ? null : subtract(vector, previous.vector);
 		if (previous !== undefined && d === null) this.window = []; // reset: the older readings no longer subtract
@@ -128,6 +130,9 @@ class GroupSeries {
 		const oldest = this.window[0]!;
 		const md = this.window.length > 1 ? subtract(vector, oldest.vector) : null;
 		this.minute = md === null ? null : spanStats(vector.bounds, md, (at - oldest.at) / 1000);
+		const start = this.window.find((w) => w.at >= at - recentMs - 1) ?? oldest;
+		const rd = start.at < at ? subtract(vector, start.vector) : null;
+		this.recent = rd === null ? null : spanStats(vector.bounds, rd, (at - start.at) / 1000);
 		this.lastSeen = at;
 		this.record(keepBuckets);
 	}
@@ -136,6 +141,7 @@ class GroupSeries {
 	gap(keepBuckets: boolean): void {
 		this.interval = null;
 		this.minute = null;
+		this.recent = null;
 		this.record(keepBuckets);
 	}
 
@@ -177,6 +183,7 @@ export class TrafficModel {
 		private readonly historyLength: number,
 		private readonly windowMs = 60_000,
 		private readonly forgetMs = 60_000,
+		private readonly recentMs = 10_000,
 	) {
 		this.total = new GroupSeries(historyLength);
 	}
@@ -196,7 +203,7 @@ export class TrafficModel {
 		this.feed(this.routers, reading.routers, at, null, false);
 		const total = totals.get(ALL);
 		if (restarted || total === undefined) this.total.gap(true);
-		if (total !== undefined) this.total.update(at, total, this.windowMs, true);
+		if (total !== undefined) this.total.update(at, total, this.windowMs, true, this.recentMs);
 		if (reading.processCpuSeconds !== null) {
 			const last = this.lastCpu;
 			this.cpuRatio = last !== null && at > last.at && reading.processCpuSeconds >= last.seconds ? (reading.processCpuSeconds - last.seconds) / ((at - last.at) / 1000) : null;
@@ -220,7 +227,7 @@ export class TrafficModel {
 				series.set(key, s);
 			}
 			const vector = toVector(group);
-			s.update(at, vector, this.windowMs, key === this.focus);
+			s.update(at, vector, this.windowMs, key === this.focus, this.recentMs);
 			if (totals !== null && countInTotal) addInto(totals, ALL, vector);
 		}
 		for (const [key, s] of series) {
