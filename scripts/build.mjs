@@ -17,8 +17,10 @@ await build({
 	define: {'process.env.NODE_ENV': '"production"', __TRAEFIK_TOP_VERSION__: JSON.stringify(pkg.version)},
 	// Ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
 	alias: {'react-devtools-core': './scripts/devtools-stub.mjs'},
-	// CommonJS dependencies inside an ESM bundle need a require().
-	banner: {js: "import {createRequire as __ttCreateRequire} from 'node:module';const require=__ttCreateRequire(import.meta.url);"},
+	// CommonJS dependencies inside an ESM bundle need require, __filename and __dirname.
+	banner: {
+		js: "import {createRequire as __ttCreateRequire} from 'node:module';import {fileURLToPath as __ttPath} from 'node:url';const require=__ttCreateRequire(import.meta.url);const __filename=__ttPath(import.meta.url);const __dirname=__ttPath(new URL('.', import.meta.url));",
+	},
 	logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);

@@ -74,7 +74,8 @@ export function App(props: AppProps) {
 		update({pinned: service, selected: 0});
 	};
 
-	useInput((input, key) => {
+	type Key = Parameters<Parameters<typeof useInput>[0]>[1];
+	const handleKey = (input: string, key: Key): void => {
 		const view = viewRef.current;
 		if (view.editingFilter) {
 			if (key.return) update({editingFilter: false});
@@ -123,6 +124,14 @@ export function App(props: AppProps) {
 				(error: unknown) => setMessage({text: `export failed: ${error instanceof Error ? error.message : String(error)}; nothing else lost`, severity: 'crit'}),
 			);
 		}
+	};
+	useInput((input, key) => {
+		// A paste, or keys typed faster than a read ("/search⏎"), arrive as one chunk: one at a time.
+		if (input.length > 1 && !key.ctrl && !key.meta) {
+			for (const char of input) handleKey(char === '\r' ? '' : char, {...key, return: char === '\r'});
+			return;
+		}
+		handleKey(input, key);
 	});
 
 	const layout = layoutFor(columns, rows, {

@@ -6,7 +6,7 @@ import {render} from 'ink';
 import {App, type AppProps} from './app.js';
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
-const LEAVE = '\x1b[?25h\x1b[?1049l';
+const LEAVE = '\x1b[?1049l\x1b[?25h';
 
 /** Shows the app until the user quits; resolves with the exit code. */
 export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {

@@ -1,0 +1,54 @@
+// `npm run screenshots`: PNGs of the real program in a real terminal. Runs the built CLI against
+// the demo stack in tmux at several sizes, captures the panes with their colours, and renders
+// them with rsvg-convert. Needs tmux and rsvg-convert (Debian: tmux, librsvg2-bin).
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {parseAnsi, toSvg} from './ansi-to-svg.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const tmux = (...args) => execFileSync('tmux', args, {encoding: 'utf8'});
+const work = mkdtempSync(join(tmpdir(), 'tt-shots-'));
+mkdirSync('screenshots', {recursive: true});
+
+if (spawnSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'}).status !== 0) process.exit(1);
+
+function start(name, columns, rows) {
+	tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), '-e', 'TERM=xterm-256color', `${process.execPath} dist/cli.js --demo --export-dir ${work}`);
+}
+
+function shoot(session, file, columns, rows, title) {
+	const text = tmux('capture-pane', '-e', '-p', '-t', session);
+	const svg = join(work, `${file}.svg`);
+	writeFileSync(svg, toSvg(parseAnsi(text, columns).slice(0, rows), columns, title));
+	execFileSync('rsvg-convert', ['-o', join('screenshots', `${file}.png`), svg]);
+	console.log(`screenshots/${file}.png`);
+}
+
+function stop(session) {
+	tmux('send-keys', '-t', session, 'q');
+}
+
+try {
+	start('tt-a', 120, 40);
+	start('tt-c', 80, 24);
+	await sleep(24_000);
+	shoot('tt-a', 'overview-120x40', 120, 40, 'traefik-top --demo · 120x40 · overview');
+	shoot('tt-c', 'small-80x24', 80, 24, 'traefik-top --demo · 80x24');
+	stop('tt-c');
+	// Pin web@demo (the service whose backend leaks CLOSE_WAIT): last row by name, Enter.
+	tmux('send-keys', '-t', 'tt-a', 'G');
+	tmux('send-keys', '-t', 'tt-a', 'Enter');
+	await sleep(3000);
+	shoot('tt-a', 'pinned-120x40', 120, 40, 'traefik-top --demo · 120x40 · web@demo pinned (Enter)');
+	stop('tt-a');
+	start('tt-b', 200, 50);
+	await sleep(52_000);
+	shoot('tt-b', 'alert-storm-200x50', 200, 50, 'traefik-top --demo · 200x50 · several faults at once');
+	stop('tt-b');
+	await sleep(2000);
+} finally {
+	for (const s of ['tt-a', 'tt-b', 'tt-c']) spawnSync('tmux', ['kill-session', '-t', s]);
+	rmSync(work, {recursive: true, force: true});
+}

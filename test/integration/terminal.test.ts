@@ -1,0 +1,136 @@
+// The built CLI in a real terminal (tmux) against the demo stack, driven by keys like a person:
+// filter, pin, sort, pause, export, quit; the terminal comes back and no demo process is left.
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {schemaErrors} from '../helpers/schema.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const capture = (session: string) => tmux('capture-pane', '-p', '-t', session);
+const display = (session: string, format: string) => tmux('display-message', '-p', '-t', session, format).trim();
+
+/** Waits (at most `seconds`) until the pane shows `pattern`. */
+async function waitFor(session: string, pattern: RegExp, seconds = 30): Promise<string> {
+	let screen = '';
+	for (let i = 0; i < seconds * 5; i++) {
+		screen = capture(session);
+		if (pattern.test(screen)) return screen;
+		await sleep(200);
+	}
+	throw new Error(`the screen never showed ${pattern}:\n${screen}`);
+}
+
+/** Processes of the built CLI's demo (stack, proxy, blackhole) still alive. */
+const demoProcesses = () =>
+	execFileSync('ps', ['-eo', 'pid,args'], {encoding: 'utf8'})
+		.split('\n')
+		.filter((l) => l.includes(join(ROOT, 'dist/cli.js')) && / demo-(stack|proxy|blackhole)/.test(l));
+
+describe('traefik-top in a real terminal', () => {
+	const exportDir = mkdtempSync(join(tmpdir(), 'tt-export-'));
+	const sessions: string[] = [];
+	const start = (name: string, args = '') => {
+		sessions.push(name);
+		// The shell writes how traefik-top ended (tmux does not say it reliably while piping the pane).
+		const status = join(exportDir, `${name}.status`);
+		tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-e', 'TERM=xterm-256color', '-c', ROOT, `${process.execPath} dist/cli.js --demo --export-dir ${exportDir} ${args}; echo $? > ${status}`);
+		tmux('set-option', '-t', name, 'remain-on-exit', 'on');
+		tmux('pipe-pane', '-t', name, '-o', `cat > ${join(exportDir, `${name}.tty`)}`);
+	};
+	/** traefik-top's exit status, once it has ended. */
+	const exitStatus = async (name: string): Promise<string> => {
+		const file = join(exportDir, `${name}.status`);
+		for (let i = 0; i < 100; i++) {
+			try {
+				return readFileSync(file, 'utf8').trim();
+			} catch {
+				await sleep(100);
+			}
+		}
+		return 'still running';
+	};
+	/** The PID of traefik-top (the pane's shell's child). */
+	const cliPid = (name: string) => Number(execFileSync('ps', ['-o', 'pid=', '--ppid', display(name, '#{pane_pid}')], {encoding: 'utf8'}).trim().split('\n')[0]);
+	/** What the program wrote to the terminal last: the alternate screen left, the cursor shown. */
+	const restored = (name: string) => {
+		const bytes = readFileSync(join(exportDir, `${name}.tty`), 'latin1');
+		return {
+			leftAlternate: bytes.lastIndexOf('\x1b[?1049l') > bytes.lastIndexOf('\x1b[?1049h') && bytes.includes('\x1b[?1049h'),
+			cursorShown: bytes.lastIndexOf('\x1b[?25h') > bytes.lastIndexOf('\x1b[?25l'),
+		};
+	};
+
+	beforeAll(() => {
+		execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: ROOT, stdio: 'inherit'});
+	});
+	afterAll(() => {
+		for (const s of sessions) spawnSync('tmux', ['kill-session', '-t', s]);
+		rmSync(exportDir, {recursive: true, force: true});
+	});
+
+	it('filters, pins, sorts, pauses, exports and quits cleanly', async () => {
+		start('tt-keys');
+		await waitFor('tt-keys', /● live/);
+		await waitFor('tt-keys', /web@demo +\d/);
+		expect(display('tt-keys', '#{alternate_on}')).toBe('1');
+
+		tmux('send-keys', '-t', 'tt-keys', '/', 'search', 'Enter');
+		let screen = await waitFor('tt-keys', /filter "search"/);
+		expect(screen).not.toMatch(/api-v1@demo/);
+		expect(screen).toMatch(/search@demo/);
+		tmux('send-keys', '-t', 'tt-keys', 'Escape');
+		await waitFor('tt-keys', /api-v1@demo/);
+
+		tmux('send-keys', '-t', 'tt-keys', 'G', 'Enter');
+		screen = await waitFor('tt-keys', /pinned web@demo/);
+		expect(screen).toMatch(/Traffic · web@demo/);
+		expect(screen).not.toMatch(/api-v1@demo/);
+		tmux('send-keys', '-t', 'tt-keys', 'Escape');
+		await waitFor('tt-keys', /Traffic · all entry points/);
+
+		tmux('send-keys', '-t', 'tt-keys', 's');
+		await waitFor('tt-keys', /Services \(sort: rps\)/);
+
+		tmux('send-keys', '-t', 'tt-keys', 'Space');
+		screen = await waitFor('tt-keys', /PAUSED/);
+		const frozenClock = /view frozen at (\d\d:\d\d:\d\d)/.exec(screen)![1];
+		await sleep(2500);
+		expect(capture('tt-keys')).toMatch(new RegExp(`view frozen at ${frozenClock}`));
+		tmux('send-keys', '-t', 'tt-keys', 'e');
+		screen = await waitFor('tt-keys', /exported to \S+\.json/);
+		const file = readdirSync(exportDir).find((f) => f.endsWith('.json'))!;
+		const exported = JSON.parse(readFileSync(join(exportDir, file), 'utf8'));
+		expect(schemaErrors(exported)).toEqual([]);
+		expect(exported.takenAt.slice(11, 19)).toBe(frozenClock);
+		expect(exported.backends.length).toBeGreaterThan(0);
+		tmux('send-keys', '-t', 'tt-keys', 'Space');
+		await waitFor('tt-keys', /● live/);
+
+		tmux('send-keys', '-t', 'tt-keys', 'q');
+		expect(await exitStatus('tt-keys')).toBe('0');
+		expect(display('tt-keys', '#{alternate_on}')).toBe('0');
+		expect(restored('tt-keys')).toEqual({leftAlternate: true, cursorShown: true});
+		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
+		expect(demoProcesses()).toEqual([]);
+	});
+
+	it.each([
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+	])('gives the terminal back on %s and leaves no demo process', async (signal, code) => {
+		const name = `tt-${signal.toLowerCase()}`;
+		start(name);
+		await waitFor(name, /● live/);
+		process.kill(cliPid(name), signal);
+		expect(await exitStatus(name)).toBe(String(code));
+		expect(display(name, '#{alternate_on}')).toBe('0');
+		expect(restored(name)).toEqual({leftAlternate: true, cursorShown: true});
+		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
+		expect(demoProcesses()).toEqual([]);
+	});
+});
