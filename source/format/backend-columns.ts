@@ -1,7 +1,7 @@
 /** Column definitions of the backends and entry-points tables, shared by the report and the screen. */
 import type {BackendRow, EntryPointRow} from '../model/snapshot-types.js';
 import type {Column} from './table.js';
-import {formatAge, formatBytes, formatPercent} from './units.js';
+import {formatAge, formatBytes, formatCount, formatPercent} from './units.js';
 
 const other = (r: BackendRow | EntryPointRow): number => r.states.SYN_RECV + r.states.CLOSE + r.states.LAST_ACK + r.states.CLOSING;
 const num = (n: number): string => String(n);
@@ -35,4 +35,6 @@ export const ENTRYPOINT_COLUMNS: readonly Column<EntryPointRow>[] = [
 	{key: 'finWait', header: 'FIN_W', width: 5, align: 'right', priority: 2, cell: (r) => num(r.states.FIN_WAIT1 + r.states.FIN_WAIT2)},
 	{key: 'other', header: 'OTHER', width: 5, align: 'right', priority: 3, cell: (r) => num(r.states.SYN_SENT + r.states.CLOSE + r.states.LAST_ACK + r.states.CLOSING)},
 	{key: 'open', header: 'OPEN(T)', width: 7, align: 'right', priority: 1, cell: (r) => (r.openConnections === undefined || r.openConnections === null ? '-' : num(r.openConnections))},
+	{key: 'rps', header: 'REQ/S', width: 6, align: 'right', priority: 4, cell: (r) => formatCount(r.requestsPerSecond)},
+	{key: 'err', header: '5XX%', width: 5, align: 'right', priority: 5, cell: (r) => formatPercent(r.errorRatio)},
 ];

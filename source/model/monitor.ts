@@ -7,7 +7,7 @@ import type {MetricsReading} from '../collect/traefik-metrics-parse.js';
 import {isError, type ApiHarvest, type BackendServer, type Harvest, type IpAddress, type ProcHarvest} from '../collect/types.js';
 import {AlertBook, type Breach} from './alerts.js';
 import {buildBackendIndex, type BackendIndex} from './backends.js';
-import {ConnectionTracker, classifySockets, connectionStats, entryPointPorts} from './connections.js';
+import {ConnectionTracker, classifySockets, connectionStats, emptyStates, entryPointPorts} from './connections.js';
 import {evaluateCertificates, evaluateServiceRules} from './metrics-rules.js';
 import {Ring} from './ring.js';
 import type {RulesConfig} from './rules-config.js';
@@ -210,6 +210,18 @@ export class Monitor {
 		this.alerts.update(now, breaches);
 	}
 
+	/** Entry points seen in the kernel (by port), plus those only /metrics knows (port unknown). */
+	private entryPointRows(now: number): EntryPointRow[] {
+		const known = new Set(this.entryRows.map((e) => e.name));
+		const extra: EntryPointRow[] = [];
+		for (const [name, series] of this.traffic.entrypoints) {
+			if (known.has(name) || series.lastSeen !== now) continue;
+			const open = this.metrics?.openConnections.get(name);
+			extra.push({name, port: null, states: emptyStates(), total: 0, ...(open === undefined ? {} : {openConnections: Math.max(0, open)})});
+		}
+		return [...this.entryRows, ...extra.sort((a, b) => a.name.localeCompare(b.name))];
+	}
+
 	/** The snapshot of the latest tick, filtered by the pinned service and entry point. */
 	snapshot(): Snapshot {
 		const now = this.lastAt || Date.now();
@@ -251,7 +263,24 @@ export class Monitor {
 			},
 			services,
 			backends: pick(this.backendRows),
-			entrypoints: entrypoint === null ? this.entryRows : this.entryRows.filter((e) => e.name === entrypoint),
+			entrypoints: this.entryPointRows(now).filter((e) => entrypoint === null || e.name === entrypoint).map((row) => {
+				const span = this.traffic.entrypoints.get(row.name)?.interval;
+				return span == null
+					? row
+					: {...row, requestsPerSecond: span.requestsPerSecond, errorRatio: span.errorRatio, statusRates: span.statusRates, bytesInPerSecond: span.bytesInPerSecond, bytesOutPerSecond: span.bytesOutPerSecond};
+			}),
+			routers: [...this.traffic.routers]
+				.filter(([, series]) => series.lastSeen === now)
+				.map(([name, series]) => ({
+					name,
+					service: this.metrics?.routers.get(name)?.service ?? null,
+					requestsPerSecond: series.interval?.requestsPerSecond ?? null,
+					errorRatio: series.interval?.errorRatio ?? null,
+					statusRates: series.interval?.statusRates ?? {'2xx': null, '3xx': null, '4xx': null, '5xx': null},
+					latency: series.interval?.latency ?? {p50: null, p95: null, p99: null, buckets: []},
+				}))
+				.filter((r) => wanted === null || (r.service !== null && serviceMatches(r.service, wanted)))
+				.sort((a, b) => a.name.localeCompare(b.name)),
 			alerts: this.alerts
 				.active()
 				.filter((a) => wanted === null || a.service === undefined || serviceMatches(a.service, wanted))

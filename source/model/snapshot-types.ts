@@ -47,6 +47,22 @@ export interface EntryPointRow {
 	readonly total: number;
 	/** traefik_open_connections for this entry point, when /metrics has it. */
 	readonly openConnections?: number | null;
+	/** Traefik's request figures for the entry point (null before two scrapes). */
+	readonly requestsPerSecond?: number | null;
+	readonly errorRatio?: number | null;
+	readonly statusRates?: StatusRates;
+	readonly bytesInPerSecond?: number | null;
+	readonly bytesOutPerSecond?: number | null;
+}
+
+/** One router's figures (only when Traefik exports router metrics: addRoutersLabels). */
+export interface RouterRow {
+	readonly name: string;
+	readonly service: string | null;
+	readonly requestsPerSecond: number | null;
+	readonly errorRatio: number | null;
+	readonly statusRates: StatusRates;
+	readonly latency: Latency;
 }
 
 export interface LatencyBucket {
@@ -140,6 +156,7 @@ export interface Snapshot {
 	readonly services: readonly ServiceRow[];
 	readonly backends: readonly BackendRow[];
 	readonly entrypoints: readonly EntryPointRow[];
+	readonly routers: readonly RouterRow[];
 	readonly alerts: readonly SnapshotAlert[];
 	readonly recentAlerts: readonly SnapshotAlert[];
 	readonly history: {

@@ -9,6 +9,7 @@ import type {StackInfo} from '../../source/demo/stack.js';
 import {DEFAULT_RULES} from '../../source/model/rules-config.js';
 import type {Snapshot, SnapshotAlert} from '../../source/model/snapshot-types.js';
 import {fault, spawnCli, startStack, stopStack} from '../helpers/demo.js';
+import {schemaErrors} from '../helpers/schema.js';
 
 const HEALTHY_SECONDS = Number(process.env['TRAEFIK_TOP_HEALTHY_SECONDS'] ?? 120);
 /** Rules that hold a condition for a time before firing (their latency is counted after it). */
@@ -99,6 +100,7 @@ describe('every scripted fault trips its rule, and only it', () => {
 			const maxPolls = Math.max(15, ...spec.expect.map((r) => (HOLD_POLLS[r] ?? 0) + 10));
 			for (let poll = 1; poll <= maxPolls; poll++) {
 				const s = await nextSnapshot();
+				if (poll === 1) expect(schemaErrors(s)).toEqual([]);
 				for (const row of s.services) for (const v of [row.requestsPerSecond, row.errorRatio, ...Object.values(row.statusRates)]) expect(v === null || v >= 0).toBe(true);
 				for (const a of s.alerts) {
 					if (before.has(key(a))) continue;

@@ -90,6 +90,7 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 			{name: 'web', port: 80, states: states({ESTABLISHED: 40, TIME_WAIT: 3}), total: 43, openConnections: 40},
 			{name: 'websecure', port: 443, states: states({ESTABLISHED: 17}), total: 17, openConnections: 17},
 		],
+		routers: [],
 		alerts: [alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'), alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'), alert('error_ratio', 'crit', 'web@docker', 'web@docker'), alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker')],
 		recentAlerts: [{...alert('latency_p95', 'warn', 'api@docker', 'api@docker'), resolvedAt: '2026-11-22T03:05:00.000Z'}],
 		history: {

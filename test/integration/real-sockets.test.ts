@@ -11,6 +11,7 @@ import {DEFAULT_RULES} from '../../source/model/rules-config.js';
 import {Monitor} from '../../source/model/monitor.js';
 import type {Snapshot} from '../../source/model/snapshot-types.js';
 import {spawnNode, stopChild} from '../helpers/processes.js';
+import {schemaErrors} from '../helpers/schema.js';
 
 const helper = (name: string) => fileURLToPath(new URL(`../helpers/${name}`, import.meta.url));
 const LOCALHOST = 0x7f000001;
@@ -130,6 +131,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		expect(lines).toHaveLength(2);
 		const snapshot = JSON.parse(lines[1]!) as Snapshot;
 		expect(snapshot.schema).toBe('traefik-top/snapshot@1');
+		expect(schemaErrors(snapshot)).toEqual([]);
 		for (const row of snapshot.backends) expect(nonZero(row.states)).toEqual(ssCounts(row.address));
 		const rules = snapshot.alerts.map((a) => `${a.rule} ${a.service}`);
 		expect(rules).toContain('syn_sent_stuck blackhole@test');

@@ -9,6 +9,7 @@ import {Monitor} from '../../source/model/monitor.js';
 import {DEFAULT_RULES} from '../../source/model/rules-config.js';
 import type {Snapshot} from '../../source/model/snapshot-types.js';
 import {fixtureText} from '../helpers/fixtures.js';
+import {schemaErrors} from '../helpers/schema.js';
 
 const SERVICE = 'covidpass-docker-compose@docker';
 const BASE = fixtureText('metrics-v2.4-covidpass.txt');
@@ -113,6 +114,11 @@ describe('scrape to snapshot', () => {
 		expect(untouched.requestsPerSecond).toBe(0);
 		expect(untouched.latency.p95).toBeNull();
 		expect(second.history.requestsPerSecond.at(-1)).not.toBeNull();
+		// Entry points known only from /metrics still get their rates (no port without /proc or API).
+		const websecure = second.entrypoints.find((e) => e.name === 'websecure')!;
+		expect(websecure.port).toBeNull();
+		expect(websecure.requestsPerSecond).toBe(0);
+		expect(schemaErrors(second)).toEqual([]);
 	});
 
 	it('gives no rate across a counter reset or a failed scrape, and says why', async () => {
