@@ -132,6 +132,14 @@ function ipv6At(b: Uint8Array, p: number, littleEndian: boolean): IpAddress | un
 	return formatIpv6Bytes(v6Bytes);
 }
 
+/** A number right-aligned in [start, end): spaces, an optional minus, digits to the end; NaN otherwise. */
+function paddedDecimal(b: Uint8Array, start: number, end: number): number {
+	let p = start;
+	while (p < end && b[p] === SPACE) p++;
+	const digitsEnd = decimalEnd(b, p, end);
+	return digitsEnd === end ? decimalValue(b, p, end) : Number.NaN;
+}
+
 /** Column offsets of an IPv4 row after "sl: " as the kernel prints it (fixed widths). */
 const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, timer: 49, retransmits: 61, rest: 69} as const;
 
@@ -144,15 +152,25 @@ function parseCanonicalIpv4(b: Uint8Array, p: number, end: number, littleEndian:
 	// Written out: a loop over an offsets table costs more than the rest of the row.
 	if (b[p + 8] !== COLON || b[p + 13] !== SPACE || b[p + 22] !== COLON || b[p + 27] !== SPACE || b[p + 30] !== SPACE) return null;
 	if (b[p + 39] !== COLON || b[p + 48] !== SPACE || b[p + 51] !== COLON || b[p + 60] !== SPACE || b[p + 69] !== SPACE) return null;
-	let q = skipSpaces(b, p + C.rest, end);
-	let r = decimalEnd(b, q, end);
-	const uid = decimalValue(b, q, r);
-	q = skipSpaces(b, r, end);
-	r = decimalEnd(b, q, end);
-	const timeout = decimalValue(b, q, r);
-	q = skipSpaces(b, r, end);
-	r = decimalEnd(b, q, end);
-	const inode = decimalValue(b, q, r);
+	let uid: number;
+	let timeout: number;
+	let inode: number;
+	if (b[p + 75] === SPACE && b[p + 84] === SPACE) {
+		// "%5u %8d %lu": uid and timeout right-aligned in fixed widths, the inode from column 85.
+		uid = paddedDecimal(b, p + 70, p + 75);
+		timeout = paddedDecimal(b, p + 76, p + 84);
+		inode = decimalValue(b, p + 85, decimalEnd(b, p + 85, end));
+	} else {
+		let q = skipSpaces(b, p + C.rest, end);
+		let r = decimalEnd(b, q, end);
+		uid = decimalValue(b, q, r);
+		q = skipSpaces(b, r, end);
+		r = decimalEnd(b, q, end);
+		timeout = decimalValue(b, q, r);
+		q = skipSpaces(b, r, end);
+		r = decimalEnd(b, q, end);
+		inode = decimalValue(b, q, r);
+	}
 	if (Number.isNaN(uid) || Number.isNaN(timeout) || !(inode >= 0)) return undefined;
 	// Another process's socket: not worth the rest of the row (TIME_WAIT has inode 0, no owner).
 	if (owned !== null && inode !== 0 && !owned.has(inode)) return false;
