@@ -28,11 +28,14 @@ function pollUntil(config: AppConfig, done: (snapshot: Snapshot, polls: number) 
 }
 
 /**
- * --once: two polls one interval apart (rates and ages need two looks), then the report.
- * Returns the exit code.
+ * Enough looks for a report: rates and ages need two polls; a Traefik that has just started
+ * shows its request families only after its first request, so wait (at most 5 polls) for them.
  */
+const enough = (s: Snapshot, polls: number): boolean => polls >= 5 || (polls >= 2 && (!s.sources.metrics.ok || s.services.every((r) => r.requestsPerSecond !== null)));
+
+/** --once: the plain-text report once there are rates. Returns the exit code. */
 export async function runOnce(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
-	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2);
+	const snapshot = await pollUntil(config, enough);
 	out.write(renderReport(snapshot, Math.max(80, process.stdout.columns ?? 120), config.ascii));
 	return 0;
 }
@@ -63,7 +66,7 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
 
 /** --check: Nagios-style exit code and one summary line. */
 export async function runCheck(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
-	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2);
+	const snapshot = await pollUntil(config, enough);
 	const crit = snapshot.alerts.filter((a) => a.level === 'crit');
 	const warn = snapshot.alerts.filter((a) => a.level === 'warn');
 	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import {readdirSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {Registry} from './exposition.js';
 import {entryPointsList, ENTRY_POINTS, overview, rawdata, route, routersList, serverUrl, SERVICES, servicesList, type EntryPointName, type Ports, type ServerName} from './topology.js';
 
@@ -271,6 +271,15 @@ export async function runProxy(requested: Ports): Promise<void> {
 	process.send?.({type: 'ready', ports});
 }
 
+/** Threads of this process (/proc/self/status), like go_threads. */
+function threads(): number {
+	try {
+		return Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1] ?? 1);
+	} catch {
+		return 1;
+	}
+}
+
 /** The process_* and go_* families client_golang registers beside Traefik's own. */
 function processMetrics(registry: Registry, startedAt: number, open: Record<string, number>): void {
 	const cpu = process.cpuUsage();
@@ -284,6 +293,9 @@ function processMetrics(registry: Registry, startedAt: number, open: Record<stri
 		// not on Linux
 	}
 	registry.set('process_open_fds', 'Number of open file descriptors.', {}, fds);
+	// The Go runtime's families, answered with the stand-in's nearest equivalents.
 	registry.set('go_goroutines', 'Number of goroutines that currently exist.', {}, 12 + Object.values(open).reduce((a, b) => a + b, 0));
+	registry.set('go_memstats_alloc_bytes', 'Number of bytes allocated and still in use.', {}, process.memoryUsage().heapUsed);
+	registry.set('go_threads', 'Number of OS threads created.', {}, threads());
 	for (const name of ENTRY_POINTS) registry.set('traefik_open_connections', H.open, {entrypoint: name, protocol: 'TCP'}, open[name] ?? 0);
 }

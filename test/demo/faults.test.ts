@@ -11,7 +11,7 @@ import type {Snapshot, SnapshotAlert} from '../../source/model/snapshot-types.js
 import {fault, spawnCli, startStack, stopStack} from '../helpers/demo.js';
 import {schemaErrors} from '../helpers/schema.js';
 
-const HEALTHY_SECONDS = Number(process.env['TRAEFIK_TOP_HEALTHY_SECONDS'] ?? 120);
+const HEALTHY_SECONDS = Number(process.env['TRAEFIK_TOP_HEALTHY_SECONDS'] ?? 180);
 /** Rules that hold a condition for a time before firing (their latency is counted after it). */
 const HOLD_POLLS: Partial<Record<string, number>> = {close_wait_present: DEFAULT_RULES.close_wait_present.seconds, close_wait_stuck: DEFAULT_RULES.close_wait_stuck.seconds};
 

@@ -49,9 +49,14 @@ describe('scrape to snapshot', () => {
 	let body = BASE;
 	let url = '';
 	let gzipped = 0;
+	let override: {status?: number; type?: string; body?: string} | null = null;
 
 	beforeAll(async () => {
 		server = http.createServer((req, res) => {
+			if (override) {
+				res.writeHead(override.status ?? 200, {'content-type': override.type ?? 'text/plain; version=0.0.4'}).end(override.body ?? 'no');
+				return;
+			}
 			const headers: http.OutgoingHttpHeaders = {'content-type': 'text/plain; version=0.0.4; charset=utf-8'};
 			if (String(req.headers['accept-encoding']).includes('gzip')) {
 				gzipped++;
@@ -138,5 +143,17 @@ describe('scrape to snapshot', () => {
 		expect(s.sources.metrics.error).toMatch(/HTML page, not metrics/);
 		expect(s.sources.metrics.lastSuccessAt).toBeDefined();
 		expect(s.history.requestsPerSecond.at(-1)).toBeNull();
+		expect(s.alerts.map((a) => a.rule)).toContain('source_failed');
+		for (const [answer, message] of [
+			[{status: 401}, /HTTP 401 Unauthorized \(credentials needed/],
+			[{status: 404}, /HTTP 404 Not Found \(wrong path/],
+			[{type: 'application/json', body: '{"routers":{}}'}, /answered JSON, not a metrics exposition/],
+			[{body: '{"error": "no such route"}'}, /not a Prometheus exposition \(line 1: not a metric line/],
+		] as const) {
+			override = answer;
+			monitor.ingest(await collector.collect());
+			expect(monitor.snapshot().sources.metrics.error, JSON.stringify(answer)).toMatch(message);
+		}
+		override = null;
 	});
 });
