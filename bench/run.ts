@@ -6,6 +6,9 @@ import {writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import type {Figure} from './measure.js';
 import {benchMetrics} from './metrics.js';
+import {benchScale} from './scale.js';
+import {benchStartup} from './startup.js';
+import {benchSteady} from './steady.js';
 import {benchReal, benchSynthetic} from './proc.js';
 
 interface Comparison {
@@ -34,7 +37,7 @@ if (run('proc')) {
 	const parseCost = byId('proc.synthetic100000.poll') - byId('proc.synthetic100000.read');
 	comparisons.push({id: 'proc.synthetic.vsAwk', what: 'poll (read+parse+classify+track) / the awk one-liner (reference)', value: byId('proc.synthetic100000.poll') / byId('proc.synthetic100000.awk'), target: 'shown', ok: true});
 	comparisons.push({id: 'proc.synthetic.vsNaive', what: 'parse cost / split+regex parse cost', value: (byId('proc.synthetic100000.readParse') - byId('proc.synthetic100000.read')) / (byId('proc.synthetic100000.naive') - byId('proc.synthetic100000.read')), target: '< 1', ok: parseCost < byId('proc.synthetic100000.naive')});
-	for (const connections of [10_000]) {
+	for (const connections of [1_000, 10_000, 30_000]) {
 		console.log(`/proc: real table, ${connections} loopback connections held open`);
 		const real = await benchReal(connections);
 		print(real);
@@ -62,8 +65,37 @@ if (run('metrics')) {
 	}
 }
 
+const extra: Record<string, unknown> = {};
+
+if (run('scale')) {
+	const scale = await benchScale();
+	console.log(`scale: 500 services, 2,000 backends (12,000 sockets)\n  model update ${scale.updateMs.toFixed(2)} ms, snapshot ${scale.snapshotMs.toFixed(2)} ms, render ${scale.renderMs.toFixed(2)} ms`);
+	extra['scale'] = scale;
+	comparisons.push({id: 'scale.renderMs', what: 'render of the screen at 500 services / 2,000 backends (ms)', value: scale.renderMs, target: '< 16', ok: scale.renderMs < 16});
+	comparisons.push({id: 'scale.updateMs', what: 'model update at 500 services / 2,000 backends (ms)', value: scale.updateMs + scale.snapshotMs, target: '< 16', ok: scale.updateMs + scale.snapshotMs < 16});
+}
+
+if (run('startup')) {
+	const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+	const startup = await benchStartup(cli);
+	console.log(`startup\n  first frame ${startup.firstFrameMs.toFixed(0)} ms; node -e 0 ${startup.nodeMs.toFixed(0)} ms; --help ${startup.helpMs.toFixed(0)} ms`);
+	extra['startup'] = startup;
+	comparisons.push({id: 'startup.firstFrameMs', what: `time to the first frame (node -e 0: ${startup.nodeMs.toFixed(0)} ms)`, value: startup.firstFrameMs, target: '< 500', ok: startup.firstFrameMs < 500});
+}
+
+if (run('steady')) {
+	const steady = await benchSteady(60);
+	const line = (name: string, f: {cpuSecondsPerMinute: number; peakRssMb: number; bytesPerMinute: number}) =>
+		`  ${name.padEnd(34)} ${f.cpuSecondsPerMinute.toFixed(2)} CPU s/min (${((f.cpuSecondsPerMinute / 60) * 100).toFixed(2)} % of a core), peak RSS ${f.peakRssMb.toFixed(0)} MB, ${(f.bytesPerMinute / 1024).toFixed(0)} KiB/min to the terminal`;
+	console.log(`steady state, 60 s at 1 s polling, 120x40\n${line('traefik-top --demo', steady.tui)}\n${line('idle Ink clock (the floor)', steady.clock)}`);
+	extra['steady'] = steady;
+	comparisons.push({id: 'steady.cpu', what: 'share of a core used by the watcher (demo, 1 s polling)', value: steady.tui.cpuSecondsPerMinute / 60, target: '< 0.02', ok: steady.tui.cpuSecondsPerMinute / 60 < 0.02});
+	comparisons.push({id: 'steady.rss', what: 'peak RSS of the watcher (MB)', value: steady.tui.peakRssMb, target: '< 120', ok: steady.tui.peakRssMb < 120});
+	comparisons.push({id: 'steady.bytes', what: 'bytes written to the terminal per minute at 120x40', value: steady.tui.bytesPerMinute, target: '< 1048576', ok: steady.tui.bytesPerMinute < 1048576});
+}
+
 console.log('\ncomparisons');
 for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'MISS'} ${c.what.padEnd(72)} ${c.value.toFixed(3)} (target ${c.target})`);
 const machine = {cpus: cpus().length, model: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version};
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({takenAt: new Date().toISOString(), machine, figures, comparisons}, null, 2)}\n`);
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({takenAt: new Date().toISOString(), machine, figures, comparisons, ...extra}, null, 2)}\n`);
 console.log('\nwritten to bench/results.json');

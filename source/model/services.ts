@@ -34,6 +34,20 @@ export function buildServiceRows(input: ServiceInputs): ServiceRow[] {
 		list.push({url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status});
 		serversOf.set(s.service, list);
 	}
+	// Connection totals per service, in one pass over the backends (not one pass per service).
+	const totals = new Map<string, {ESTABLISHED: number; TIME_WAIT: number; CLOSE_WAIT: number}>();
+	for (const b of input.backends) {
+		for (const name of b.services) {
+			let t = totals.get(name);
+			if (t === undefined) {
+				t = {ESTABLISHED: 0, TIME_WAIT: 0, CLOSE_WAIT: 0};
+				totals.set(name, t);
+			}
+			t.ESTABLISHED += b.states.ESTABLISHED;
+			t.TIME_WAIT += b.states.TIME_WAIT;
+			t.CLOSE_WAIT += b.states.CLOSE_WAIT;
+		}
+	}
 	const rows: ServiceRow[] = [];
 	for (const name of [...names].sort()) {
 		const series = input.traffic.services.get(name);
@@ -41,13 +55,7 @@ export function buildServiceRows(input: ServiceInputs): ServiceRow[] {
 		const interval = fresh ? series.interval : null;
 		const minute = fresh ? series.minute : null;
 		const servers = serversOf.get(name) ?? [];
-		const connections = {ESTABLISHED: 0, TIME_WAIT: 0, CLOSE_WAIT: 0};
-		for (const b of input.backends) {
-			if (!b.services.includes(name)) continue;
-			connections.ESTABLISHED += b.states.ESTABLISHED;
-			connections.TIME_WAIT += b.states.TIME_WAIT;
-			connections.CLOSE_WAIT += b.states.CLOSE_WAIT;
-		}
+		const connections = totals.get(name) ?? {ESTABLISHED: 0, TIME_WAIT: 0, CLOSE_WAIT: 0};
 		const parents = input.parents[name];
 		rows.push({
 			name,

@@ -3,13 +3,16 @@ import type {BackendRow, ServiceRow, Snapshot} from '../model/snapshot-types.js'
 import type {Severity} from './theme.js';
 import {compileFilter, type ViewState} from './view-state.js';
 
+/** Plain code-unit order: service names and addresses are ASCII, and localeCompare is ~50x slower. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const rank: Record<Severity, number> = {crit: 3, warn: 2, accent: 0, ok: 0, muted: 0, plain: 0};
 const num = (v: number | null | undefined): number => (v === null || v === undefined || Number.isNaN(v) ? -1 : v);
 
 type Sorter<T> = (a: T, b: T) => number;
 
 const SERVICE_SORTERS: Record<string, Sorter<ServiceRow>> = {
-	name: (a, b) => a.name.localeCompare(b.name),
+	name: (a, b) => byText(a.name, b.name),
 	rps: (a, b) => num(b.requestsPerSecond) - num(a.requestsPerSecond),
 	err: (a, b) => num(b.errorRatio) - num(a.errorRatio),
 	p95: (a, b) => num(b.latency.p95) - num(a.latency.p95),
@@ -20,9 +23,9 @@ const SERVICE_SORTERS: Record<string, Sorter<ServiceRow>> = {
 function backendSorters(levels: ReadonlyMap<string, Severity>): Record<string, Sorter<BackendRow>> {
 	const level = (r: BackendRow) => rank[levels.get(r.address) ?? 'plain'];
 	return {
-		alert: (a, b) => level(b) - level(a) || a.service.localeCompare(b.service) || a.address.localeCompare(b.address),
-		service: (a, b) => a.service.localeCompare(b.service) || a.address.localeCompare(b.address),
-		address: (a, b) => a.address.localeCompare(b.address),
+		alert: (a, b) => level(b) - level(a) || byText(a.service, b.service) || byText(a.address, b.address),
+		service: (a, b) => byText(a.service, b.service) || byText(a.address, b.address),
+		address: (a, b) => byText(a.address, b.address),
 		estab: (a, b) => b.states.ESTABLISHED - a.states.ESTABLISHED,
 		synSent: (a, b) => b.states.SYN_SENT - a.states.SYN_SENT,
 		timeWait: (a, b) => b.states.TIME_WAIT - a.states.TIME_WAIT,

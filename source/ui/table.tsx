@@ -46,21 +46,26 @@ export function Table<Row>(props: TableProps<Row>) {
 				const index = start + i;
 				const isSelected = index === props.selected;
 				const rowMark = props.mark(row);
+				// Cells of the same severity are drawn as one run: fewer styled pieces for Ink to lay out.
+				const runs: {severity: Severity; text: string}[] = [];
+				fitted.forEach((c, k) => {
+					const severity = props.severity(row, c.key);
+					const text = fit(c.cell(row), c.fitted, c.align, theme.ascii) + (k < fitted.length - 1 ? ' ' : '');
+					const last = runs[runs.length - 1];
+					if (last && last.severity === severity) last.text += text;
+					else runs.push({severity, text});
+				});
 				return (
 					<Text key={props.rowKey(row)} inverse={isSelected}>
 						<Text color={theme.color(rowMark)} bold={rowMark === 'crit'}>
 							{theme.mark(rowMark)}
 						</Text>
 						<Text> </Text>
-						{fitted.map((c, k) => {
-							const severity = props.severity(row, c.key);
-							return (
-								<Text key={c.key} color={theme.color(severity)} bold={severity === 'crit'}>
-									{fit(c.cell(row), c.fitted, c.align, theme.ascii)}
-									{k < fitted.length - 1 ? ' ' : ''}
-								</Text>
-							);
-						})}
+						{runs.map((run, k) => (
+							<Text key={k} color={theme.color(run.severity)} bold={run.severity === 'crit'}>
+								{run.text}
+							</Text>
+						))}
 					</Text>
 				);
 			})}

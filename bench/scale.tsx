@@ -1,0 +1,75 @@
+/** Scale: 500 services and 2,000 backends (a synthetic harvest): ms per model update and per render. */
+import {parseTraefikMetrics} from '../source/collect/traefik-metrics-parse.js';
+import type {BackendServer, Harvest, TcpSocket} from '../source/collect/types.js';
+import {Monitor} from '../source/model/monitor.js';
+import {DEFAULT_RULES} from '../source/model/rules-config.js';
+import type {Snapshot} from '../source/model/snapshot-types.js';
+import {App} from '../source/ui/app.js';
+import {createTheme} from '../source/ui/theme.js';
+import {renderAt} from '../test/helpers/ink.js';
+import {traefikExposition} from './metrics.js';
+
+const SERVICES = 500;
+const BACKENDS = 2000;
+
+/** Sockets of one poll: per backend 4 ESTABLISHED and 1 TIME_WAIT, half the backends with a CLOSE_WAIT. */
+function sockets(poll: number): TcpSocket[] {
+	const out: TcpSocket[] = [];
+	for (let b = 0; b < BACKENDS; b++) {
+		const remoteIp = 0x0a000000 + b;
+		for (let k = 0; k < 6; k++) {
+			const state = k < 4 ? 'ESTABLISHED' : k === 4 ? 'TIME_WAIT' : b % 2 === 0 ? 'CLOSE_WAIT' : 'ESTABLISHED';
+			out.push({localIp: 0x0a640001, localPort: 20000 + ((b * 6 + k + poll * 7) % 40000), remoteIp, remotePort: 8080, state, txQueue: 0, rxQueue: 0, timer: 0, retransmits: 0, uid: 0, inode: state === 'TIME_WAIT' ? 0 : 1 + b * 6 + k});
+		}
+	}
+	return out;
+}
+
+export async function benchScale(): Promise<{updateMs: number; snapshotMs: number; renderMs: number}> {
+	const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({service: `svc-${String(b % SERVICES).padStart(5, '0')}-default-80@kubernetescrd`, url: `http://10.0.${b >> 8}.${b & 255}:8080`, host: `10.0.${b >> 8}.${b & 255}`, port: 8080, status: 'UP', origin: 'flag'}));
+	const resolved = Object.fromEntries(servers.map((s, b) => [s.host, [0x0a000000 + b]]));
+	const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 600, host: 'bench', filter: {service: null, entrypoint: null}, flagServers: servers});
+	monitor.disableSource('api');
+	const text = traefikExposition(SERVICES);
+	const readings = [parseTraefikMetrics(text), parseTraefikMetrics(text.replace(/\} (\d+)$/gm, (_, n: string) => `} ${Number(n) + 17}`))];
+	const polls = Array.from({length: 4}, (_, i) => sockets(i));
+	const harvest = (i: number): Harvest => ({collectedAt: 1_000_000 + i * 1000, proc: {pid: 1, pidSource: 'flag', process: null, sockets: polls[i % 4]!, malformed: 0, foreign: 0, ownedInodes: null, warnings: [], ephemeralPorts: [32768, 60999]}, metrics: readings[i % 2]!, resolved});
+	const updates: number[] = [];
+	const snapshots: number[] = [];
+	let snapshot: Snapshot | null = null;
+	for (let i = 0; i < 30; i++) {
+		let t = process.hrtime.bigint();
+		monitor.ingest(harvest(i));
+		updates.push(Number(process.hrtime.bigint() - t) / 1e6);
+		t = process.hrtime.bigint();
+		snapshot = monitor.snapshot();
+		snapshots.push(Number(process.hrtime.bigint() - t) / 1e6);
+	}
+	let push: (s: Snapshot) => void = () => {};
+	const r = renderAt(
+		<App subscribe={(l) => ((push = l), () => {})} theme={createTheme({colors: true, ascii: false})} rules={DEFAULT_RULES} pinned={null} onPin={() => {}} onInterval={() => 1} onExport={async () => ''} size={{columns: 200, rows: 50}} />,
+		200,
+		50,
+	);
+	const renders: number[] = [];
+	const prepared: Snapshot[] = [];
+	for (let i = 0; i < 20; i++) {
+		monitor.ingest(harvest(30 + i));
+		prepared.push(monitor.snapshot());
+	}
+	(globalThis as {gc?: () => void}).gc?.();
+	for (const next of prepared) {
+		const before = r.lastFrame();
+		const cpu = process.cpuUsage();
+		push(next);
+		// Until the new frame is written (React schedules the update; Ink then renders and writes).
+		// CPU time, not wall time: the wait for the scheduler's turn is not work.
+		for (let k = 0; k < 10_000 && r.lastFrame() === before; k++) await new Promise((resolve) => setImmediate(resolve));
+		const used = process.cpuUsage(cpu);
+		renders.push((used.user + used.system) / 1000);
+	}
+	r.unmount();
+	void snapshot;
+	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+	return {updateMs: median(updates.slice(5)), snapshotMs: median(snapshots.slice(5)), renderMs: median(renders.slice(3))};
+}
