@@ -25,7 +25,7 @@ function sockets(poll: number): TcpSocket[] {
 	return out;
 }
 
-export async function benchScale(): Promise<{updateMs: number; snapshotMs: number; renderMs: number}> {
+export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: number; snapshotMs: number; renderMs: number}> {
 	const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({service: `svc-${String(b % SERVICES).padStart(5, '0')}-default-80@kubernetescrd`, url: `http://10.0.${b >> 8}.${b & 255}:8080`, host: `10.0.${b >> 8}.${b & 255}`, port: 8080, status: 'UP', origin: 'flag'}));
 	const resolved = Object.fromEntries(servers.map((s, b) => [s.host, [0x0a000000 + b]]));
 	const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 600, host: 'bench', filter: {service: null, entrypoint: null}, flagServers: servers});
@@ -47,9 +47,9 @@ export async function benchScale(): Promise<{updateMs: number; snapshotMs: numbe
 	}
 	let push: (s: Snapshot) => void = () => {};
 	const r = renderAt(
-		<App subscribe={(l) => ((push = l), () => {})} theme={createTheme({colors: true, ascii: false})} rules={DEFAULT_RULES} pinned={null} onPin={() => {}} onInterval={() => 1} onExport={async () => ''} size={{columns: 200, rows: 50}} />,
-		200,
-		50,
+		<App subscribe={(l) => ((push = l), () => {})} theme={createTheme({colors: true, ascii: false})} rules={DEFAULT_RULES} pinned={null} onPin={() => {}} onInterval={() => 1} onExport={async () => ''} size={{columns, rows}} />,
+		columns,
+		rows,
 	);
 	const renders: number[] = [];
 	const prepared: Snapshot[] = [];

@@ -232,7 +232,7 @@ export async function runProxy(requested: Ports): Promise<void> {
 			for (const server of config.servers) {
 				const url = serverUrl(ports, server);
 				// Through the server's own pool, as Traefik's health checks use the server's transport.
-				const request = http.get(`${url}/health`, {timeout: 1000, agent: agentFor(server)}, (r) => {
+				const request = http.get(`${url}/health`, {timeout: 5000, agent: agentFor(server)}, (r) => {
 					r.resume();
 					const up = r.statusCode === 200 ? 'UP' : 'DOWN';
 					status.set(url, up);
@@ -249,7 +249,7 @@ export async function runProxy(requested: Ports): Promise<void> {
 		}
 	};
 	check();
-	setInterval(check, 2000).unref();
+	setInterval(check, 10_000).unref();
 
 	process.on('message', (command: ProxyCommand) => {
 		if (command.type === 'leak') {

@@ -81,7 +81,7 @@ function serviceInfo(name: string, ports: Ports, status: ReadonlyMap<string, 'UP
 		loadBalancer: {
 			servers: urls.map((url) => ({url})),
 			strategy: 'wrr',
-			...(config.healthCheck ? {healthCheck: {path: '/health', interval: '2s', timeout: '1s'}} : {}),
+			...(config.healthCheck ? {healthCheck: {path: '/health', interval: '10s', timeout: '5s'}} : {}),
 			passHostHeader: true,
 			responseForwarding: {flushInterval: '100ms'},
 		},

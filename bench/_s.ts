@@ -1,0 +1,2 @@
+import {benchScale} from './scale.js';
+console.log(await benchScale());
