@@ -11,7 +11,7 @@ import {runProxy} from './source/demo/proxy.js';
 import {runBlackhole, runStack} from './source/demo/stack.js';
 import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/headless.js';
 import type {Snapshot} from './source/model/snapshot-types.js';
-import {startPolling} from './source/poll.js';
+import {startPolling, type Poller} from './source/poll.js';
 import {runInteractive} from './source/ui/render.js';
 import {createTheme} from './source/ui/theme.js';
 import {VERSION} from './source/version.js';
@@ -114,11 +114,11 @@ async function main(): Promise<number> {
 	};
 	let config: AppConfig = resolveConfig(flags, process.env, readConfigFile(argv.config), Boolean(process.stdout.isTTY));
 	if (config.demo) {
-		const demo = await launchDemo('auto');
-		process.once('exit', () => demo.stop());
-		const {pid: _ignored, ...rest} = config;
-		config = {...rest, metricsUrl: demo.info.metricsUrl, apiUrl: demo.info.apiUrl, pidFile: demo.info.pidFile};
-		if (config.mode !== 'interactive') process.stderr.write(`demo stack: Traefik stand-in pid ${demo.info.pid}, API ${demo.info.apiUrl}\n`);
+		const demo = startDemo(config);
+		// The screen comes first; it starts collecting once the stack is up.
+		if (config.mode === 'interactive') return interactive(config, demo);
+		config = await demo;
+		process.stderr.write(`demo stack: Traefik stand-in ${config.pidFile}, API ${config.apiUrl}\n`);
 	}
 	switch (config.mode) {
 		case 'json':
@@ -134,16 +134,37 @@ async function main(): Promise<number> {
 	}
 }
 
+/** Launches the demo stack (stopped when we exit) and points the configuration at it. */
+async function startDemo(config: AppConfig): Promise<AppConfig> {
+	const demo = await launchDemo('auto');
+	process.once('exit', () => demo.stop());
+	const {pid: _ignored, ...rest} = config;
+	return {...rest, metricsUrl: demo.info.metricsUrl, apiUrl: demo.info.apiUrl, pidFile: demo.info.pidFile};
+}
+
 const INTERVALS = [0.25, 0.5, 1, 2, 5, 10, 30, 60];
 
-/** The live screen, wired to a poller. */
-async function interactive(config: AppConfig): Promise<number> {
+/**
+ * The live screen. It is drawn at once ("collecting"); the poller starts when `ready` gives the
+ * final configuration (the demo stack may still be starting).
+ */
+async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promise.resolve(config)): Promise<number> {
 	const listeners = new Set<(s: Snapshot) => void>();
 	let last: Snapshot | null = null;
-	const poller = startPolling(config, (snapshot) => {
-		last = snapshot;
-		for (const l of listeners) l(snapshot);
-	});
+	let poller: Poller | null = null;
+	let stopped = false;
+	const fatal = ready.then(
+		(settled) => {
+			if (!stopped) {
+				poller = startPolling(settled, (snapshot) => {
+					last = snapshot;
+					for (const l of listeners) l(snapshot);
+				});
+			}
+			return new Promise<string>(() => {}); // never: the screen ends with q or a signal
+		},
+		(error: unknown) => (error instanceof Error ? error.message : String(error)),
+	);
 	const code = await runInteractive({
 		subscribe(listener) {
 			listeners.add(listener);
@@ -154,14 +175,14 @@ async function interactive(config: AppConfig): Promise<number> {
 		rules: config.rules,
 		pinned: config.service,
 		onPin(service) {
-			poller.pin(service);
-			poller.refresh();
+			poller?.pin(service);
+			poller?.refresh();
 		},
 		onInterval(step) {
-			const current = poller.intervalSeconds;
+			const current = poller?.intervalSeconds ?? config.intervalSeconds;
 			const index = INTERVALS.findIndex((s) => s >= current);
 			const next = INTERVALS[Math.max(0, Math.min(INTERVALS.length - 1, (index < 0 ? INTERVALS.length - 1 : index) + step))]!;
-			poller.setInterval(next);
+			poller?.setInterval(next);
 			return next;
 		},
 		async onExport(snapshot) {
@@ -169,15 +190,11 @@ async function interactive(config: AppConfig): Promise<number> {
 			await writeSnapshot(file, snapshot);
 			return file;
 		},
-	});
-	poller.stop();
+	}, process.stdout, fatal);
+	stopped = true;
+	(poller as Poller | null)?.stop();
 	return code;
 }
-
-// A closed pipe (`| head`, a dropped SSH session) ends the program quietly.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-	if (error.code === 'EPIPE') process.exit(0);
-});
 
 /** Hidden subcommands: the demo stack and its parts run as processes of this same program. */
 async function dispatch(): Promise<number | null> {

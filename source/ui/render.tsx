@@ -8,8 +8,11 @@ import {App, type AppProps} from './app.js';
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 const LEAVE = '\x1b[?1049l\x1b[?25h';
 
-/** Shows the app until the user quits; resolves with the exit code. */
-export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {
+/**
+ * Shows the app until the user quits; resolves with the exit code. When `fatal` gives a message
+ * (the demo stack could not start, say), the screen closes and the message is printed.
+ */
+export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream = process.stdout, fatal?: Promise<string>): Promise<number> {
 	let restored = false;
 	const restore = (): void => {
 		if (restored) return;
@@ -41,6 +44,12 @@ export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream
 		process.exit(70);
 	};
 	process.on('uncaughtException', crash);
+	let fatalMessage: string | null = null;
+	void fatal?.then((message) => {
+		fatalMessage = message;
+		code = 1;
+		instance.unmount();
+	});
 	try {
 		await instance.waitUntilExit();
 	} catch (error) {
@@ -52,5 +61,6 @@ export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream
 		process.off('uncaughtException', crash);
 		restore();
 	}
+	if (fatalMessage !== null) process.stderr.write(`traefik-top: ${fatalMessage}\n`);
 	return code;
 }
