@@ -12,8 +12,6 @@ import {runBlackhole, runStack} from './source/demo/stack.js';
 import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/headless.js';
 import type {Snapshot} from './source/model/snapshot-types.js';
 import {startPolling, type Poller} from './source/poll.js';
-import {runInteractive} from './source/ui/render.js';
-import {createTheme} from './source/ui/theme.js';
 import {VERSION} from './source/version.js';
 
 const EXAMPLES: [string, string][] = [
@@ -149,6 +147,12 @@ const INTERVALS = [0.25, 0.5, 1, 2, 5, 10, 30, 60];
  * final configuration (the demo stack may still be starting).
  */
 async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promise.resolve(config)): Promise<number> {
+	// Ink draws only a final frame when CI is set (is-in-ci, read when Ink loads). A person at a
+	// terminal is watching whatever a CI variable left in the environment says, so the screen is
+	// loaded only now, without them; headless modes never load React and Ink at all.
+	delete process.env['CI'];
+	delete process.env['CONTINUOUS_INTEGRATION'];
+	const [{runInteractive}, {createTheme}] = await Promise.all([import('./source/ui/render.js'), import('./source/ui/theme.js')]);
 	const listeners = new Set<(s: Snapshot) => void>();
 	let last: Snapshot | null = null;
 	let poller: Poller | null = null;
