@@ -5,7 +5,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {schemaErrors} from '../helpers/schema.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,9 +65,6 @@ describe('traefik-top in a real terminal', () => {
 		};
 	};
 
-	beforeAll(() => {
-		execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: ROOT, stdio: 'inherit'});
-	});
 	afterAll(() => {
 		for (const s of sessions) spawnSync('tmux', ['kill-session', '-t', s]);
 		rmSync(exportDir, {recursive: true, force: true});
