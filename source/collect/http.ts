@@ -98,10 +98,14 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 				else if (encoding === 'deflate') stream = response.pipe(createInflate());
 				const chunks: Buffer[] = [];
 				let size = 0;
+				let failed = false;
+				// The first reason wins: destroying the response below fires 'aborted' as well.
 				const fail = (message: string): void => {
+					if (failed) return;
+					failed = true;
+					reject(new Error(message));
 					response.destroy();
 					stream.destroy();
-					reject(new Error(message));
 				};
 				stream.on('data', (chunk: Buffer) => {
 					size += chunk.length;
@@ -113,7 +117,7 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 				response.on('aborted', () => fail('the server closed the connection mid-answer'));
 			},
 		);
-		request.on('timeout', () => request.destroy(new Error('timed out')));
+		request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
 		request.on('error', (error: NodeJS.ErrnoException) => reject(new Error(describeNetError(error))));
 	});
 }

@@ -8,21 +8,41 @@ import {App, type AppProps} from './app.js';
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 const LEAVE = '\x1b[?1049l\x1b[?25h';
 
+/** Errors that mean the terminal is gone (a closed SSH session), not a fault of ours. */
+const TERMINAL_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'EBADF', 'ENOTTY']);
+const isTerminalGone = (error: unknown): boolean => TERMINAL_GONE.has(String((error as NodeJS.ErrnoException | undefined)?.code));
+
+/**
+ * Ends at once and quietly. With the terminal gone, Node's own exit would try to restore it and
+ * abort on the EIO (a native stack dump); there is nothing left to restore, so skip that exit.
+ */
+function vanish(): never {
+	process.kill(process.pid, 'SIGKILL');
+	throw new Error('unreachable');
+}
+
 /**
  * Shows the app until the user quits; resolves with the exit code. When `fatal` gives a message
  * (the demo stack could not start, say), the screen closes and the message is printed.
  */
 export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream = process.stdout, fatal?: Promise<string>): Promise<number> {
 	let restored = false;
+	let gone = false;
 	const restore = (): void => {
 		if (restored) return;
 		restored = true;
 		try {
 			stdout.write(LEAVE);
 		} catch {
-			// stdout is gone (SSH closed): nothing to restore
+			gone = true; // stdout is gone (SSH closed): nothing to restore
 		}
 	};
+	stdout.on('error', (error) => {
+		if (isTerminalGone(error)) {
+			gone = true;
+			vanish();
+		}
+	});
 	stdout.write(ENTER);
 	process.once('exit', restore);
 	const instance = render(<App {...props} />, {exitOnCtrlC: false, maxFps: 4, incrementalRendering: true, patchConsole: true, stdout});
@@ -38,6 +58,7 @@ export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream
 	];
 	for (const [signal, handler] of handlers) process.on(signal, handler);
 	const crash = (error: unknown): void => {
+		if (isTerminalGone(error)) vanish();
 		instance.unmount();
 		restore();
 		process.stderr.write(`traefik-top crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -61,6 +82,7 @@ export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream
 		process.off('uncaughtException', crash);
 		restore();
 	}
+	if (gone) vanish();
 	if (fatalMessage !== null) process.stderr.write(`traefik-top: ${fatalMessage}\n`);
 	return code;
 }

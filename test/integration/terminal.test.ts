@@ -130,4 +130,20 @@ describe('traefik-top in a real terminal', () => {
 		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
 		expect(demoProcesses()).toEqual([]);
 	});
+
+	it('ends quietly when the terminal goes away (a closed SSH session)', async () => {
+		const name = 'tt-gone';
+		sessions.push(name);
+		const err = join(exportDir, 'gone.err');
+		tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-c', ROOT, `${process.execPath} dist/cli.js --demo 2>${err}`);
+		await waitFor(name, /● live/);
+		const pid = cliPid(name);
+		tmux('kill-session', '-t', name);
+		const alive = () => spawnSync('kill', ['-0', String(pid)]).status === 0;
+		for (let i = 0; i < 50 && alive(); i++) await sleep(100);
+		expect(alive()).toBe(false);
+		expect(readFileSync(err, 'utf8')).toBe('');
+		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
+		expect(demoProcesses()).toEqual([]);
+	});
 });
