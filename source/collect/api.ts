@@ -52,7 +52,10 @@ async function fetchConfiguration(base: string, options: HttpOptions): Promise<{
 export class HostResolver {
 	private readonly cache = new Map<string, {addresses: IpAddress[]; at: number; error?: string}>();
 
-	constructor(private readonly ttlMs = 30_000) {}
+	constructor(
+		private readonly ttlMs = 30_000,
+		private readonly lookupAll: (host: string) => Promise<{address: string}[]> = (host) => lookup(host, {all: true}),
+	) {}
 
 	/** Addresses of each host (literals map to themselves) and the errors of those that failed. */
 	async resolve(hosts: Iterable<string>, now = Date.now()): Promise<{resolved: Record<string, IpAddress[]>; errors: Record<string, string>}> {
@@ -68,7 +71,7 @@ export class HostResolver {
 				let entry = this.cache.get(host);
 				if (entry === undefined || now - entry.at > this.ttlMs) {
 					try {
-						const answers = await lookup(host, {all: true});
+						const answers = await this.lookupAll(host);
 						const addresses = answers.map((a) => parseIpLiteral(a.address)).filter((a): a is IpAddress => a !== undefined);
 						entry = {addresses, at: now};
 					} catch (error) {
