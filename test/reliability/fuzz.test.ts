@@ -7,6 +7,7 @@ import {parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
 import {parseTraefikMetrics} from '../../source/collect/traefik-metrics-parse.js';
 import {TCP_STATES} from '../../source/collect/types.js';
 import {resolveConfig} from '../../source/config.js';
+import {parseFlags} from '../../source/flags.js';
 import {fixtureJson, fixtureText} from '../helpers/fixtures.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 2000);
@@ -93,6 +94,26 @@ describe(`fuzz (${RUNS} cases per property)`, () => {
 					}
 				},
 			),
+			{numRuns: RUNS},
+		);
+	}, TIMEOUT);
+
+	it('the command line: any argv is parsed or refused in words', () => {
+		const token = fc.oneof(
+			fc.constantFrom('--interval', '--pid', '--backend', '--rule', '--header', '--once', '--json', '--count', '--no-color', '--ascii', '--nope', '-x', '--', '--service', '--metrics-url'),
+			fc.string({maxLength: 10}).filter((t) => !/^--?(h|help|version)$/.test(t)),
+		);
+		fc.assert(
+			fc.property(fc.array(token, {maxLength: 8}), (argv) => {
+				try {
+					const {flags} = parseFlags(argv, false);
+					resolveConfig(flags, {}, {}, false);
+				} catch (error) {
+					expect(error).toBeInstanceOf(Error);
+					expect(error instanceof TypeError || error instanceof RangeError).toBe(false);
+					expect((error as Error).message.length).toBeGreaterThan(5);
+				}
+			}),
 			{numRuns: RUNS},
 		);
 	}, TIMEOUT);
