@@ -79,8 +79,3 @@ export function formatEndpoint(ip: IpAddress, port: number): string {
 export function endpointKey(ip: IpAddress, port: number): number | string {
 	return typeof ip === 'number' ? ip * 65536 + port : `[${ip}]:${port}`;
 }
-
-/** True for 0.0.0.0 and :: (a listener on every address). */
-export function isUnspecified(ip: IpAddress): boolean {
-	return ip === 0 || ip === '::';
-}

@@ -1,4 +1,4 @@
-/** One harvest per tick: /proc every tick, the API every few ticks, host names resolved with a cache. */
+/** One harvest per tick: /proc and /metrics every tick, the API every few ticks, host names resolved with a cache. */
 import {fetchApi, HostResolver} from './api.js';
 import type {HttpOptions} from './http.js';
 import {fetchMetrics} from './metrics.js';

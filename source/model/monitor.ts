@@ -15,9 +15,8 @@ import {buildServiceRows, serviceMatches} from './services.js';
 import {SNAPSHOT_SCHEMA, type BackendRow, type EntryPointRow, type ServiceRow, type Snapshot} from './snapshot-types.js';
 import {SourceBook, toSnapshotAlert} from './sources.js';
 import {evaluateTcpRules} from './tcp-rules.js';
-import {ALL, TrafficModel} from './traffic.js';
+import {TrafficModel} from './traffic.js';
 
-export {serviceMatches};
 
 /** What the monitor needs to know of the user's settings. */
 export interface MonitorConfig {
@@ -299,4 +298,3 @@ export class Monitor {
 	}
 }
 
-export {ALL};

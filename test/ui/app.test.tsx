@@ -157,6 +157,16 @@ describe('keys', () => {
 	});
 });
 
+describe('Ctrl-C', () => {
+	it('quits like q', async () => {
+		const r = mount(80, 24);
+		await r.settle();
+		const exited = r.waitUntilExit();
+		await r.press('\x03');
+		await exited;
+	});
+});
+
 describe('states of the data', () => {
 	it('says it is collecting before the first snapshot', async () => {
 		const r = mount(80, 24, {}, null);
