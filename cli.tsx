@@ -39,7 +39,7 @@ async function main(): Promise<number> {
 		// The screen comes first; it starts collecting once the stack is up.
 		if (config.mode === 'interactive') return interactive(config, demo);
 		config = await demo;
-		process.stderr.write(`demo stack: Traefik stand-in ${config.pidFile}, API ${config.apiUrl}\n`);
+		process.stderr.write(`demo stack: API ${config.apiUrl}, metrics ${config.metricsUrl}, PID in ${config.pidFile}\n`);
 	}
 	switch (config.mode) {
 		case 'json':
