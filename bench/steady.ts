@@ -7,15 +7,14 @@ import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {build} from 'esbuild';
+import {readProcessStat} from '../source/collect/proc.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'}).trim();
 
-/** CPU seconds (user + system) of a process, from /proc/<pid>/stat. */
+/** CPU seconds (user + system) of a process, read the way the collector reads Traefik's. */
 function cpuSeconds(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(fields[11]) + Number(fields[12])) / 100;
+	return readProcessStat('/proc', pid, null)?.cpuSeconds ?? Number.NaN;
 }
 
 /** Peak resident memory of a process in MB (VmHWM). */

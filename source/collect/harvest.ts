@@ -5,7 +5,7 @@ import {fetchMetrics} from './metrics.js';
 import type {MetricsReading} from './traefik-metrics-parse.js';
 import {ProcReader} from './proc.js';
 import {serverUrlTarget} from './api-parse.js';
-import {isError, type ApiHarvest, type BackendServer, type Harvest, type Section} from './types.js';
+import {isError, type ApiHarvest, type BackendServer, type Harvest, type IpAddress, type Section} from './types.js';
 
 /** Where and how to collect. */
 export interface CollectorOptions {
@@ -25,14 +25,21 @@ export class Collector {
 	private readonly resolver = new HostResolver();
 	private lastApiAt = Number.NEGATIVE_INFINITY;
 	private running: Promise<Harvest> | null = null;
+	private resolvedKey = '';
+	private lastResolved: Readonly<Record<string, readonly IpAddress[]>> = {};
 
 	constructor(private readonly options: CollectorOptions) {
 		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile});
 	}
 
-	/** Asks for the API at the next tick, whatever its schedule (a restart, a key press). */
-	refreshApi(): void {
-		this.lastApiAt = Number.NEGATIVE_INFINITY;
+	/** The previous answer when the addresses did not change: the model then keeps its backend index. */
+	private stable(resolved: Record<string, IpAddress[]>): Readonly<Record<string, readonly IpAddress[]>> {
+		const key = JSON.stringify(resolved);
+		if (key !== this.resolvedKey) {
+			this.resolvedKey = key;
+			this.lastResolved = resolved;
+		}
+		return this.lastResolved;
 	}
 
 	collect(): Promise<Harvest> {
@@ -61,7 +68,7 @@ export class Collector {
 				if (target) hosts.push(target.host);
 			}
 		}
-		const resolved = hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved;
+		const resolved = this.stable(hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved);
 		// /proc last: the table then matches the freshest backend list.
 		const proc = this.proc.read();
 		return {

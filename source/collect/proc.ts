@@ -90,10 +90,10 @@ export function parseProcessStat(text: string, bootTime: number | null): Process
 	};
 }
 
-/** /proc/<pid>/stat of a process, or null when it is gone. */
-export function readProcessStat(procRoot: string, pid: number): ProcessStat | null {
+/** /proc/<pid>/stat of a process, or null when it is gone; `bootTime` from readBootTime. */
+export function readProcessStat(procRoot: string, pid: number, bootTime: number | null = readBootTime(procRoot)): ProcessStat | null {
 	try {
-		return parseProcessStat(readFileSync(join(procRoot, String(pid), 'stat'), 'latin1'), readBootTime(procRoot));
+		return parseProcessStat(readFileSync(join(procRoot, String(pid), 'stat'), 'latin1'), bootTime);
 	} catch {
 		return null;
 	}
@@ -173,8 +173,19 @@ export function readPidFile(file: string): number | {error: string} {
 /** Remembers the PID between polls so discovery runs only when the process is gone. */
 export class ProcReader {
 	private pid: number | null = null;
+	// Read once, not every poll: the boot time never changes, the port range seldom does.
+	private readonly bootTime: number | null;
+	private ephemeral: {range: [number, number]; at: number} | null = null;
 
-	constructor(private readonly options: ProcOptions) {}
+	constructor(private readonly options: ProcOptions) {
+		this.bootTime = readBootTime(options.procRoot);
+	}
+
+	private ephemeralPorts(): [number, number] {
+		const now = Date.now();
+		if (this.ephemeral === null || now - this.ephemeral.at > 60_000) this.ephemeral = {range: readEphemeralPorts(this.options.procRoot), at: now};
+		return this.ephemeral.range;
+	}
 
 	private locate(): {pid: number | null; source: ProcHarvest['pidSource']} | {error: string} {
 		const {procRoot, pid, pidFile} = this.options;
@@ -194,7 +205,7 @@ export class ProcReader {
 		const located = this.locate();
 		if ('error' in located) return located;
 		const {pid, source} = located;
-		const process = pid === null ? null : readProcessStat(procRoot, pid);
+		const process = pid === null ? null : readProcessStat(procRoot, pid, this.bootTime);
 		if (pid !== null && process === null) {
 			return {error: `PID ${pid} is gone${source === 'flag' ? ` (given by ${this.options.pidFile ?? '--pid'})` : ''}`};
 		}
@@ -224,7 +235,7 @@ export class ProcReader {
 			ownedInodes,
 			ownershipError,
 			warnings: tables.warnings,
-			ephemeralPorts: readEphemeralPorts(procRoot),
+			ephemeralPorts: this.ephemeralPorts(),
 		};
 	}
 }

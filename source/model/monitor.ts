@@ -13,7 +13,7 @@ import {Ring} from './ring.js';
 import type {RulesConfig} from './rules-config.js';
 import {buildServiceRows, serviceMatches} from './services.js';
 import {SNAPSHOT_SCHEMA, type BackendRow, type EntryPointRow, type ServiceRow, type Snapshot} from './snapshot-types.js';
-import {SourceBook, toSnapshotAlert} from './sources.js';
+import {iso, SourceBook, toSnapshotAlert} from './sources.js';
 import {evaluateTcpRules} from './tcp-rules.js';
 import {TrafficModel} from './traffic.js';
 
@@ -29,7 +29,6 @@ export interface MonitorConfig {
 	readonly flagServers: readonly BackendServer[];
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const toArray = (ring: Ring<number> | undefined): (number | null)[] => ring?.toArray() ?? [];
 
 /** Servers Traefik reports through traefik_service_server_up that the API did not list. */
@@ -146,7 +145,14 @@ export class Monitor {
 		this.tracker.clear();
 	}
 
+	private indexInputs: {api: ApiHarvest | null; resolved: unknown; serverUp: string} | null = null;
+
+	/** Rebuilds the backend index only when the API, the addresses or server_up changed. */
 	private rebuildIndex(): void {
+		const serverUp = (this.metrics?.serverUp ?? []).map((s) => `${s.service} ${s.url} ${s.up}`).join('\n');
+		const inputs = this.indexInputs;
+		if (inputs !== null && inputs.api === this.api && inputs.resolved === this.resolved && inputs.serverUp === serverUp) return;
+		this.indexInputs = {api: this.api, resolved: this.resolved, serverUp};
 		const known = [...(this.api?.servers ?? []), ...this.config.flagServers];
 		this.servers = [...known, ...metricsServers(this.metrics, known)];
 		const resolved = {...this.resolved, ...(this.api?.resolved ?? {})};

@@ -13,7 +13,8 @@ interface SourceTrack {
 	failedPolls: number;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** A time (ms since the epoch) as ISO 8601, the form snapshots use. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Keeps ok/failed, the last error and the last success of each source. */
 export class SourceBook {
