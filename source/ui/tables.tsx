@@ -15,17 +15,17 @@ interface Common {
 	readonly levels: ReadonlyMap<string, Severity>;
 }
 
+/** The props a focusable table takes from its panel: size, rows, selection (shown only with focus), theme. */
+function frame<Row>(props: Common & {rows: readonly Row[]; selected: number; focused: boolean}) {
+	return {rows: props.rows, width: props.width, height: props.height, selected: props.focused ? props.selected : -1, focused: props.focused, theme: props.theme};
+}
+
 export function ServicesTable(props: Common & {rows: readonly ServiceRow[]; selected: number; focused: boolean; sort: string}) {
 	return (
 		<Table
 			title={`Services (sort: ${props.sort})`}
 			columns={SERVICE_COLUMNS}
-			rows={props.rows}
-			width={props.width}
-			height={props.height}
-			selected={props.focused ? props.selected : -1}
-			focused={props.focused}
-			theme={props.theme}
+			{...frame(props)}
 			rowKey={(r) => r.name}
 			empty="no service yet: no request has reached a service, or /metrics and the API are unavailable"
 			mark={(r) => props.levels.get(r.name) ?? 'plain'}
@@ -39,12 +39,7 @@ export function BackendsTable(props: Common & {rows: readonly BackendRow[]; sele
 		<Table
 			title={`Backends, Traefik → server, kernel TCP states (sort: ${props.sort})`}
 			columns={BACKEND_COLUMNS}
-			rows={props.rows}
-			width={props.width}
-			height={props.height}
-			selected={props.focused ? props.selected : -1}
-			focused={props.focused}
-			theme={props.theme}
+			{...frame(props)}
 			rowKey={(r) => r.address}
 			empty="no backend known: no API, no traefik_service_server_up, no --backend"
 			mark={(r) => worst(props.levels.get(r.address) ?? 'plain', r.status === 'DOWN' ? 'crit' : 'plain')}

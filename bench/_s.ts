@@ -1,2 +1,0 @@
-import {benchScale} from './scale.js';
-console.log(await benchScale());
