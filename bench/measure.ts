@@ -9,9 +9,9 @@ export interface Figure {
 	readonly runs: number;
 }
 
-/** Runs `fn` `runs` times after one warm-up and reports the median and the fastest. */
-export function measure(id: string, label: string, fn: () => unknown, runs = 15): Figure {
-	fn();
+/** Runs `fn` `runs` times after `warmUp` unmeasured runs and reports the median and the fastest. */
+export function measure(id: string, label: string, fn: () => unknown, runs = 15, warmUp = 1): Figure {
+	for (let i = 0; i < warmUp; i++) fn();
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const start = process.hrtime.bigint();

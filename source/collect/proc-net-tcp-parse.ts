@@ -3,7 +3,7 @@
  * net/ipv6/tcp_ipv6.c). It runs every poll over tables that may hold 100k rows, so it walks the
  * bytes once, builds no substrings for IPv4 and never uses a regex.
  */
-import {TCP_STATES, type IpAddress, type TcpSocket, type TcpTable} from './types.js';
+import {TCP_STATES, type InodeLookup, type IpAddress, type TcpSocket, type TcpTable} from './types.js';
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -38,21 +38,6 @@ function hexAt(b: Uint8Array, p: number, count: number): number {
 /** Two hex digits at `p`, or -1. */
 function hex2(b: Uint8Array, p: number): number {
 	return HEX_PAIR[(b[p]! << 8) | b[p + 1]!]!;
-}
-
-/** Four hex digits at `p` (two pair lookups: the hot path of every row), or a negative number. */
-function hex4(b: Uint8Array, p: number): number {
-	const hi = hex2(b, p);
-	const lo = hex2(b, p + 2);
-	// Any -1 makes the OR negative.
-	return (hi | lo) < 0 ? -1 : (hi << 8) | lo;
-}
-
-/** Eight hex digits at `p` as an unsigned 32-bit value, or -1. */
-function hex8(b: Uint8Array, p: number): number {
-	const hi = hex4(b, p);
-	const lo = hex4(b, p + 4);
-	return (hi | lo) < 0 ? -1 : hi * 65536 + lo;
 }
 
 /** End of the run of hex digits starting at `p` (at most `end`). */
@@ -140,50 +125,78 @@ function paddedDecimal(b: Uint8Array, start: number, end: number): number {
 	return digitsEnd === end ? decimalValue(b, p, end) : Number.NaN;
 }
 
-/** Column offsets of an IPv4 row after "sl: " as the kernel prints it (fixed widths). */
-const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, timer: 49, retransmits: 61, rest: 69} as const;
+/** Whether [start, end) is spaces, an optional minus and at least one digit (the timeout is checked, not read). */
+function isPaddedDecimal(b: Uint8Array, start: number, end: number): boolean {
+	let p = start;
+	while (p < end && b[p] === SPACE) p++;
+	if (p < end - 1 && b[p] === 0x2d) p++;
+	if (p === end) return false;
+	for (; p < end; p++) if (b[p]! < 0x30 || b[p]! > 0x39) return false;
+	return true;
+}
+
+/** Four '0' characters as one big-endian word. */
+const ZEROS = 0x30303030;
 
 /**
- * The fast path: an IPv4 row in the kernel's exact fixed-width layout, read at known offsets.
- * null when the row deviates in any way (the general scanner then decides).
+ * Eight hex digits at `p` read as two big-endian words, or -1. Queues and retransmission counts
+ * are almost always "00000000": two word compares instead of eight byte decodes.
  */
-function parseCanonicalIpv4(b: Uint8Array, p: number, end: number, littleEndian: boolean, owned: ReadonlySet<number> | null): TcpSocket | null | undefined | false {
-	if (p + C.rest + 6 > end) return null;
-	// Written out: a loop over an offsets table costs more than the rest of the row.
-	if (b[p + 8] !== COLON || b[p + 13] !== SPACE || b[p + 22] !== COLON || b[p + 27] !== SPACE || b[p + 30] !== SPACE) return null;
-	if (b[p + 39] !== COLON || b[p + 48] !== SPACE || b[p + 51] !== COLON || b[p + 60] !== SPACE || b[p + 69] !== SPACE) return null;
-	let uid: number;
-	let timeout: number;
-	let inode: number;
-	if (b[p + 75] === SPACE && b[p + 84] === SPACE) {
-		// "%5u %8d %lu": uid and timeout right-aligned in fixed widths, the inode from column 85.
-		uid = paddedDecimal(b, p + 70, p + 75);
-		timeout = paddedDecimal(b, p + 76, p + 84);
-		inode = decimalValue(b, p + 85, decimalEnd(b, p + 85, end));
-	} else {
-		let q = skipSpaces(b, p + C.rest, end);
-		let r = decimalEnd(b, q, end);
-		uid = decimalValue(b, q, r);
-		q = skipSpaces(b, r, end);
-		r = decimalEnd(b, q, end);
-		timeout = decimalValue(b, q, r);
-		q = skipSpaces(b, r, end);
-		r = decimalEnd(b, q, end);
-		inode = decimalValue(b, q, r);
+function word8(dv: DataView, p: number): number {
+	const high = dv.getUint32(p);
+	const low = dv.getUint32(p + 4);
+	if (high === ZEROS && low === ZEROS) return 0;
+	const h0 = HEX_PAIR[high >>> 16]!;
+	const h1 = HEX_PAIR[high & 0xffff]!;
+	const h2 = HEX_PAIR[low >>> 16]!;
+	const h3 = HEX_PAIR[low & 0xffff]!;
+	return (h0 | h1 | h2 | h3) < 0 ? -1 : ((h0 << 8) | h1) * 65536 + ((h2 << 8) | h3);
+}
+
+/** Four hex digits at `p` from one word, or -1. */
+function word4(dv: DataView, p: number): number {
+	const word = dv.getUint32(p);
+	const hi = HEX_PAIR[word >>> 16]!;
+	const lo = HEX_PAIR[word & 0xffff]!;
+	return (hi | lo) < 0 ? -1 : (hi << 8) | lo;
+}
+
+/** Column offsets of an IPv4 row after "sl: " as the kernel prints it (fixed widths). */
+const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, timer: 49, retransmits: 61, rest: 69, uid: 70, timeout: 76, inode: 85} as const;
+
+/**
+ * The fast path: an IPv4 row in the kernel's exact fixed-width layout ("%5u %8d %lu" for uid,
+ * timeout and inode), read at known offsets. The inode comes first, so another process's row costs
+ * a few compares and one lookup. null when the row deviates in any way (the general scanner then
+ * decides).
+ */
+function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number, littleEndian: boolean, owned: InodeLookup | null): TcpSocket | null | undefined | false {
+	if (p + C.inode + 1 > end || b[p + 84] !== SPACE) return null;
+	let q = p + C.inode;
+	let inode = 0;
+	for (; q < end; q++) {
+		const digit = b[q]! - 0x30;
+		if (digit < 0 || digit > 9) break;
+		inode = inode * 10 + digit;
 	}
-	if (Number.isNaN(uid) || Number.isNaN(timeout) || !(inode >= 0)) return undefined;
+	if (q === p + C.inode || (q < end && b[q] !== SPACE)) return null;
 	// Another process's socket: not worth the rest of the row (TIME_WAIT has inode 0, no owner).
 	if (owned !== null && inode !== 0 && !owned.has(inode)) return false;
-	const localWord = hex8(b, p);
-	const localPort = hex4(b, p + C.localPort);
-	const remoteWord = hex8(b, p + C.remote);
-	const remotePort = hex4(b, p + C.remotePort);
+	// Written out: a loop over an offsets table costs more than the rest of the row.
+	if (b[p + 8] !== COLON || b[p + 13] !== SPACE || b[p + 22] !== COLON || b[p + 27] !== SPACE || b[p + 30] !== SPACE) return null;
+	if (b[p + 39] !== COLON || b[p + 48] !== SPACE || b[p + 51] !== COLON || b[p + 60] !== SPACE || b[p + 69] !== SPACE || b[p + 75] !== SPACE) return null;
+	const uid = paddedDecimal(b, p + C.uid, p + C.uid + 5);
+	if (Number.isNaN(uid) || !isPaddedDecimal(b, p + C.timeout, p + C.timeout + 8)) return undefined;
+	const localWord = word8(dv, p);
+	const localPort = word4(dv, p + C.localPort);
+	const remoteWord = word8(dv, p + C.remote);
+	const remotePort = word4(dv, p + C.remotePort);
 	const stateCode = hex2(b, p + C.state);
-	const txQueue = hex8(b, p + C.tx);
-	const rxQueue = hex8(b, p + C.rx);
+	const txQueue = word8(dv, p + C.tx);
+	const rxQueue = word8(dv, p + C.rx);
 	const timer = hex2(b, p + C.timer);
 	// tm->when is not used: its width was checked with the separators, its digits are not read.
-	const retransmits = hex8(b, p + C.retransmits);
+	const retransmits = word8(dv, p + C.retransmits);
 	const state = TCP_STATES[stateCode - 1];
 	if ((localWord | localPort | remoteWord | remotePort | txQueue | rxQueue | timer | retransmits) < 0 || state === undefined) return null;
 	return {
@@ -205,16 +218,15 @@ function parseCanonicalIpv4(b: Uint8Array, p: number, end: number, littleEndian:
  * Parses one data row in [p, end); undefined when malformed. The kernel prints
  * "sl: local rem st tx:rx tr:when retrnsmt uid timeout inode ..." (widths vary: sl, when, uid).
  */
-function parseRow(b: Uint8Array, p: number, end: number, ipv6: boolean, littleEndian: boolean, owned: ReadonlySet<number> | null): TcpSocket | undefined | false {
-	// sl:
-	p = skipSpaces(b, p, end);
+function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boolean, littleEndian: boolean, owned: InodeLookup | null): TcpSocket | undefined | false {
+	// sl: (`p` is at its first digit)
 	const slEnd = decimalEnd(b, p, end);
 	if (slEnd === p || b[slEnd] !== COLON) return undefined;
 	p = skipSpaces(b, slEnd + 1, end);
 	// local and remote "ADDR:PORT"
 	const addrLength = ipv6 ? 32 : 8;
 	if (!ipv6) {
-		const fast = parseCanonicalIpv4(b, p, end, littleEndian, owned);
+		const fast = parseCanonicalIpv4(b, dv, p, end, littleEndian, owned);
 		if (fast !== null) return fast;
 	}
 	if (p + 2 * (addrLength + 5) + 1 > end || b[p + addrLength] !== COLON) return undefined;
@@ -283,9 +295,10 @@ function parseRow(b: Uint8Array, p: number, end: number, ipv6: boolean, littleEn
  * With `owned` (the inodes a process holds), other processes' sockets are only counted in
  * `foreign`; sockets without an inode (TIME_WAIT) are kept, to be matched by address.
  */
-export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: ReadonlySet<number> | null = null): TcpTable {
+export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: InodeLookup | null = null): TcpTable {
 	const b = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
 	const n = b.length;
+	const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
 	const sockets: TcpSocket[] = [];
 	let malformed = 0;
 	let foreign = 0;
@@ -296,7 +309,7 @@ export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, little
 		if (end < 0) end = n;
 		const first = skipSpaces(b, p, end);
 		if (first < end && !(p === 0 && b[first] === 0x73 /* 's' of the "sl local_address" header */)) {
-			const row = parseRow(b, p, end, ipv6, littleEndian, owned);
+			const row = parseRow(b, dv, first, end, ipv6, littleEndian, owned);
 			if (row === undefined) malformed++;
 			else if (row === false) foreign++;
 			else sockets.push(row);

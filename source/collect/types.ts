@@ -143,7 +143,7 @@ export interface ProcHarvest {
 	/** Rows of other processes in the same namespace, not kept (needs ownership). */
 	readonly foreign: number;
 	/** Inodes of the sockets the process holds, or null when /proc/<pid>/fd could not be read. */
-	readonly ownedInodes: ReadonlySet<number> | null;
+	readonly ownedInodes: InodeLookup | null;
 	/** Why ownership is unknown (permission), said once by the UI. */
 	readonly ownershipError?: string;
 	/** Problems with one of the two tables (tcp6 missing on a host without IPv6, say). */
@@ -180,4 +180,11 @@ export interface Harvest {
 	readonly metrics?: Section<MetricsReading>;
 	/** Addresses of the hosts of --backend flags and of traefik_service_server_up URLs. */
 	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
+}
+
+/** The socket inodes a process holds (a Set, or the collector's InodeSet). */
+export interface InodeLookup {
+	has(inode: number): boolean;
+	readonly size: number;
+	[Symbol.iterator](): Iterator<number>;
 }

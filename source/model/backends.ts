@@ -19,8 +19,8 @@ export interface BackendTarget {
 /** The lookup the classifier uses, plus servers whose host could not be resolved. */
 export interface BackendIndex {
 	readonly targets: ReadonlyMap<number | string, BackendTarget>;
-	/** Port -> address -> target: the per-socket lookup builds no key. */
-	readonly byPort: ReadonlyMap<number, ReadonlyMap<IpAddress, BackendTarget>>;
+	/** The target a socket's remote endpoint points at: the per-socket lookup builds no key. */
+	readonly find: (ip: IpAddress, port: number) => BackendTarget | undefined;
 	readonly unresolved: readonly BackendServer[];
 }
 
@@ -67,5 +67,34 @@ export function buildBackendIndex(
 		}
 		onPort.set(ip, target);
 	}
-	return {targets, byPort, unresolved};
+	return {targets, find: portLookup(byPort), unresolved};
+}
+
+/** An index with no backend. */
+export const EMPTY_INDEX: BackendIndex = {targets: new Map(), find: () => undefined, unresolved: []};
+
+/**
+ * Port -> address -> target as a table of the 65,536 ports: a socket whose remote port is no
+ * backend's (most of a busy host's) costs one array read, and a port with one address one compare.
+ */
+function portLookup(byPort: ReadonlyMap<number, ReadonlyMap<IpAddress, BackendTarget>>): BackendIndex['find'] {
+	const slotOf = new Uint16Array(65536);
+	const single: (IpAddress | undefined)[] = [undefined];
+	const singleTarget: (BackendTarget | undefined)[] = [undefined];
+	const many: (ReadonlyMap<IpAddress, BackendTarget> | undefined)[] = [undefined];
+	for (const [port, onPort] of byPort) {
+		slotOf[port] = single.length;
+		const [first] = onPort;
+		const one = onPort.size === 1 && first !== undefined;
+		single.push(one ? first[0] : undefined);
+		singleTarget.push(one ? first[1] : undefined);
+		many.push(one ? undefined : onPort);
+	}
+	return (ip, port) => {
+		const slot = slotOf[port]!;
+		if (slot === 0) return undefined;
+		const target = singleTarget[slot];
+		if (target !== undefined) return single[slot] === ip ? target : undefined;
+		return many[slot]!.get(ip);
+	};
 }

@@ -4,7 +4,7 @@
  */
 import {endpointKey} from '../collect/address-parse.js';
 import type {BackendIndex} from './backends.js';
-import {REPORTED_STATES, type EntryPoint, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
+import {REPORTED_STATES, type EntryPoint, type InodeLookup, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
 
 /** Every reported state at zero. */
 export function emptyStates(): StateCounts {
@@ -29,7 +29,7 @@ export interface ClassifiedSockets {
  * Entry-point port -> name: the API's entry points, plus every LISTEN socket Traefik owns
  * (named `:port` when the API does not know it).
  */
-export function entryPointPorts(sockets: readonly TcpSocket[], owned: ReadonlySet<number> | null, apiEntryPoints: readonly EntryPoint[]): Map<number, string> {
+export function entryPointPorts(sockets: readonly TcpSocket[], owned: InodeLookup | null, apiEntryPoints: readonly EntryPoint[]): Map<number, string> {
 	const ports = new Map<number, string>();
 	for (const ep of apiEntryPoints) ports.set(ep.port, ep.name);
 	if (owned !== null) {
@@ -47,8 +47,8 @@ export function entryPointPorts(sockets: readonly TcpSocket[], owned: ReadonlySe
  */
 export function classifySockets(
 	sockets: readonly TcpSocket[],
-	owned: ReadonlySet<number> | null,
-	index: Pick<BackendIndex, 'byPort'>,
+	owned: InodeLookup | null,
+	index: Pick<BackendIndex, 'find'>,
 	ports: ReadonlyMap<number, string>,
 ): ClassifiedSockets {
 	const backends = new Map<number | string, TcpSocket[]>();
@@ -61,7 +61,7 @@ export function classifySockets(
 			continue;
 		}
 		if (s.state === 'LISTEN') continue;
-		const target = index.byPort.get(s.remotePort)?.get(s.remoteIp);
+		const target = index.find(s.remoteIp, s.remotePort);
 		if (target !== undefined) {
 			const list = backends.get(target.key);
 			if (list) list.push(s);

@@ -6,7 +6,7 @@ import {serverUrlTarget} from '../collect/api-parse.js';
 import type {MetricsReading} from '../collect/traefik-metrics-parse.js';
 import {isError, type ApiHarvest, type BackendServer, type Harvest, type IpAddress, type ProcHarvest} from '../collect/types.js';
 import {AlertBook, type Breach} from './alerts.js';
-import {buildBackendIndex, type BackendIndex} from './backends.js';
+import {buildBackendIndex, EMPTY_INDEX, type BackendIndex} from './backends.js';
 import {ConnectionTracker, classifySockets, connectionStats, emptyStates, entryPointPorts} from './connections.js';
 import {evaluateCertificates, evaluateServiceRules} from './metrics-rules.js';
 import {Ring} from './ring.js';
@@ -54,7 +54,7 @@ export class Monitor {
 	private proc: ProcHarvest | null = null;
 	private metrics: MetricsReading | null = null;
 	private resolved: Readonly<Record<string, readonly IpAddress[]>> = {};
-	private index: BackendIndex = {targets: new Map(), byPort: new Map(), unresolved: []};
+	private index: BackendIndex = EMPTY_INDEX;
 	private servers: BackendServer[] = [];
 	private backendRows: BackendRow[] = [];
 	private entryRows: EntryPointRow[] = [];

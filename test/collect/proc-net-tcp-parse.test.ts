@@ -1,6 +1,9 @@
 import {describe, expect, it} from 'vitest';
+import fc from 'fast-check';
 import {formatEndpoint, parseIpLiteral} from '../../source/collect/address-parse.js';
+import {InodeSet} from '../../source/collect/inode-set.js';
 import {formatIpv6Bytes, parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
+import {TCP_STATES} from '../../source/collect/types.js';
 
 // Rows as the kernel prints them (tcp4_seq_show / get_tcp4_sock / get_timewait4_sock), with the header.
 const TCP4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode                                                     
@@ -135,5 +138,53 @@ describe('addresses', () => {
 	it('compresses only the longest zero run', () => {
 		expect(formatIpv6Bytes([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1])).toBe('2001:db8:0:1::1');
 		expect(formatIpv6Bytes([0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1])).toBe('2001:db8:1:0:1:1:1:1');
+	});
+});
+
+describe('fixed-width fast path', () => {
+	const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
+	/** One row printed as tcp4_seq_show prints it ("%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu ..."). */
+	const kernelRow = (sl: number, f: {local: number; lport: number; remote: number; rport: number; st: number; tx: number; rx: number; tr: number; when: number; retr: number; uid: number; timeout: number; inode: number}) =>
+		`${String(sl).padStart(4)}: ${hex(f.local, 8)}:${hex(f.lport, 4)} ${hex(f.remote, 8)}:${hex(f.rport, 4)} ${hex(f.st, 2)} ${hex(f.tx, 8)}:${hex(f.rx, 8)} ${hex(f.tr, 2)}:${hex(f.when, 8)} ${hex(f.retr, 8)} ${String(f.uid).padStart(5)} ${String(f.timeout).padStart(8)} ${f.inode} 1 0000000000000000 20 4 30 10 -1`.padEnd(149);
+	const fields = fc.record({
+		local: fc.nat({max: 0xffffffff}),
+		lport: fc.nat({max: 0xffff}),
+		remote: fc.nat({max: 0xffffffff}),
+		rport: fc.nat({max: 0xffff}),
+		st: fc.integer({min: 1, max: 12}),
+		tx: fc.oneof(fc.constant(0), fc.nat({max: 0xffffffff})),
+		rx: fc.oneof(fc.constant(0), fc.nat({max: 0xffffffff})),
+		tr: fc.integer({min: 0, max: 4}),
+		when: fc.nat({max: 0xffffffff}),
+		retr: fc.oneof(fc.constant(0), fc.nat({max: 0xffff})),
+		uid: fc.nat({max: 99999}),
+		timeout: fc.nat({max: 9999999}),
+		inode: fc.nat({max: 0xffffffff}),
+	});
+
+	it('reads the kernel\'s layout exactly as the general scanner reads a re-spaced copy', () => {
+		fc.assert(
+			fc.property(fc.array(fields, {minLength: 1, maxLength: 20}), (rows) => {
+				const canonical = rows.map((f, i) => kernelRow(i * 997, f)).join('\n');
+				// Two spaces after "sl:" move every column: only the general scanner reads these.
+				const respaced = rows.map((f, i) => kernelRow(i * 997, f).replace(': ', ':  ')).join('\n');
+				const fast = parseProcNetTcp(canonical, false);
+				const general = parseProcNetTcp(respaced, false);
+				expect(fast.malformed).toBe(0);
+				expect(fast.sockets).toEqual(general.sockets);
+				fast.sockets.forEach((s, i) => {
+					const f = rows[i]!;
+					expect([s.localPort, s.remotePort, s.txQueue, s.rxQueue, s.timer, s.retransmits, s.uid, s.inode]).toEqual([f.lport, f.rport, f.tx, f.rx, f.tr, f.retr, f.uid, f.inode]);
+					expect(s.state).toBe(TCP_STATES[f.st - 1]);
+				});
+			}),
+			{numRuns: 300},
+		);
+	});
+
+	it('skips another process\'s row by its inode alone, and counts it', () => {
+		const row = kernelRow(0, {local: 0x0100007f, lport: 8080, remote: 0x0100007f, rport: 50000, st: 1, tx: 0, rx: 0, tr: 0, when: 0, retr: 0, uid: 0, timeout: 0, inode: 4242});
+		expect(parseProcNetTcp(row, false, true, new InodeSet().add(1)).foreign).toBe(1);
+		expect(parseProcNetTcp(row, false, true, new InodeSet().add(4242)).sockets).toHaveLength(1);
 	});
 });
