@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** traefik-top: flags -> configuration -> the interactive screen or a headless mode. */
+import './source/runtime.js';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import envPaths from 'env-paths';

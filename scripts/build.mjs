@@ -1,5 +1,6 @@
 // Bundles cli.tsx and everything it imports into one ESM file with no runtime dependencies.
 import {build} from 'esbuild';
+import {inkPatchPlugin} from './ink-patches.mjs';
 import {copyFileSync, mkdirSync, readFileSync, chmodSync} from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -21,6 +22,7 @@ await build({
 	banner: {
 		js: "import {createRequire as __ttCreateRequire} from 'node:module';import {fileURLToPath as __ttPath} from 'node:url';const require=__ttCreateRequire(import.meta.url);const __filename=__ttPath(import.meta.url);const __dirname=__ttPath(new URL('.', import.meta.url));",
 	},
+	plugins: [inkPatchPlugin],
 	logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);
