@@ -125,16 +125,6 @@ function paddedDecimal(b: Uint8Array, start: number, end: number): number {
 	return digitsEnd === end ? decimalValue(b, p, end) : Number.NaN;
 }
 
-/** Whether [start, end) is spaces, an optional minus and at least one digit (the timeout is checked, not read). */
-function isPaddedDecimal(b: Uint8Array, start: number, end: number): boolean {
-	let p = start;
-	while (p < end && b[p] === SPACE) p++;
-	if (p < end - 1 && b[p] === 0x2d) p++;
-	if (p === end) return false;
-	for (; p < end; p++) if (b[p]! < 0x30 || b[p]! > 0x39) return false;
-	return true;
-}
-
 /** Four '0' characters as one big-endian word. */
 const ZEROS = 0x30303030;
 
@@ -186,7 +176,9 @@ function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number,
 	if (b[p + 8] !== COLON || b[p + 13] !== SPACE || b[p + 22] !== COLON || b[p + 27] !== SPACE || b[p + 30] !== SPACE) return null;
 	if (b[p + 39] !== COLON || b[p + 48] !== SPACE || b[p + 51] !== COLON || b[p + 60] !== SPACE || b[p + 69] !== SPACE || b[p + 75] !== SPACE) return null;
 	const uid = paddedDecimal(b, p + C.uid, p + C.uid + 5);
-	if (Number.isNaN(uid) || !isPaddedDecimal(b, p + C.timeout, p + C.timeout + 8)) return undefined;
+	// The timeout, like tm->when, is not reported: its column must end in a digit, its value is not read.
+	const timeoutLast = b[p + C.timeout + 7]!;
+	if (Number.isNaN(uid) || timeoutLast < 0x30 || timeoutLast > 0x39) return undefined;
 	const localWord = word8(dv, p);
 	const localPort = word4(dv, p + C.localPort);
 	const remoteWord = word8(dv, p + C.remote);
