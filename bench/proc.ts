@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parseProcNetTcp} from '../source/collect/proc-net-tcp-parse.js';
 import {ProcFileReader, readSocketInodes} from '../source/collect/proc.js';
-import type {BackendServer, Harvest, InodeLookup, ProcHarvest} from '../source/collect/types.js';
+import type {BackendServer, Harvest, InodeLookup, ProcHarvest, TcpTable} from '../source/collect/types.js';
 import {Monitor} from '../source/model/monitor.js';
 import {DEFAULT_RULES} from '../source/model/rules-config.js';
 import {measure, type Figure} from './measure.js';
@@ -59,8 +59,9 @@ function harvestOf(proc: ProcHarvest, at: number, resolved: Harvest['resolved'])
 	return {collectedAt: at, proc, resolved: resolved};
 }
 
-function procHarvest(sockets: ProcHarvest['sockets'], owned: InodeLookup | null): ProcHarvest {
-	return {pid: 1, pidSource: 'flag', process: null, sockets, malformed: 0, foreign: 0, ownedInodes: owned, warnings: [], ephemeralPorts: [32768, 60999]};
+/** A harvest of one parsed table, quiet connections included, as ProcReader builds it. */
+function procHarvest(table: TcpTable, owned: InodeLookup | null): ProcHarvest {
+	return {pid: 1, pidSource: 'flag', process: null, sockets: table.sockets, ...(table.quiet ? {quiet: table.quiet} : {}), malformed: 0, foreign: 0, ownedInodes: owned, warnings: [], ephemeralPorts: [32768, 60999]};
 }
 
 /** parse + classify + track of a 100k-row table written to a file. */
@@ -74,10 +75,10 @@ export function benchSynthetic(rows = 100_000): Figure[] {
 	let t = 0;
 	try {
 		const read = measure(`proc.synthetic${rows}.read`, 'read the file (readFileSync)', () => readFileSync(file));
-		const parse = measure(`proc.synthetic${rows}.readParse`, 'read + parse', () => parseProcNetTcp(readFileSync(file), false));
+		const parse = measure(`proc.synthetic${rows}.readParse`, 'read + parse', () => parseProcNetTcp(readFileSync(file), false, true, null, true));
 		const poll = measure(`proc.synthetic${rows}.poll`, 'read + parse + classify + track (one poll)', () => {
-			const table = parseProcNetTcp(readFileSync(file), false);
-			monitor.ingest(harvestOf(procHarvest(table.sockets, null), (t += 1000), resolved));
+			const table = parseProcNetTcp(readFileSync(file), false, true, null, true);
+			monitor.ingest(harvestOf(procHarvest(table, null), (t += 1000), resolved));
 		});
 		const naive = measure(`proc.synthetic${rows}.naive`, 'read + split/regex parse (reference)', () => naiveParse(readFileSync(file, 'latin1')));
 		const awk = measure(`proc.synthetic${rows}.awk`, "awk '/^ *[0-9]+:/ {print $2, $4}' (whole process)", () => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', file], {maxBuffer: 1 << 28}), 7);
@@ -187,8 +188,8 @@ export async function benchReal(connections: number): Promise<Figure[]> {
 		// polls, which is also how a poll reads it. readFileSync (64 KiB reads, then a copy) is shown too.
 		const readFile = measure(`${tag}.readFileSync`, `readFileSync of the same file`, () => readFileSync(tcp), 9);
 		const [read, work, poll] = measurePolls(tag, note, tcp, (data) => {
-			const table = parseProcNetTcp(data, false, true, owned);
-			monitor.ingest(harvestOf(procHarvest(table.sockets, owned), (t += 1000), resolved));
+			const table = parseProcNetTcp(data, false, true, owned, true);
+			monitor.ingest(harvestOf(procHarvest(table, owned), (t += 1000), resolved));
 		});
 		const fd = measure(`${tag}.fd`, `readlink of /proc/${pid}/fd (socket ownership)`, () => {
 			owned = readSocketInodes('/proc', pid);

@@ -3,7 +3,7 @@
  * net/ipv6/tcp_ipv6.c). It runs every poll over tables that may hold 100k rows, so it walks the
  * bytes once, builds no substrings for IPv4 and never uses a regex.
  */
-import {TCP_STATES, type InodeLookup, type IpAddress, type TcpSocket, type TcpTable} from './types.js';
+import {TCP_STATES, type InodeLookup, type IpAddress, type QuietConnections, type TcpSocket, type TcpTable} from './types.js';
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -125,6 +125,9 @@ function paddedDecimal(b: Uint8Array, start: number, end: number): number {
 	return digitsEnd === end ? decimalValue(b, p, end) : Number.NaN;
 }
 
+/** The kernel's TCP_ESTABLISHED. */
+const ESTABLISHED_CODE = 1;
+
 /** Four '0' characters as one big-endian word. */
 const ZEROS = 0x30303030;
 
@@ -160,7 +163,7 @@ const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, 
  * a few compares and one lookup. null when the row deviates in any way (the general scanner then
  * decides).
  */
-function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number, littleEndian: boolean, owned: InodeLookup | null): TcpSocket | null | undefined | false {
+function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number, littleEndian: boolean, owned: InodeLookup | null, quiet: QuietConnections | null): TcpSocket | null | undefined | false | true {
 	if (p + C.inode + 1 > end || b[p + 84] !== SPACE) return null;
 	let q = p + C.inode;
 	let inode = 0;
@@ -190,7 +193,14 @@ function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number,
 	// tm->when is not used: its width was checked with the separators, its digits are not read.
 	const retransmits = word8(dv, p + C.retransmits);
 	const state = TCP_STATES[stateCode - 1];
-	if ((localWord | localPort | remoteWord | remotePort | txQueue | rxQueue | timer | retransmits) < 0 || state === undefined) return null;
+	// 32-bit words are compared one by one: OR-ing them would read 0x80000000 and up as negative.
+	if (localWord < 0 || remoteWord < 0 || txQueue < 0 || rxQueue < 0 || retransmits < 0 || (localPort | remotePort | timer) < 0 || state === undefined) return null;
+	if (quiet !== null && stateCode === ESTABLISHED_CODE && txQueue === 0 && rxQueue === 0 && retransmits === 0) {
+		quiet.remoteIp.push(wordToIpv4(remoteWord, littleEndian));
+		quiet.remotePort.push(remotePort);
+		quiet.localPort.push(localPort);
+		return true;
+	}
 	return {
 		localIp: wordToIpv4(localWord, littleEndian),
 		localPort,
@@ -210,7 +220,7 @@ function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number,
  * Parses one data row in [p, end); undefined when malformed. The kernel prints
  * "sl: local rem st tx:rx tr:when retrnsmt uid timeout inode ..." (widths vary: sl, when, uid).
  */
-function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boolean, littleEndian: boolean, owned: InodeLookup | null): TcpSocket | undefined | false {
+function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boolean, littleEndian: boolean, owned: InodeLookup | null, quiet: QuietConnections | null): TcpSocket | undefined | false | true {
 	// sl: (`p` is at its first digit)
 	const slEnd = decimalEnd(b, p, end);
 	if (slEnd === p || b[slEnd] !== COLON) return undefined;
@@ -218,7 +228,7 @@ function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boo
 	// local and remote "ADDR:PORT"
 	const addrLength = ipv6 ? 32 : 8;
 	if (!ipv6) {
-		const fast = parseCanonicalIpv4(b, dv, p, end, littleEndian, owned);
+		const fast = parseCanonicalIpv4(b, dv, p, end, littleEndian, owned, quiet);
 		if (fast !== null) return fast;
 	}
 	if (p + 2 * (addrLength + 5) + 1 > end || b[p + addrLength] !== COLON) return undefined;
@@ -286,12 +296,15 @@ function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boo
  * `littleEndian` describes the host that wrote the text (x86 and arm64: true).
  * With `owned` (the inodes a process holds), other processes' sockets are only counted in
  * `foreign`; sockets without an inode (TIME_WAIT) are kept, to be matched by address.
+ * With `quiet`, ESTABLISHED IPv4 rows with empty queues and no retransmission go to `quiet` as two
+ * columns instead of `sockets` as objects.
  */
-export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: InodeLookup | null = null): TcpTable {
+export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: InodeLookup | null = null, quiet = false): TcpTable {
 	const b = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
 	const n = b.length;
 	const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
 	const sockets: TcpSocket[] = [];
+	const quietRows: QuietConnections | null = quiet ? {remoteIp: [], remotePort: [], localPort: []} : null;
 	let malformed = 0;
 	let foreign = 0;
 	let p = 0;
@@ -301,12 +314,12 @@ export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, little
 		if (end < 0) end = n;
 		const first = skipSpaces(b, p, end);
 		if (first < end && !(p === 0 && b[first] === 0x73 /* 's' of the "sl local_address" header */)) {
-			const row = parseRow(b, dv, first, end, ipv6, littleEndian, owned);
+			const row = parseRow(b, dv, first, end, ipv6, littleEndian, owned, quietRows);
 			if (row === undefined) malformed++;
 			else if (row === false) foreign++;
-			else sockets.push(row);
+			else if (row !== true) sockets.push(row);
 		}
 		p = end + 1;
 	}
-	return {sockets, malformed, foreign};
+	return quietRows === null ? {sockets, malformed, foreign} : {sockets, malformed, foreign, quiet: quietRows};
 }

@@ -4,7 +4,7 @@ import {endianness} from 'node:os';
 import {join} from 'node:path';
 import {parseProcNetTcp} from './proc-net-tcp-parse.js';
 import {InodeSet} from './inode-set.js';
-import type {InodeLookup, ProcHarvest, ProcessStat, Section, TcpSocket} from './types.js';
+import type {InodeLookup, ProcHarvest, ProcessStat, QuietConnections, Section, TcpSocket} from './types.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -173,8 +173,9 @@ export function readTcpTables(
 	netDir: string,
 	owned: InodeLookup | null = null,
 	reader = new ProcFileReader(),
-): {sockets: TcpSocket[]; malformed: number; foreign: number; warnings: string[]} {
+): {sockets: TcpSocket[]; quiet: QuietConnections; malformed: number; foreign: number; warnings: string[]} {
 	const sockets: TcpSocket[] = [];
+	let quiet: QuietConnections = {remoteIp: [], remotePort: [], localPort: []};
 	let malformed = 0;
 	let foreign = 0;
 	const warnings: string[] = [];
@@ -188,13 +189,25 @@ export function readTcpTables(
 			continue;
 		}
 		read++;
-		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN, owned);
+		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN, owned, true);
 		for (const s of table.sockets) sockets.push(s);
+		// Only the IPv4 table has quiet rows (the fast path reads IPv4 rows).
+		if (table.quiet && table.quiet.remoteIp.length > 0) {
+			if (quiet.remoteIp.length === 0) quiet = table.quiet;
+			else {
+				const more = table.quiet;
+				for (let i = 0; i < more.remoteIp.length; i++) {
+					quiet.remoteIp.push(more.remoteIp[i]!);
+					quiet.remotePort.push(more.remotePort[i]!);
+					quiet.localPort.push(more.localPort[i]!);
+				}
+			}
+		}
 		malformed += table.malformed;
 		foreign += table.foreign;
 	}
 	if (read === 0) throw new Error(warnings.join('; '));
-	return {sockets, malformed, foreign, warnings};
+	return {sockets, quiet, malformed, foreign, warnings};
 }
 
 /** Options for one /proc poll. */
@@ -277,6 +290,7 @@ export class ProcReader {
 			pidSource: source,
 			process,
 			sockets: tables.sockets,
+			quiet: tables.quiet,
 			malformed: tables.malformed,
 			foreign: tables.foreign,
 			ownedInodes,

@@ -67,6 +67,20 @@ export interface TcpTable {
 	readonly malformed: number;
 	/** Rows of other processes, skipped when the owner's inodes were known. */
 	readonly foreign: number;
+	/** With the parser's `quiet` option: the quiet IPv4 ESTABLISHED rows, not in `sockets`. */
+	readonly quiet?: QuietConnections;
+}
+
+/**
+ * ESTABLISHED IPv4 connections with empty queues and no retransmission, which is most of a busy
+ * proxy's table: all a poll needs of them is where they go, so they are kept as two columns
+ * instead of one object each.
+ */
+export interface QuietConnections {
+	/** IPv4 addresses in network order, as TcpSocket.remoteIp. */
+	readonly remoteIp: number[];
+	readonly remotePort: number[];
+	readonly localPort: number[];
 }
 
 /** A failed source: what happened, in words an operator understands. */
@@ -139,6 +153,8 @@ export interface ProcHarvest {
 	/** Figures from /proc/<pid>/stat, null without a PID. */
 	readonly process: ProcessStat | null;
 	readonly sockets: readonly TcpSocket[];
+	/** Quiet ESTABLISHED connections, counted but not listed in `sockets`. */
+	readonly quiet?: QuietConnections;
 	readonly malformed: number;
 	/** Rows of other processes in the same namespace, not kept (needs ownership). */
 	readonly foreign: number;

@@ -4,7 +4,7 @@
  */
 import {endpointKey} from '../collect/address-parse.js';
 import type {BackendIndex} from './backends.js';
-import {REPORTED_STATES, type EntryPoint, type InodeLookup, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
+import {REPORTED_STATES, type EntryPoint, type InodeLookup, type QuietConnections, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
 
 /** Every reported state at zero. */
 export function emptyStates(): StateCounts {
@@ -17,8 +17,12 @@ export function emptyStates(): StateCounts {
 export interface ClassifiedSockets {
 	/** Backend target key -> outbound sockets to it. */
 	readonly backends: Map<number | string, TcpSocket[]>;
+	/** Backend target key -> quiet ESTABLISHED connections to it (counted, not listed). */
+	readonly quietBackends: Map<number | string, number>;
 	/** Entry point name -> inbound client sockets (listeners excluded). */
 	readonly inbound: Map<string, TcpSocket[]>;
+	/** Entry point name -> quiet ESTABLISHED inbound connections. */
+	readonly quietInbound: Map<string, number>;
 	/** Traefik's sockets that are neither (API clients, DNS over TCP, unknown destinations). */
 	readonly other: number;
 	/** Sockets in the table that belong to other processes (known only when fd was readable). */
@@ -40,19 +44,26 @@ export function entryPointPorts(sockets: readonly TcpSocket[], owned: InodeLooku
 	return ports;
 }
 
+const bump = <K>(counts: Map<K, number>, key: K): void => {
+	counts.set(key, (counts.get(key) ?? 0) + 1);
+};
+
 /**
  * Sorts sockets. With `owned` known, a socket counts only if Traefik holds its inode, or it has
  * no inode (TIME_WAIT, request sockets) and is then attributed by address. Without it, every
- * socket is matched by address.
+ * socket is matched by address. `quiet` connections were already filtered by the parser.
  */
 export function classifySockets(
 	sockets: readonly TcpSocket[],
 	owned: InodeLookup | null,
 	index: Pick<BackendIndex, 'find'>,
 	ports: ReadonlyMap<number, string>,
+	quiet?: QuietConnections,
 ): ClassifiedSockets {
 	const backends = new Map<number | string, TcpSocket[]>();
 	const inbound = new Map<string, TcpSocket[]>();
+	const quietBackends = new Map<number | string, number>();
+	const quietInbound = new Map<string, number>();
 	let other = 0;
 	let foreign = 0;
 	for (const s of sockets) {
@@ -78,7 +89,20 @@ export function classifySockets(
 		// Without ownership, the host's unrelated sockets would all count as "other": only count Traefik's.
 		if (owned !== null) other++;
 	}
-	return {backends, inbound, other, foreign};
+	if (quiet !== undefined) {
+		const {remoteIp, remotePort, localPort} = quiet;
+		for (let i = 0; i < remoteIp.length; i++) {
+			const target = index.find(remoteIp[i]!, remotePort[i]!);
+			if (target !== undefined) {
+				bump(quietBackends, target.key);
+				continue;
+			}
+			const entry = ports.get(localPort[i]!);
+			if (entry !== undefined) bump(quietInbound, entry);
+			else if (owned !== null) other++;
+		}
+	}
+	return {backends, quietBackends, inbound, quietInbound, other, foreign};
 }
 
 /** What the tracker knows of one connection. */
@@ -182,9 +206,10 @@ export interface ConnectionStats {
 	readonly newAnswered: number;
 }
 
-/** Sums sockets and updates the tracker with them. */
-export function connectionStats(now: number, sockets: readonly TcpSocket[], tracker: ConnectionTracker): ConnectionStats {
+/** Sums sockets and updates the tracker with them; `quiet` more are ESTABLISHED with nothing queued. */
+export function connectionStats(now: number, sockets: readonly TcpSocket[], tracker: ConnectionTracker, quiet = 0): ConnectionStats {
 	const states = emptyStates();
+	states.ESTABLISHED += quiet;
 	let oldestCloseWait = Number.POSITIVE_INFINITY;
 	let txQueueBytes = 0;
 	let rxQueueBytes = 0;
@@ -206,7 +231,7 @@ export function connectionStats(now: number, sockets: readonly TcpSocket[], trac
 		else retransmitPolls = Math.max(retransmitPolls, c.retransmitPolls);
 		if (c.fresh && s.state !== 'SYN_SENT') newAnswered++;
 	}
-	const total = sockets.length;
+	const total = sockets.length + quiet;
 	return {
 		states,
 		total,

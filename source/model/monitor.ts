@@ -163,7 +163,8 @@ export class Monitor {
 	private ingestProc(now: number, proc: ProcHarvest): void {
 		const previous = this.proc;
 		if (previous !== null && (previous.pid !== proc.pid || previous.process?.startTicks !== proc.process?.startTicks)) this.markRestart(now);
-		this.proc = proc;
+		// The sockets are not kept past this poll: they die young instead of being copied by a scavenge.
+		this.proc = {...proc, sockets: [], quiet: undefined, ownedInodes: null};
 		const notes: string[] = [];
 		if (proc.pid === null) notes.push('no Traefik process found: reading the host table, matching by address');
 		if (proc.ownershipError) notes.push(proc.ownershipError);
@@ -172,7 +173,7 @@ export class Monitor {
 		this.sources.succeed('proc', now, notes);
 
 		const ports = entryPointPorts(proc.sockets, proc.ownedInodes, this.api?.entryPoints ?? []);
-		const classified = classifySockets(proc.sockets, proc.ownedInodes, this.index, ports);
+		const classified = classifySockets(proc.sockets, proc.ownedInodes, this.index, ports, proc.quiet);
 		this.tracker.begin();
 		this.backendRows = [...this.index.targets.values()].map((target) => ({
 			service: target.services[0] ?? '',
@@ -181,10 +182,10 @@ export class Monitor {
 			urls: target.urls,
 			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
 			status: target.status,
-			...connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker),
+			...connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker, classified.quietBackends.get(target.key)),
 		}));
 		this.entryRows = [...ports].map(([port, name]) => {
-			const stats = connectionStats(now, classified.inbound.get(name) ?? [], this.tracker);
+			const stats = connectionStats(now, classified.inbound.get(name) ?? [], this.tracker, classified.quietInbound.get(name));
 			const open = this.metrics?.openConnections.get(name);
 			return {name, port, states: stats.states, total: stats.total, ...(open === undefined ? {} : {openConnections: Math.max(0, open)})};
 		});

@@ -182,6 +182,23 @@ describe('fixed-width fast path', () => {
 		);
 	});
 
+	it('with `quiet`, lists exactly the quiet ESTABLISHED rows as columns and every other row as before', () => {
+		fc.assert(
+			fc.property(fc.array(fields, {minLength: 1, maxLength: 30}), (rows) => {
+				const text = rows.map((f, i) => kernelRow(i, f)).join('\n');
+				const all = parseProcNetTcp(text, false).sockets;
+				const split = parseProcNetTcp(text, false, true, null, true);
+				const isQuiet = (s: (typeof all)[number]) => s.state === 'ESTABLISHED' && s.txQueue === 0 && s.rxQueue === 0 && s.retransmits === 0;
+				expect(split.sockets).toEqual(all.filter((s) => !isQuiet(s)));
+				const quiet = all.filter(isQuiet);
+				expect(split.quiet!.remoteIp).toEqual(quiet.map((s) => s.remoteIp));
+				expect(split.quiet!.remotePort).toEqual(quiet.map((s) => s.remotePort));
+				expect(split.quiet!.localPort).toEqual(quiet.map((s) => s.localPort));
+			}),
+			{numRuns: 300},
+		);
+	});
+
 	it('skips another process\'s row by its inode alone, and counts it', () => {
 		const row = kernelRow(0, {local: 0x0100007f, lport: 8080, remote: 0x0100007f, rport: 50000, st: 1, tx: 0, rx: 0, tr: 0, when: 0, retr: 0, uid: 0, timeout: 0, inode: 4242});
 		expect(parseProcNetTcp(row, false, true, new InodeSet().add(1)).foreign).toBe(1);

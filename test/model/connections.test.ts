@@ -97,3 +97,33 @@ describe('connection tracking', () => {
 		expect(connectionStats(0, [], tracker).timeWaitRatio).toBeNull();
 	});
 });
+
+describe('quiet connections', () => {
+	it('counted as columns, they give the same rows as the same connections listed one by one', () => {
+		const index = buildBackendIndex([server('api@x', '10.0.0.3', 80), server('web@x', '10.0.0.4', 8080)], {'10.0.0.3': [0x0a000003], '10.0.0.4': [0x0a000004]});
+		const listed = [
+			sock('0.0.0.0:443', '0.0.0.0:0', 'LISTEN', {inode: 1}),
+			...Array.from({length: 40}, (_, i) => sock(`10.0.0.9:${41000 + i}`, i % 3 === 0 ? '10.0.0.4:8080' : '10.0.0.3:80', 'ESTABLISHED', {inode: 100 + i})),
+			...Array.from({length: 7}, (_, i) => sock(`10.0.0.9:443`, `203.0.113.${i}:5${i}000`, 'ESTABLISHED', {inode: 200 + i})),
+			sock('10.0.0.9:42000', '10.0.0.3:80', 'CLOSE_WAIT', {inode: 300}),
+			sock('10.0.0.9:42001', '10.0.0.3:80', 'TIME_WAIT'),
+			sock('10.0.0.9:42002', '198.51.100.1:53', 'ESTABLISHED', {inode: 301}),
+		];
+		const owned = new Set([1, 300, 301, ...listed.map((s) => s.inode).filter((n) => n >= 100)]);
+		const quietOnes = listed.filter((s) => s.state === 'ESTABLISHED');
+		const rest = listed.filter((s) => s.state !== 'ESTABLISHED');
+		const quiet = {remoteIp: quietOnes.map((s) => s.remoteIp as number), remotePort: quietOnes.map((s) => s.remotePort), localPort: quietOnes.map((s) => s.localPort)};
+		const summarize = (c: ReturnType<typeof classifySockets>, tracker: ConnectionTracker) => ({
+			backends: [...index.targets.keys()].map((k) => connectionStats(1000, c.backends.get(k) ?? [], tracker, c.quietBackends.get(k))),
+			inbound: connectionStats(1000, c.inbound.get(':443') ?? [], tracker, c.quietInbound.get(':443')),
+			other: c.other,
+		});
+		const ports = entryPointPorts(listed, owned, []);
+		const one = summarize(classifySockets(listed, owned, index, ports), new ConnectionTracker());
+		const two = summarize(classifySockets(rest, owned, index, ports, quiet), new ConnectionTracker());
+		expect(two).toEqual(one);
+		expect(one.backends.map((b) => b.states.ESTABLISHED)).toEqual([26, 14]);
+		expect(one.inbound.states.ESTABLISHED).toBe(7);
+		expect(one.other).toBe(1);
+	});
+});
