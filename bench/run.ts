@@ -48,6 +48,7 @@ if (run('proc')) {
 		comparisons.push({id: `${tag}.overhead`, what: `parse+classify+track added to the table's read, ${connections} connections`, value: overhead, target: '< 0.10', ok: overhead < 0.1});
 		// A poll reads more of /proc than the table: the fd links that say which sockets are Traefik's.
 		const overProc = added / (byId(`${tag}.read`) + byId(`${tag}.fd`));
+		comparisons.push({id: `${tag}.netlinkFiltered`, what: `a netlink query filtered to one backend port (ss) / the table's read, ${connections} connections`, value: byId(`${tag}.ssFiltered`) / byId(`${tag}.read`), target: 'shown', ok: true});
 		comparisons.push({id: `${tag}.overheadOfProcReads`, what: `the same, against all /proc reading of a poll (table + fd links)`, value: overProc, target: '< 0.10', ok: overProc < 0.1});
 	}
 }
