@@ -18,6 +18,8 @@ const NORMAL: Behaviour = {slow: null, errorShare: 0, keepAliveMs: 30_000};
 /** One backend: its server, its sockets, and its behaviour. */
 export class Backend {
 	behaviour: Behaviour = {...NORMAL};
+	/** Errors owed: the share is served exactly (the first request after the switch fails), not drawn. */
+	private errorCredit = 0;
 	private server: http.Server | null = null;
 	private readonly sockets = new Set<net.Socket>();
 	port = 0;
@@ -57,6 +59,7 @@ export class Backend {
 	/** Changes the behaviour (keep-alive applies to connections from now on). */
 	set(change: Partial<Behaviour>): void {
 		this.behaviour = {...this.behaviour, ...change};
+		if (change.errorShare !== undefined) this.errorCredit = change.errorShare > 0 ? 1 - change.errorShare : 0;
 		if (this.server) this.server.keepAliveTimeout = this.behaviour.keepAliveMs;
 	}
 
@@ -74,8 +77,15 @@ export class Backend {
 		// A realistic spread: most answers in a few ms, a tail up to ~150 ms.
 		const base = Math.random() < 0.9 ? Math.random() * 0.02 : 0.02 + Math.random() * 0.13;
 		const delay = slow ? slow[0] + Math.random() * (slow[1] - slow[0]) : base;
+		// Counted, not drawn: a fault must show within the polls the tests allow, whatever the dice say.
+		let fail = false;
+		if (errorShare > 0) {
+			this.errorCredit += errorShare;
+			fail = this.errorCredit >= 1;
+			if (fail) this.errorCredit -= 1;
+		}
 		setTimeout(() => {
-			if (Math.random() < errorShare) {
+			if (fail) {
 				res.writeHead(500, {'content-type': 'application/json'}).end('{"error":"internal"}');
 				return;
 			}
