@@ -7,11 +7,11 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parseProcNetTcp} from '../source/collect/proc-net-tcp-parse.js';
-import {ProcFileReader, readSocketInodes} from '../source/collect/proc.js';
+import {ProcFileReader, ProcReader, readSocketInodes} from '../source/collect/proc.js';
 import type {BackendServer, Harvest, InodeLookup, ProcHarvest, TcpTable} from '../source/collect/types.js';
 import {Monitor} from '../source/model/monitor.js';
 import {DEFAULT_RULES} from '../source/model/rules-config.js';
-import {measure, type Figure} from './measure.js';
+import {measure, measureAsync, type Figure} from './measure.js';
 
 const hex8 = (n: number) => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
@@ -170,6 +170,30 @@ function measurePolls(tag: string, note: string, file: string, process: (data: B
 	];
 }
 
+/**
+ * A proxy holding 200 connections on a host whose table the held connections fill: one poll of
+ * ProcReader through the whole table against one through the netlink query it switches to.
+ */
+async function smallProxyOnBusyHost(tag: string, rows: number): Promise<Figure[]> {
+	const small = await holdConnections(200);
+	try {
+		const pid = small.clients[0]!.pid!;
+		const ports = {backends: small.ports, entryPoints: []};
+		const table = new ProcReader({procRoot: '/proc', pid});
+		const full = measure(`${tag}.proxyTable`, `a poll of a 200-connection proxy on this host through the table (${rows} rows)`, () => table.read(), 9, 3);
+		const reader = new ProcReader({procRoot: '/proc', pid});
+		let via = '';
+		const netlink = await measureAsync(`${tag}.proxyNetlink`, 'the same poll through the filtered netlink query it switches to', async () => {
+			const h = await reader.readWithPorts(ports);
+			via = 'netlink' in h && h.netlink ? 'netlink' : 'table';
+		}, 9);
+		if (via !== 'netlink') throw new Error(`the reader did not switch to netlink (${via})`);
+		return [full, netlink];
+	} finally {
+		await small.stop();
+	}
+}
+
 /** The real table of a process holding `connections` connections (each seen twice: both ends). */
 export async function benchReal(connections: number): Promise<Figure[]> {
 	const held = await holdConnections(connections);
@@ -201,7 +225,8 @@ export async function benchReal(connections: number): Promise<Figure[]> {
 		const filter = ['-tanHeo', 'state', 'all', `( dport = :${held.ports[0]} )`];
 		const kept = execFileSync('ss', filter, {encoding: 'utf8', maxBuffer: 1 << 28}).split('\n').filter(Boolean).length;
 		const ssFiltered = measure(`${tag}.ssFiltered`, `\`ss -tanHeo\` filtered to one port (${kept} rows, whole process)`, () => execFileSync('ss', filter, {maxBuffer: 1 << 28}), 5);
-		return [read, work, poll, readFile, fd, awk, ss, ssFiltered];
+		const proxy = connections >= 10_000 ? await smallProxyOnBusyHost(tag, rows) : [];
+		return [read, work, poll, readFile, fd, awk, ss, ssFiltered, ...proxy];
 	} finally {
 		await held.stop();
 	}

@@ -49,6 +49,9 @@ if (run('proc')) {
 		// A poll reads more of /proc than the table: the fd links that say which sockets are Traefik's.
 		const overProc = added / (byId(`${tag}.read`) + byId(`${tag}.fd`));
 		comparisons.push({id: `${tag}.netlinkFiltered`, what: `a netlink query filtered to one backend port (ss) / the table's read, ${connections} connections`, value: byId(`${tag}.ssFiltered`) / byId(`${tag}.read`), target: 'shown', ok: true});
+		if (figures.some((f) => f.id === `${tag}.proxyNetlink`)) {
+			comparisons.push({id: `${tag}.proxyNetlinkGain`, what: `a 200-connection proxy's poll via netlink / via the table, ${connections} connections on the host`, value: byId(`${tag}.proxyNetlink`) / byId(`${tag}.proxyTable`), target: '< 1', ok: byId(`${tag}.proxyNetlink`) < byId(`${tag}.proxyTable`)});
+		}
 		comparisons.push({id: `${tag}.overheadOfProcReads`, what: `the same, against all /proc reading of a poll (table + fd links)`, value: overProc, target: '< 0.10', ok: overProc < 0.1});
 	}
 }

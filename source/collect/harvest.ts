@@ -26,6 +26,8 @@ export class Collector {
 	private lastApiAt = Number.NEGATIVE_INFINITY;
 	private running: Promise<Harvest> | null = null;
 	private resolvedKey = '';
+	/** Ports of the last good API answer: a filtered netlink query asks for them. */
+	private apiPorts: {backends: number[]; entryPoints: number[]} = {backends: [], entryPoints: []};
 	private lastResolved: Readonly<Record<string, readonly IpAddress[]>> = {};
 
 	constructor(private readonly options: CollectorOptions) {
@@ -69,8 +71,16 @@ export class Collector {
 			}
 		}
 		const resolved = this.stable(hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved);
+		if (api !== undefined && !isError(api)) this.apiPorts = {backends: api.servers.map((s) => s.port), entryPoints: api.entryPoints.map((e) => e.port)};
+		const backendPorts = [...this.apiPorts.backends, ...flagServers.map((s) => s.port)];
+		if (metrics !== undefined && !isError(metrics)) {
+			for (const s of metrics.serverUp) {
+				const target = serverUrlTarget(s.url);
+				if (target) backendPorts.push(target.port);
+			}
+		}
 		// /proc last: the table then matches the freshest backend list.
-		const proc = this.proc.read();
+		const proc = await this.proc.readWithPorts({backends: backendPorts, entryPoints: this.apiPorts.entryPoints});
 		return {
 			collectedAt: Date.now(),
 			proc,

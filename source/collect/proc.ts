@@ -1,8 +1,11 @@
 /** Reads the kernel's view of the Traefik process: its PID, TCP tables and socket inodes. */
+import {execFile} from 'node:child_process';
 import {closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync} from 'node:fs';
 import {endianness} from 'node:os';
 import {join} from 'node:path';
+import {promisify} from 'node:util';
 import {parseProcNetTcp} from './proc-net-tcp-parse.js';
+import {parseSs, ssFilter} from './ss-parse.js';
 import {InodeSet} from './inode-set.js';
 import type {InodeLookup, ProcHarvest, ProcessStat, QuietConnections, Section, TcpSocket} from './types.js';
 
@@ -229,6 +232,32 @@ export function readPidFile(file: string): number | {error: string} {
 	}
 }
 
+/** The ports a filtered netlink query asks for: where Traefik's backends listen, and its entry points. */
+export interface QueryPorts {
+	readonly backends: readonly number[];
+	readonly entryPoints: readonly number[];
+}
+
+/** When a filtered netlink query replaces the full read of the table. */
+export interface NetlinkPolicy {
+	/** The table must have had at least this many rows at the last full read... */
+	readonly minRows: number;
+	/** ...of which at most this share were Traefik's. */
+	readonly maxShare: number;
+	/** A full read every this many polls: it finds new listeners and checks the conditions again. */
+	readonly fullEvery: number;
+}
+
+/** Above ~10,000 rows a query for a small part of the table costs less than the whole text (bench/proc.ts). */
+export const DEFAULT_NETLINK: NetlinkPolicy = {minRows: 10_000, maxShare: 0.25, fullEvery: 30};
+
+const execFileAsync = promisify(execFile);
+
+/** Runs `ss` with arguments; its stdout. Separate so tests can count or replace the calls. */
+export type SsRunner = (args: readonly string[]) => Promise<string>;
+
+const runSs: SsRunner = async (args) => (await execFileAsync('ss', [...args], {timeout: 5000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8'})).stdout;
+
 /** Remembers the PID between polls so discovery runs only when the process is gone. */
 export class ProcReader {
 	private pid: number | null = null;
@@ -236,8 +265,18 @@ export class ProcReader {
 	private readonly bootTime: number | null;
 	private ephemeral: {range: [number, number]; at: number} | null = null;
 	private readonly tables = new ProcFileReader();
+	/** What the last full read saw: rows in the table, rows that were Traefik's, its listening ports. */
+	private lastFull: {pid: number | null; rows: number; kept: number; listening: number[]; ms: number} | null = null;
+	/** How long the last netlink query took (ms); null until one runs after the periodic full read. */
+	private netlinkMs: number | null = null;
+	private pollsSinceCheck = 0;
+	private netlinkOff: string | null = null;
 
-	constructor(private readonly options: ProcOptions) {
+	constructor(
+		private readonly options: ProcOptions,
+		private readonly netlink: NetlinkPolicy = DEFAULT_NETLINK,
+		private readonly ss: SsRunner = runSs,
+	) {
 		this.bootTime = readBootTime(options.procRoot);
 	}
 
@@ -259,8 +298,8 @@ export class ProcReader {
 		return {pid: this.pid, source: this.pid === null ? 'none' : 'discovered'};
 	}
 
-	/** One poll: the tables of Traefik's namespace (or the host's), and which sockets Traefik owns. */
-	read(): Section<ProcHarvest> {
+	/** The PID, its process figures and the inodes it owns: what every way of reading starts with. */
+	private begin(): {pid: number | null; source: ProcHarvest['pidSource']; process: ProcessStat | null; ownedInodes: InodeSet | null; ownershipError?: string} | {error: string} {
 		const {procRoot} = this.options;
 		const located = this.locate();
 		if ('error' in located) return located;
@@ -270,21 +309,29 @@ export class ProcReader {
 			return {error: `PID ${pid} is gone${source === 'flag' ? ` (given by ${this.options.pidFile ?? '--pid'})` : ''}`};
 		}
 		// Ownership first: the table parser then skips other processes' rows without building them.
-		let ownedInodes: InodeSet | null = null;
-		let ownershipError: string | undefined;
-		if (pid !== null) {
-			try {
-				ownedInodes = readSocketInodes(procRoot, pid);
-			} catch (error) {
-				ownershipError = `${join(procRoot, String(pid), 'fd')}: ${describeFsError(error)}; connections are matched by address only`;
-			}
+		if (pid === null) return {pid, source, process, ownedInodes: null};
+		try {
+			return {pid, source, process, ownedInodes: readSocketInodes(procRoot, pid)};
+		} catch (error) {
+			return {pid, source, process, ownedInodes: null, ownershipError: `${join(procRoot, String(pid), 'fd')}: ${describeFsError(error)}; connections are matched by address only`};
 		}
+	}
+
+	/** One poll: the tables of Traefik's namespace (or the host's), and which sockets Traefik owns. */
+	read(): Section<ProcHarvest> {
+		const t0 = performance.now();
+		const started = this.begin();
+		if ('error' in started) return started;
+		const {pid, source, process, ownedInodes, ownershipError} = started;
 		let tables;
 		try {
-			tables = readTcpTables(pid === null ? join(procRoot, 'net') : join(procRoot, String(pid), 'net'), ownedInodes, this.tables);
+			tables = readTcpTables(pid === null ? join(this.options.procRoot, 'net') : join(this.options.procRoot, String(pid), 'net'), ownedInodes, this.tables);
 		} catch (error) {
 			return {error: `cannot read the TCP tables: ${error instanceof Error ? error.message : String(error)}`};
 		}
+		const kept = tables.sockets.length + tables.quiet.remoteIp.length;
+		const listening = ownedInodes === null ? [] : tables.sockets.filter((s) => s.state === 'LISTEN' && ownedInodes.has(s.inode)).map((s) => s.localPort);
+		this.lastFull = {pid, rows: kept + tables.foreign, kept, listening, ms: performance.now() - t0};
 		return {
 			pid,
 			pidSource: source,
@@ -294,9 +341,75 @@ export class ProcReader {
 			malformed: tables.malformed,
 			foreign: tables.foreign,
 			ownedInodes,
-			ownershipError,
-			warnings: tables.warnings,
+			...(ownershipError === undefined ? {} : {ownershipError}),
+			warnings: this.netlinkOff === null ? tables.warnings : [...tables.warnings, this.netlinkOff],
 			ephemeralPorts: this.ephemeralPorts(),
+		};
+	}
+
+	/** Whether Traefik's sockets are in this process's network namespace (where `ss` looks). */
+	private sameNamespace(pid: number): boolean {
+		try {
+			const {procRoot} = this.options;
+			return readlinkSync(join(procRoot, 'self/ns/net')) === readlinkSync(join(procRoot, String(pid), 'ns/net'));
+		} catch {
+			return false;
+		}
+	}
+
+	/**
+	 * One poll, through a netlink query filtered to `ports` when the last full read showed a big
+	 * table of which Traefik holds a small part (the kernel then formats only Traefik's rows), else
+	 * the full read. The query is kept only while it takes under 80 % of the full read's time (other
+	 * processes' connections to the same ports come with it); a failed one says why and goes back to
+	 * full reads.
+	 */
+	async readWithPorts(ports: QueryPorts | null): Promise<Section<ProcHarvest>> {
+		const last = this.lastFull;
+		const {minRows, maxShare, fullEvery} = this.netlink;
+		// The periodic full read: new listeners, the table's size, and one more chance for the query.
+		if (++this.pollsSinceCheck >= fullEvery) {
+			this.pollsSinceCheck = 0;
+			this.netlinkMs = null;
+			return this.read();
+		}
+		const wanted =
+			ports !== null &&
+			this.netlinkOff === null &&
+			last !== null &&
+			last.pid !== null &&
+			last.rows >= minRows &&
+			last.kept <= last.rows * maxShare &&
+			(this.netlinkMs === null || this.netlinkMs < last.ms * 0.8) &&
+			ports.backends.length + ports.entryPoints.length + last.listening.length > 0;
+		if (!wanted) return this.read();
+		const started = this.begin();
+		if ('error' in started) return started;
+		const {pid, source, process, ownedInodes, ownershipError} = started;
+		if (pid === null || pid !== last.pid || ownedInodes === null || !this.sameNamespace(pid)) return this.read();
+		const filter = ssFilter(ports.backends, [...ports.entryPoints, ...last.listening]);
+		let text: string;
+		const t0 = performance.now();
+		try {
+			text = await this.ss(['-tanHeo', 'state', 'all', filter]);
+		} catch (error) {
+			this.netlinkOff = `the netlink query failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); reading the full table`;
+			return this.read();
+		}
+		const table = parseSs(text, ownedInodes);
+		this.netlinkMs = performance.now() - t0;
+		return {
+			pid,
+			pidSource: source,
+			process,
+			sockets: table.sockets,
+			malformed: table.malformed,
+			foreign: table.foreign,
+			ownedInodes,
+			...(ownershipError === undefined ? {} : {ownershipError}),
+			warnings: [],
+			ephemeralPorts: this.ephemeralPorts(),
+			netlink: {ports: new Set(ports.backends).size + new Set([...ports.entryPoints, ...last.listening]).size, tableRows: last.rows, fullEvery},
 		};
 	}
 }

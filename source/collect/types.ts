@@ -166,6 +166,8 @@ export interface ProcHarvest {
 	readonly warnings: readonly string[];
 	/** The kernel's ephemeral port range (net.ipv4.ip_local_port_range). */
 	readonly ephemeralPorts: readonly [number, number];
+	/** Set when the sockets came from a netlink query filtered to Traefik's ports, not the full table. */
+	readonly netlink?: {readonly ports: number; readonly tableRows: number; readonly fullEvery: number};
 }
 
 /** What the API poll gathered: the configuration, with host names resolved to addresses. */

@@ -169,6 +169,7 @@ export class Monitor {
 		if (proc.pid === null) notes.push('no Traefik process found: reading the host table, matching by address');
 		if (proc.ownershipError) notes.push(proc.ownershipError);
 		if (proc.malformed > 0) notes.push(`${proc.malformed} malformed row(s) skipped`);
+		if (proc.netlink) notes.push(`sockets from a netlink query (ss) for Traefik's ${proc.netlink.ports} ports: they are a small part of the ${proc.netlink.tableRows}-row table, read in full every ${proc.netlink.fullEvery} polls`);
 		notes.push(...proc.warnings.filter((w) => !w.includes('tcp6')));
 		this.sources.succeed('proc', now, notes);
 

@@ -100,3 +100,56 @@ describe('parseProcessStat', () => {
 		expect(parseProcessStat('garbage', null)).toBeNull();
 	});
 });
+
+describe('ProcReader: the filtered netlink query', () => {
+	/** Traefik (PID 4242) holds 1 of `rows` rows; both it and we are in namespace net:[1]. */
+	function bigTable(rows: number, namespace = 'net:[1]'): void {
+		const foreign = Array.from({length: rows - 1}, (_, i) => row('0100007F:D431', '0300000A:0050', '01', 1000 + i)).join('');
+		addProcess(4242, 'traefik', 5000, row('0100007F:D432', '0300000A:0050', '08', 11) + foreign, [11]);
+		mkdirSync(join(root, 'self/ns'), {recursive: true});
+		mkdirSync(join(root, '4242/ns'), {recursive: true});
+		symlinkSync('net:[1]', join(root, 'self/ns/net'));
+		symlinkSync(namespace, join(root, '4242/ns/net'));
+	}
+	const SS_LINE = 'CLOSE-WAIT 1 0 127.0.0.1:54322 10.0.0.3:80 ino:11 sk:1\n';
+	const ports = {backends: [80], entryPoints: []};
+	const policy = {minRows: 50, maxShare: 0.25, fullEvery: 5};
+
+	async function polls(reader: ProcReader, n: number): Promise<string[]> {
+		const via: string[] = [];
+		for (let i = 0; i < n; i++) {
+			const h = await reader.readWithPorts(ports);
+			if (isError(h)) throw new Error(h.error);
+			expect(h.sockets.map((s) => s.state)).toEqual(['CLOSE_WAIT']);
+			via.push(h.netlink ? 'netlink' : 'table');
+		}
+		return via;
+	}
+
+	it('queries only Traefik\'s ports once the table is big and Traefik\'s part small, and reads it all every fullEvery polls', async () => {
+		bigTable(100);
+		const calls: string[][] = [];
+		const reader = new ProcReader({procRoot: root, pid: 4242}, policy, async (args) => {
+			calls.push([...args]);
+			return SS_LINE;
+		});
+		expect(await polls(reader, 11)).toEqual(['table', 'netlink', 'netlink', 'netlink', 'table', 'netlink', 'netlink', 'netlink', 'netlink', 'table', 'netlink']);
+		expect(calls[0]).toEqual(['-tanHeo', 'state', 'all', '( dport = :80 )']);
+	});
+
+	it('keeps reading the table when it is small, when Traefik is in another namespace, or when the query is slower', async () => {
+		bigTable(20);
+		const never = () => Promise.reject(new Error('not expected'));
+		expect(await polls(new ProcReader({procRoot: root, pid: 4242}, policy, never), 3)).toEqual(['table', 'table', 'table']);
+		rmSync(join(root, '4242'), {recursive: true, force: true});
+		rmSync(join(root, 'self'), {recursive: true, force: true});
+		bigTable(100, 'net:[2]');
+		expect(await polls(new ProcReader({procRoot: root, pid: 4242}, policy, never), 3)).toEqual(['table', 'table', 'table']);
+		rmSync(join(root, '4242'), {recursive: true, force: true});
+		rmSync(join(root, 'self'), {recursive: true, force: true});
+		bigTable(100);
+		const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve(SS_LINE), 300));
+		// One try after each full read; 300 ms is slower than reading 100 rows, so the table it is.
+		expect(await polls(new ProcReader({procRoot: root, pid: 4242}, policy, slow), 7)).toEqual(['table', 'netlink', 'table', 'table', 'table', 'netlink', 'table']);
+	});
+});

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url';
 import type {ChildProcess} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ProcReader} from '../../source/collect/proc.js';
-import type {BackendServer} from '../../source/collect/types.js';
+import {isError, type BackendServer} from '../../source/collect/types.js';
 import {DEFAULT_RULES} from '../../source/model/rules-config.js';
 import {Monitor} from '../../source/model/monitor.js';
 import type {Snapshot} from '../../source/model/snapshot-types.js';
@@ -118,6 +118,41 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		expect(rows['churn@test']!.timeWaitRatio).toBe(1);
 		// Backlog 1: two connections wait in the accept queue, the others are never answered.
 		expect(rows['blackhole@test']!.states.SYN_SENT).toBe(3);
+	});
+
+	it('gives the same counts through a netlink query filtered to the backends\' ports, and falls back when it fails', async () => {
+		const always = {minRows: 0, maxShare: 1, fullEvery: 30};
+		const ports = {backends: backends.map((b) => b.port), entryPoints: []};
+		let queries = 0;
+		const reader = new ProcReader({procRoot: '/proc', pid: proxy!.pid!}, always, async (args) => {
+			queries++;
+			return execFileSync('ss', [...args], {encoding: 'utf8'});
+		});
+		const first = await reader.readWithPorts(ports);
+		if (isError(first)) throw new Error(first.error);
+		expect(first.netlink).toBeUndefined(); // the first poll reads the table to learn its size
+		const second = await reader.readWithPorts(ports);
+		if (isError(second)) throw new Error(second.error);
+		expect(queries).toBe(1);
+		expect(second.netlink).toMatchObject({ports: PLAN.length});
+		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'test', filter: {service: null, entrypoint: null}, flagServers: backends});
+		monitor.disableSource('api');
+		monitor.disableSource('metrics');
+		monitor.ingest({collectedAt: Date.now(), proc: second, resolved: {'127.0.0.1': [LOCALHOST]}});
+		const snapshot = monitor.snapshot();
+		expect(snapshot.sources.proc.notes).toContainEqual(expect.stringMatching(/netlink query/));
+		const byProc = Object.fromEntries(monitorSnapshot().backends.map((b) => [b.service, nonZero(b.states)]));
+		for (const row of snapshot.backends) {
+			expect(nonZero(row.states)).toEqual(ssCounts(row.address));
+			expect(nonZero(row.states)).toEqual(byProc[row.service]);
+		}
+
+		const failing = new ProcReader({procRoot: '/proc', pid: proxy!.pid!}, always, () => Promise.reject(new Error('spawn ss ENOENT')));
+		await failing.readWithPorts(ports);
+		const fallback = await failing.readWithPorts(ports);
+		if (isError(fallback)) throw new Error(fallback.error);
+		expect(fallback.netlink).toBeUndefined();
+		expect(fallback.warnings).toContainEqual(expect.stringMatching(/netlink query failed \(spawn ss ENOENT\); reading the full table/));
 	});
 
 	const cliArgs = (): string[] => {

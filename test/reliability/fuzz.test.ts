@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {parseEntryPoints, parseRawdata} from '../../source/collect/api-parse.js';
 import {parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
+import {parseSs} from '../../source/collect/ss-parse.js';
 import {parseTraefikMetrics} from '../../source/collect/traefik-metrics-parse.js';
 import {TCP_STATES} from '../../source/collect/types.js';
 import {resolveConfig} from '../../source/config.js';
@@ -47,6 +48,20 @@ describe(`fuzz (${RUNS} cases per property)`, () => {
 	it('/proc tables: random bytes and mutated kernel rows', () => {
 		fc.assert(fc.property(fc.string({unit: 'binary', maxLength: 400}), fc.boolean(), (text, ipv6) => checkTable(text, ipv6)), {numRuns: RUNS});
 		fc.assert(fc.property(fc.array(mutated(ROWS), {maxLength: 5}), fc.boolean(), (rows, ipv6) => checkTable(rows.join('\n'), ipv6)), {numRuns: RUNS});
+	}, TIMEOUT);
+
+	it('netlink (ss) output: random text and mutated lines', () => {
+		const lines = ['ESTAB 0 36 10.0.0.9:37172 10.0.0.3:8080 timer:(on,204ms,3) uid:1000 ino:3022917 sk:c8e0a', 'CLOSE-WAIT 1 0 [::ffff:127.0.0.1]:41000 [::1]:9000 ino:555', 'TIME-WAIT 0 0 127.0.0.1:34256 127.0.0.1:8080 timer:(timewait,59sec,0) ino:0'];
+		const check = (text: string) => {
+			const table = parseSs(text);
+			for (const s of table.sockets) {
+				expect(TCP_STATES).toContain(s.state);
+				for (const port of [s.localPort, s.remotePort]) expect(Number.isInteger(port) && port >= 0 && port <= 65535).toBe(true);
+				for (const n of [s.txQueue, s.rxQueue, s.retransmits, s.inode, s.timer, s.uid]) expect(Number.isFinite(n) && n >= 0).toBe(true);
+			}
+		};
+		fc.assert(fc.property(fc.string({unit: 'binary', maxLength: 300}), check), {numRuns: RUNS});
+		fc.assert(fc.property(fc.array(mutated(lines), {maxLength: 5}), (rows) => check(rows.join('\n'))), {numRuns: RUNS});
 	}, TIMEOUT);
 
 	it('/metrics: random text and mutated real scrapes', () => {
