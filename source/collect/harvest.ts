@@ -62,23 +62,20 @@ export class Collector {
 			metricsUrl === null ? undefined : fetchMetrics(metricsUrl, http).then((r) => (metrics = r)),
 			apiDue ? fetchApi(apiUrl, http, this.resolver, flagServers).then((r) => (api = r)) : undefined,
 		]);
-		// Hosts of --backend flags and of traefik_service_server_up URLs (answers are cached).
-		const hosts = flagServers.map((s) => s.host);
-		if (metrics !== undefined && !isError(metrics)) {
-			for (const s of metrics.serverUp) {
-				const target = serverUrlTarget(s.url);
-				if (target) hosts.push(target.host);
-			}
-		}
-		const resolved = this.stable(hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved);
+		// Hosts of --backend flags and of traefik_service_server_up URLs (answers are cached), and
+		// their ports with the API's for a filtered netlink query.
 		if (api !== undefined && !isError(api)) this.apiPorts = {backends: api.servers.map((s) => s.port), entryPoints: api.entryPoints.map((e) => e.port)};
+		const hosts = flagServers.map((s) => s.host);
 		const backendPorts = [...this.apiPorts.backends, ...flagServers.map((s) => s.port)];
 		if (metrics !== undefined && !isError(metrics)) {
 			for (const s of metrics.serverUp) {
 				const target = serverUrlTarget(s.url);
-				if (target) backendPorts.push(target.port);
+				if (target === undefined) continue;
+				hosts.push(target.host);
+				backendPorts.push(target.port);
 			}
 		}
+		const resolved = this.stable(hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved);
 		// /proc last: the table then matches the freshest backend list.
 		const proc = await this.proc.readWithPorts({backends: backendPorts, entryPoints: this.apiPorts.entryPoints});
 		return {

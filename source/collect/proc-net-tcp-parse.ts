@@ -3,7 +3,7 @@
  * net/ipv6/tcp_ipv6.c). It runs every poll over tables that may hold 100k rows, so it walks the
  * bytes once, builds no substrings for IPv4 and never uses a regex.
  */
-import {TCP_STATES, type InodeLookup, type IpAddress, type QuietConnections, type TcpSocket, type TcpTable} from './types.js';
+import {TCP_STATES, type InodeLookup, type IpAddress, type QuietConnections, type TcpSocket, type TcpState, type TcpTable} from './types.js';
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -125,9 +125,6 @@ function paddedDecimal(b: Uint8Array, start: number, end: number): number {
 	return digitsEnd === end ? decimalValue(b, p, end) : Number.NaN;
 }
 
-/** The kernel's TCP_ESTABLISHED. */
-const ESTABLISHED_CODE = 1;
-
 /** Four '0' characters as one big-endian word. */
 const ZEROS = 0x30303030;
 
@@ -154,14 +151,46 @@ function word4(dv: DataView, p: number): number {
 	return (hi | lo) < 0 ? -1 : (hi << 8) | lo;
 }
 
+/** Counts a quiet connection in the columns. */
+function addQuiet(quiet: QuietConnections, remoteIp: number, remotePort: number, localPort: number): true {
+	quiet.remoteIp.push(remoteIp);
+	quiet.remotePort.push(remotePort);
+	quiet.localPort.push(localPort);
+	return true;
+}
+
+/**
+ * The socket of one row, built in this one place for both paths (V8 then gives every socket one
+ * shape), or `true` when it went to `quiet`: an ESTABLISHED connection to an IPv4 address (IPv4-mapped
+ * included) with nothing queued and no retransmission.
+ */
+function socketOf(
+	quiet: QuietConnections | null,
+	localIp: IpAddress,
+	localPort: number,
+	remoteIp: IpAddress,
+	remotePort: number,
+	state: TcpState,
+	txQueue: number,
+	rxQueue: number,
+	timer: number,
+	retransmits: number,
+	uid: number,
+	inode: number,
+): TcpSocket | true {
+	if (quiet !== null && state === 'ESTABLISHED' && typeof remoteIp === 'number' && txQueue === 0 && rxQueue === 0 && retransmits === 0) return addQuiet(quiet, remoteIp, remotePort, localPort);
+	return {localIp, localPort, remoteIp, remotePort, state, txQueue, rxQueue, timer, retransmits, uid, inode};
+}
+
 /** Column offsets of an IPv4 row after "sl: " as the kernel prints it (fixed widths). */
 const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, timer: 49, retransmits: 61, rest: 69, uid: 70, timeout: 76, inode: 85} as const;
 
 /**
  * The fast path: an IPv4 row in the kernel's exact fixed-width layout ("%5u %8d %lu" for uid,
  * timeout and inode), read at known offsets. The inode comes first, so another process's row costs
- * a few compares and one lookup. null when the row deviates in any way (the general scanner then
- * decides).
+ * a few compares and one lookup. Returns the socket, `true` when it went to `quiet`, `false` for
+ * another process's row, undefined for a malformed one, and null when the row deviates from the
+ * layout in any way (the general scanner then decides).
  */
 function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number, littleEndian: boolean, owned: InodeLookup | null, quiet: QuietConnections | null): TcpSocket | null | undefined | false | true {
 	if (p + C.inode + 1 > end || b[p + 84] !== SPACE) return null;
@@ -195,25 +224,9 @@ function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number,
 	const state = TCP_STATES[stateCode - 1];
 	// 32-bit words are compared one by one: OR-ing them would read 0x80000000 and up as negative.
 	if (localWord < 0 || remoteWord < 0 || txQueue < 0 || rxQueue < 0 || retransmits < 0 || (localPort | remotePort | timer) < 0 || state === undefined) return null;
-	if (quiet !== null && stateCode === ESTABLISHED_CODE && txQueue === 0 && rxQueue === 0 && retransmits === 0) {
-		quiet.remoteIp.push(wordToIpv4(remoteWord, littleEndian));
-		quiet.remotePort.push(remotePort);
-		quiet.localPort.push(localPort);
-		return true;
-	}
-	return {
-		localIp: wordToIpv4(localWord, littleEndian),
-		localPort,
-		remoteIp: wordToIpv4(remoteWord, littleEndian),
-		remotePort,
-		state,
-		txQueue,
-		rxQueue,
-		timer,
-		retransmits,
-		uid,
-		inode,
-	};
+	// socketOf's quiet test, made here first: the busiest kind of row then costs no call.
+	if (quiet !== null && state === 'ESTABLISHED' && txQueue === 0 && rxQueue === 0 && retransmits === 0) return addQuiet(quiet, wordToIpv4(remoteWord, littleEndian), remotePort, localPort);
+	return socketOf(null, wordToIpv4(localWord, littleEndian), localPort, wordToIpv4(remoteWord, littleEndian), remotePort, state, txQueue, rxQueue, timer, retransmits, uid, inode);
 }
 
 /**
@@ -275,10 +288,11 @@ function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boo
 	const inode = decimalValue(b, p, q);
 	if (Number.isNaN(uid) || Number.isNaN(timeout) || !(inode >= 0)) return undefined;
 	if (owned !== null && inode !== 0 && !owned.has(inode)) return false;
-	return {
-		localIp: typeof localIp === 'number' && !ipv6 ? wordToIpv4(localIp, littleEndian) : localIp,
+	return socketOf(
+		quiet,
+		typeof localIp === 'number' && !ipv6 ? wordToIpv4(localIp, littleEndian) : localIp,
 		localPort,
-		remoteIp: typeof remoteIp === 'number' && !ipv6 ? wordToIpv4(remoteIp, littleEndian) : remoteIp,
+		typeof remoteIp === 'number' && !ipv6 ? wordToIpv4(remoteIp, littleEndian) : remoteIp,
 		remotePort,
 		state,
 		txQueue,
@@ -287,7 +301,7 @@ function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boo
 		retransmits,
 		uid,
 		inode,
-	};
+	);
 }
 
 /**
@@ -296,15 +310,15 @@ function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boo
  * `littleEndian` describes the host that wrote the text (x86 and arm64: true).
  * With `owned` (the inodes a process holds), other processes' sockets are only counted in
  * `foreign`; sockets without an inode (TIME_WAIT) are kept, to be matched by address.
- * With `quiet`, ESTABLISHED IPv4 rows with empty queues and no retransmission go to `quiet` as two
- * columns instead of `sockets` as objects.
+ * With `quiet` (`true`, or columns to add to), ESTABLISHED rows to an IPv4 address with empty
+ * queues and no retransmission go to `quiet` as three columns instead of `sockets` as objects.
  */
-export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: InodeLookup | null = null, quiet = false): TcpTable {
+export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: InodeLookup | null = null, quiet: QuietConnections | boolean = false): TcpTable {
 	const b = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
 	const n = b.length;
 	const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
 	const sockets: TcpSocket[] = [];
-	const quietRows: QuietConnections | null = quiet ? {remoteIp: [], remotePort: [], localPort: []} : null;
+	const quietRows: QuietConnections | null = quiet === true ? {remoteIp: [], remotePort: [], localPort: []} : quiet === false ? null : quiet;
 	let malformed = 0;
 	let foreign = 0;
 	let p = 0;

@@ -178,7 +178,8 @@ export function readTcpTables(
 	reader = new ProcFileReader(),
 ): {sockets: TcpSocket[]; quiet: QuietConnections; malformed: number; foreign: number; warnings: string[]} {
 	const sockets: TcpSocket[] = [];
-	let quiet: QuietConnections = {remoteIp: [], remotePort: [], localPort: []};
+	// Both tables add to the same columns (tcp6 has the IPv4-mapped connections of dual-stack listeners).
+	const quiet: QuietConnections = {remoteIp: [], remotePort: [], localPort: []};
 	let malformed = 0;
 	let foreign = 0;
 	const warnings: string[] = [];
@@ -192,20 +193,8 @@ export function readTcpTables(
 			continue;
 		}
 		read++;
-		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN, owned, true);
+		const table = parseProcNetTcp(data, ipv6, LITTLE_ENDIAN, owned, quiet);
 		for (const s of table.sockets) sockets.push(s);
-		// Only the IPv4 table has quiet rows (the fast path reads IPv4 rows).
-		if (table.quiet && table.quiet.remoteIp.length > 0) {
-			if (quiet.remoteIp.length === 0) quiet = table.quiet;
-			else {
-				const more = table.quiet;
-				for (let i = 0; i < more.remoteIp.length; i++) {
-					quiet.remoteIp.push(more.remoteIp[i]!);
-					quiet.remotePort.push(more.remotePort[i]!);
-					quiet.localPort.push(more.localPort[i]!);
-				}
-			}
-		}
 		malformed += table.malformed;
 		foreign += table.foreign;
 	}
@@ -246,10 +235,12 @@ export interface NetlinkPolicy {
 	readonly maxShare: number;
 	/** A full read every this many polls: it finds new listeners and checks the conditions again. */
 	readonly fullEvery: number;
+	/** The query is kept while it takes under this share of the full read's time. */
+	readonly maxTimeRatio: number;
 }
 
 /** Above ~10,000 rows a query for a small part of the table costs less than the whole text (bench/proc.ts). */
-export const DEFAULT_NETLINK: NetlinkPolicy = {minRows: 10_000, maxShare: 0.25, fullEvery: 30};
+export const DEFAULT_NETLINK: NetlinkPolicy = {minRows: 10_000, maxShare: 0.25, fullEvery: 30, maxTimeRatio: 0.8};
 
 const execFileAsync = promisify(execFile);
 
@@ -360,13 +351,13 @@ export class ProcReader {
 	/**
 	 * One poll, through a netlink query filtered to `ports` when the last full read showed a big
 	 * table of which Traefik holds a small part (the kernel then formats only Traefik's rows), else
-	 * the full read. The query is kept only while it takes under 80 % of the full read's time (other
-	 * processes' connections to the same ports come with it); a failed one says why and goes back to
-	 * full reads.
+	 * the full read. The query is kept only while it takes under `maxTimeRatio` of the full read's
+	 * time (other processes' connections to the same ports come with it); a failed one says why and
+	 * goes back to full reads.
 	 */
 	async readWithPorts(ports: QueryPorts | null): Promise<Section<ProcHarvest>> {
 		const last = this.lastFull;
-		const {minRows, maxShare, fullEvery} = this.netlink;
+		const {minRows, maxShare, fullEvery, maxTimeRatio} = this.netlink;
 		// The periodic full read: new listeners, the table's size, and one more chance for the query.
 		if (++this.pollsSinceCheck >= fullEvery) {
 			this.pollsSinceCheck = 0;
@@ -380,7 +371,7 @@ export class ProcReader {
 			last.pid !== null &&
 			last.rows >= minRows &&
 			last.kept <= last.rows * maxShare &&
-			(this.netlinkMs === null || this.netlinkMs < last.ms * 0.8) &&
+			(this.netlinkMs === null || this.netlinkMs < last.ms * maxTimeRatio) &&
 			ports.backends.length + ports.entryPoints.length + last.listening.length > 0;
 		if (!wanted) return this.read();
 		const started = this.begin();

@@ -67,13 +67,13 @@ export interface TcpTable {
 	readonly malformed: number;
 	/** Rows of other processes, skipped when the owner's inodes were known. */
 	readonly foreign: number;
-	/** With the parser's `quiet` option: the quiet IPv4 ESTABLISHED rows, not in `sockets`. */
+	/** With the parser's `quiet` option: the quiet ESTABLISHED rows, not in `sockets`. */
 	readonly quiet?: QuietConnections;
 }
 
 /**
- * ESTABLISHED IPv4 connections with empty queues and no retransmission, which is most of a busy
- * proxy's table: all a poll needs of them is where they go, so they are kept as two columns
+ * ESTABLISHED connections to IPv4 addresses (IPv4-mapped included) with empty queues and no
+ * retransmission, which is most of a busy proxy's table: all a poll needs of them is where they go, so they are kept as two columns
  * instead of one object each.
  */
 export interface QuietConnections {

@@ -194,6 +194,10 @@ describe('fixed-width fast path', () => {
 				expect(split.quiet!.remoteIp).toEqual(quiet.map((s) => s.remoteIp));
 				expect(split.quiet!.remotePort).toEqual(quiet.map((s) => s.remotePort));
 				expect(split.quiet!.localPort).toEqual(quiet.map((s) => s.localPort));
+				// The general scanner (re-spaced rows) sorts them the same way.
+				const respaced = parseProcNetTcp(text.replaceAll(': ', ':  '), false, true, null, true);
+				expect(respaced.sockets).toEqual(split.sockets);
+				expect(respaced.quiet).toEqual(split.quiet);
 			}),
 			{numRuns: 300},
 		);

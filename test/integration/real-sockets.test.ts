@@ -121,7 +121,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 	});
 
 	it('gives the same counts through a netlink query filtered to the backends\' ports, and falls back when it fails', async () => {
-		const always = {minRows: 0, maxShare: 1, fullEvery: 30};
+		const always = {minRows: 0, maxShare: 1, fullEvery: 30, maxTimeRatio: Number.POSITIVE_INFINITY};
 		const ports = {backends: backends.map((b) => b.port), entryPoints: []};
 		let queries = 0;
 		const reader = new ProcReader({procRoot: '/proc', pid: proxy!.pid!}, always, async (args) => {
