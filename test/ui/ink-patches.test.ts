@@ -9,7 +9,7 @@ import {build} from 'esbuild';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error: a build script without types
-import {inkPatchPlugin, patchInk} from '../../scripts/ink-patches.mjs';
+import {inkPatchPlugin, patchInk, SINGLE_UNIT_RANGES} from '../../scripts/ink-patches.mjs';
 
 interface OutputLike {
 	write(x: number, y: number, text: string, options: {transformers: unknown[]}): void;
@@ -50,7 +50,15 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-const piece = fc.constantFrom('a', 'B', ' ', '0', '█', '▁', '│', '✖', '世', '👍', 'é', '\n', '\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m');
+// What the screen draws (box and block characters, marks, ·, ≤, …), what it may be given (wide,
+// combining, joined and emoji characters in service names), and the escapes Ink's colours make,
+// with malformed ones beside them.
+const piece = fc.constantFrom(
+	...['a', 'B', ' ', '0', '~', '█', '▁', '│', '✖', '●', '▸', '·', '≤', '…', '—', 'é', 'ß', '\u00AD', '\u2BFF', '\u2C00', '\u2009', '\n'],
+	...['世', 'ｱ', '👍', '\u0301', '\u200D', '\uFE0F', '\u200B', '\u231A', '\u2705', '\uD83D', '가', '\u1100\u1161'],
+	...['\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[m', '\u001B[91m', '\u001B[38;5;196m', '\u001B[38;2;1;2;3m', '\u001B[48;5;4m', '\u001B[49m', '\u001B[1;31m'],
+	...['\u001B', '\u001B[', '\u001B[5', '\u001B[31', '\u001B[12345m', '\u001B[1;12345m', '\u001B[;5m', '\u001B[1;;2m', '\u0007', '\u001B]8;;http://x\u0007', '\u001B]8;;\u0007', '\u009B31m'],
+);
 const text = fc.array(piece, {minLength: 1, maxLength: 30}).map((parts) => parts.join(''));
 const operation = fc.oneof(
 	fc.record({type: fc.constant('write' as const), x: fc.integer({min: 0, max: 25}), y: fc.integer({min: 0, max: 8}), text}),
@@ -82,6 +90,57 @@ describe('Ink renderer patches', () => {
 				for (const f of frames) expect(draw(patched.Output, f)).toEqual(draw(original.Output, f));
 			}),
 			{numRuns: 400},
+		);
+	});
+
+	it('draws every character of the single-unit ranges, in and out of style, as the original does', () => {
+		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
+			for (let c = from; c <= to; c++) {
+				const ch = String.fromCharCode(c);
+				const f = {width: 8, height: 2, operations: [{type: 'write' as const, x: 1, y: 0, text: `a${ch}\u001B[1;31m${ch}b\u001B[0m${ch}`}, {type: 'write' as const, x: 0, y: 1, text: `${ch}世${ch}`}]};
+				expect(draw(patched.Output, f)).toEqual(draw(original.Output, f));
+			}
+		}
+	});
+
+	it('every unit of the single-unit ranges is a grapheme of its own beside any other of them', () => {
+		// Grapheme breaks come from the properties of the two units around them: a unit that
+		// breaks after a base letter (no Extend, SpacingMark, ZWJ or jamo), before one (no Prepend)
+		// and from itself breaks between any two units of these ranges.
+		const segmenter = new Intl.Segmenter();
+		const graphemes = (t: string) => [...segmenter.segment(t)].length;
+		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
+			for (let c = from; c <= to; c++) {
+				const ch = String.fromCharCode(c);
+				for (const pair of [`a${ch}`, `${ch}a`, `${ch}${ch}`, ` ${ch}`, `${ch} `]) expect(graphemes(pair), `U+${c.toString(16)} in ${JSON.stringify(pair)}`).toBe(2);
+			}
+		}
+	});
+
+	it('draws as the original past the bound of interned cells (256 colours x 100 characters)', () => {
+		const chars = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789█▁▂▃▄▅▆▇│─┼✖●▸·≤…—éßàçñøåæ!?#%&()*+,-./:;<=>@[]^_{|}'].slice(0, 100).join('');
+		for (let colour = 0; colour < 256; colour++) {
+			const f = {width: 110, height: 2, operations: [{type: 'write' as const, x: 0, y: 0, text: `\u001B[38;5;${colour}m${chars}\u001B[39m`}, {type: 'write' as const, x: 3, y: 1, text: `\u001B[1m${chars.slice(colour % 50, 60)}\u001B[22m`}]};
+			expect(draw(patched.Output, f)).toEqual(draw(original.Output, f));
+		}
+	});
+
+	it('measures every character of the single-unit ranges as string-width does, alone and among others', () => {
+		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
+			for (let c = from; c <= to; c++) {
+				const ch = String.fromCharCode(c);
+				for (const t of [ch, `a${ch}${ch}b`, `${ch}世`, `x\n${ch}${ch}${ch}`, `\u001B[1m\u001B[38;5;196m${ch}\u001B[39m${ch}\u001B[22m`]) expect(patched.measureText(t)).toEqual(original.measureText(t));
+			}
+		}
+	});
+
+	it('measures random texts as string-width does', () => {
+		fc.assert(
+			fc.property(fc.array(piece, {minLength: 1, maxLength: 40}), fc.string({unit: 'binary', maxLength: 6}), (parts, extra) => {
+				const t = parts.join('') + extra;
+				expect(patched.measureText(t)).toEqual(original.measureText(t));
+			}),
+			{numRuns: 2000},
 		);
 	});
 
