@@ -145,10 +145,17 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 		return g;
 	};
 
+	let lastName = '';
+	let lastFamily: [Scope, Measure] | undefined;
 	const sink: ExpositionSink = {
 		wants: (name) => FAMILIES.has(name) || GAUGES.has(name),
 		sample(name, labels, value) {
-			const family = FAMILIES.get(name);
+			// Names repeat from line to line (the parser hands over the same string): look up once.
+			if (name !== lastName) {
+				lastName = name;
+				lastFamily = FAMILIES.get(name);
+			}
+			const family = lastFamily;
 			if (family !== undefined) {
 				const [scope, measure] = family;
 				const g = group(scope, labels);
