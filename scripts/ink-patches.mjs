@@ -35,7 +35,7 @@ export const SINGLE_UNIT_RANGES = [
 	[0x2030, 0x205e],
 	[0x2190, 0x2bff],
 ];
-const SINGLE_UNIT = `const singleUnit = (c) => ${SINGLE_UNIT_RANGES.map(([a, b]) => `(c >= ${a} && c <= ${b})`).join(' || ')};`;
+const SINGLE_UNIT = `export const singleUnit = (c) => ${SINGLE_UNIT_RANGES.map(([a, b]) => `(c >= ${a} && c <= ${b})`).join(' || ')};`;
 
 /**
  * string-width segments every text into graphemes and tests each against an emoji regex; its
@@ -102,8 +102,7 @@ const widestLine = (text) => {
  * goes through the library as before. The tables are emptied past 20,000 cells; cells already
  * handed out stay valid, being immutable.
  */
-const FRAME_CELLS = `${SINGLE_UNIT}
-const NO_STYLES = Object.freeze([]);
+const FRAME_CELLS = `const NO_STYLES = Object.freeze([]);
 let internedStyles, styleSteps, cellsByStyles, styleChanges, internedCells;
 const resetInterned = () => {
     internedStyles = new Map([['', NO_STYLES]]);
@@ -208,7 +207,8 @@ export const INK_PATCHES = [
 			// Each frame's caches fall back on the previous frame's: an unchanged line is not
 			// tokenised again, and memory holds two frames, whatever the run's length.
 			['    styledChars = new Map();\n', '    styledChars = new Map();\n    previous = undefined;\n'],
-			["import stringWidth from 'string-width';", "import { stringWidth } from './measure-text.js';"],
+			// One width function and one single-unit test, both in measure-text.js.
+			["import stringWidth from 'string-width';", "import { singleUnit, stringWidth } from './measure-text.js';"],
 			['            cached = styledCharsFromTokens(tokenize(line));', '            cached = this.previous?.styledChars.get(line) ?? styledCharsOf(line);'],
 			['            cached = stringWidth(text);', '            cached = this.previous?.widths.get(text) ?? stringWidth(text);'],
 			[
