@@ -93,32 +93,36 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 		},
 		(error: unknown) => (error instanceof Error ? error.message : String(error)),
 	);
-	const code = await runInteractive({
-		subscribe(listener) {
-			listeners.add(listener);
-			if (last) listener(last);
-			return () => listeners.delete(listener);
+	const code = await runInteractive(
+		{
+			subscribe(listener) {
+				listeners.add(listener);
+				if (last) listener(last);
+				return () => listeners.delete(listener);
+			},
+			theme: createTheme({colors: config.color, ascii: config.ascii}),
+			rules: config.rules,
+			pinned: config.service,
+			onPin(service) {
+				poller?.pin(service);
+				poller?.refresh();
+			},
+			onInterval(step) {
+				const current = poller?.intervalSeconds ?? config.intervalSeconds;
+				const index = INTERVALS.findIndex((s) => s >= current);
+				const next = INTERVALS[Math.max(0, Math.min(INTERVALS.length - 1, (index < 0 ? INTERVALS.length - 1 : index) + step))]!;
+				poller?.setInterval(next);
+				return next;
+			},
+			async onExport(snapshot) {
+				const file = join(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
+				await writeSnapshot(file, snapshot);
+				return file;
+			},
 		},
-		theme: createTheme({colors: config.color, ascii: config.ascii}),
-		rules: config.rules,
-		pinned: config.service,
-		onPin(service) {
-			poller?.pin(service);
-			poller?.refresh();
-		},
-		onInterval(step) {
-			const current = poller?.intervalSeconds ?? config.intervalSeconds;
-			const index = INTERVALS.findIndex((s) => s >= current);
-			const next = INTERVALS[Math.max(0, Math.min(INTERVALS.length - 1, (index < 0 ? INTERVALS.length - 1 : index) + step))]!;
-			poller?.setInterval(next);
-			return next;
-		},
-		async onExport(snapshot) {
-			const file = join(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
-			await writeSnapshot(file, snapshot);
-			return file;
-		},
-	}, process.stdout, fatal);
+		process.stdout,
+		fatal,
+	);
 	stopped = true;
 	(poller as Poller | null)?.stop();
 	return code;

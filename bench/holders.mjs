@@ -32,12 +32,19 @@ if (role === 'server') {
 	// A few hundred at a time: a burst of 10k SYNs would overflow the accept queue.
 	for (let i = 0; i < count; i += 200) {
 		await Promise.all(
-			Array.from({length: Math.min(200, count - i)}, (_, j) => new Promise((resolve) => {
-				const s = net.connect({host: '127.0.0.1', port: ports[(i + j) % ports.length]});
-				s.on('connect', () => { open++; resolve(); });
-				s.on('error', resolve);
-				keep.push(s);
-			})),
+			Array.from(
+				{length: Math.min(200, count - i)},
+				(_, j) =>
+					new Promise((resolve) => {
+						const s = net.connect({host: '127.0.0.1', port: ports[(i + j) % ports.length]});
+						s.on('connect', () => {
+							open++;
+							resolve();
+						});
+						s.on('error', resolve);
+						keep.push(s);
+					}),
+			),
 		);
 	}
 	process.stdout.write(`ready ${open}\n`);

@@ -29,7 +29,9 @@ export function syntheticTable(rows: number): string {
 		const outbound = i % 5 !== 0;
 		const local = outbound ? `${le(10, 0, 0, 9)}:${hex4(32768 + (i % 28000))}` : `${le(10, 0, 0, 9)}:01BB`;
 		const remote = outbound ? `${le(10, 0, 1, i % 50)}:1F90` : `${le(203, 0, (i >> 8) & 255, i & 255)}:${hex4(1024 + (i % 60000))}`;
-		lines.push(`${String(i).padStart(4)}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1                     `);
+		lines.push(
+			`${String(i).padStart(4)}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1                     `,
+		);
 	}
 	return `${lines.join('\n')}\n`;
 }
@@ -49,7 +51,14 @@ function naiveParse(text: string): number {
 }
 
 function monitorFor(servers: BackendServer[]): Monitor {
-	const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 600, host: 'bench', filter: {service: null, entrypoint: null}, flagServers: servers});
+	const monitor = new Monitor({
+		rules: DEFAULT_RULES,
+		intervalSeconds: 1,
+		retentionSeconds: 600,
+		host: 'bench',
+		filter: {service: null, entrypoint: null},
+		flagServers: servers,
+	});
 	monitor.disableSource('api');
 	monitor.disableSource('metrics');
 	return monitor;
@@ -61,7 +70,18 @@ function harvestOf(proc: ProcHarvest, at: number, resolved: Harvest['resolved'])
 
 /** A harvest of one parsed table, quiet connections included, as ProcReader builds it. */
 function procHarvest(table: TcpTable, owned: InodeLookup | null): ProcHarvest {
-	return {pid: 1, pidSource: 'flag', process: null, sockets: table.sockets, ...(table.quiet ? {quiet: table.quiet} : {}), malformed: 0, foreign: 0, ownedInodes: owned, warnings: [], ephemeralPorts: [32768, 60999]};
+	return {
+		pid: 1,
+		pidSource: 'flag',
+		process: null,
+		sockets: table.sockets,
+		...(table.quiet ? {quiet: table.quiet} : {}),
+		malformed: 0,
+		foreign: 0,
+		ownedInodes: owned,
+		warnings: [],
+		ephemeralPorts: [32768, 60999],
+	};
 }
 
 /** parse + classify + track of a 100k-row table written to a file. */
@@ -69,7 +89,14 @@ export function benchSynthetic(rows = 100_000): Figure[] {
 	const dir = mkdtempSync(join(tmpdir(), 'tt-bench-'));
 	const file = join(dir, 'tcp');
 	writeFileSync(file, syntheticTable(rows));
-	const servers: BackendServer[] = Array.from({length: 50}, (_, i) => ({service: `svc${i % 10}@bench`, url: `http://10.0.1.${i}:8080`, host: `10.0.1.${i}`, port: 8080, status: 'UP', origin: 'api'}));
+	const servers: BackendServer[] = Array.from({length: 50}, (_, i) => ({
+		service: `svc${i % 10}@bench`,
+		url: `http://10.0.1.${i}:8080`,
+		host: `10.0.1.${i}`,
+		port: 8080,
+		status: 'UP',
+		origin: 'api',
+	}));
 	const resolved = Object.fromEntries(servers.map((s, i) => [s.host, [0x0a000100 + i]]));
 	const monitor = monitorFor(servers);
 	let t = 0;
@@ -81,7 +108,12 @@ export function benchSynthetic(rows = 100_000): Figure[] {
 			monitor.ingest(harvestOf(procHarvest(table, null), (t += 1000), resolved));
 		});
 		const naive = measure(`proc.synthetic${rows}.naive`, 'read + split/regex parse (reference)', () => naiveParse(readFileSync(file, 'latin1')));
-		const awk = measure(`proc.synthetic${rows}.awk`, "awk '/^ *[0-9]+:/ {print $2, $4}' (whole process)", () => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', file], {maxBuffer: 1 << 28}), 7);
+		const awk = measure(
+			`proc.synthetic${rows}.awk`,
+			"awk '/^ *[0-9]+:/ {print $2, $4}' (whole process)",
+			() => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', file], {maxBuffer: 1 << 28}),
+			7,
+		);
 		return [read, parse, poll, naive, awk];
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
@@ -183,10 +215,15 @@ async function smallProxyOnBusyHost(tag: string, rows: number): Promise<Figure[]
 		const full = measure(`${tag}.proxyTable`, `a poll of a 200-connection proxy on this host through the table (${rows} rows)`, () => table.read(), 9, 3);
 		const reader = new ProcReader({procRoot: '/proc', pid});
 		let via = '';
-		const netlink = await measureAsync(`${tag}.proxyNetlink`, 'the same poll through the filtered netlink query it switches to', async () => {
-			const h = await reader.readWithPorts(ports);
-			via = 'netlink' in h && h.netlink ? 'netlink' : 'table';
-		}, 9);
+		const netlink = await measureAsync(
+			`${tag}.proxyNetlink`,
+			'the same poll through the filtered netlink query it switches to',
+			async () => {
+				const h = await reader.readWithPorts(ports);
+				via = 'netlink' in h && h.netlink ? 'netlink' : 'table';
+			},
+			9,
+		);
 		if (via !== 'netlink') throw new Error(`the reader did not switch to netlink (${via})`);
 		return [full, netlink];
 	} finally {
@@ -201,7 +238,14 @@ export async function benchReal(connections: number): Promise<Figure[]> {
 		const pid = held.clients[0]!.pid!;
 		const tcp = `/proc/${pid}/net/tcp`;
 		const rows = readFileSync(tcp, 'latin1').split('\n').length - 2;
-		const servers: BackendServer[] = held.ports.map((port) => ({service: 'held@bench', url: `127.0.0.1:${port}`, host: '127.0.0.1', port, status: 'UP', origin: 'flag'}));
+		const servers: BackendServer[] = held.ports.map((port) => ({
+			service: 'held@bench',
+			url: `127.0.0.1:${port}`,
+			host: '127.0.0.1',
+			port,
+			status: 'UP',
+			origin: 'flag',
+		}));
 		const monitor = monitorFor(servers);
 		const resolved = {'127.0.0.1': [0x7f000001]};
 		let owned = readSocketInodes('/proc', pid);
@@ -215,16 +259,33 @@ export async function benchReal(connections: number): Promise<Figure[]> {
 			const table = parseProcNetTcp(data, false, true, owned, true);
 			monitor.ingest(harvestOf(procHarvest(table, owned), (t += 1000), resolved));
 		});
-		const fd = measure(`${tag}.fd`, `readlink of /proc/${pid}/fd (socket ownership)`, () => {
-			owned = readSocketInodes('/proc', pid);
-		}, 5);
-		const awk = measure(`${tag}.awk`, 'awk one-liner on the same file (whole process)', () => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', tcp], {maxBuffer: 1 << 28}), 5);
+		const fd = measure(
+			`${tag}.fd`,
+			`readlink of /proc/${pid}/fd (socket ownership)`,
+			() => {
+				owned = readSocketInodes('/proc', pid);
+			},
+			5,
+		);
+		const awk = measure(
+			`${tag}.awk`,
+			'awk one-liner on the same file (whole process)',
+			() => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', tcp], {maxBuffer: 1 << 28}),
+			5,
+		);
 		const ss = measure(`${tag}.ss`, '`ss -tan` (whole process, netlink)', () => execFileSync('ss', ['-tan'], {maxBuffer: 1 << 28}), 5);
 		// A filtered netlink query: the kernel formats only the rows the filter keeps. Here one
 		// backend port of eight, as when Traefik holds a small part of a busy host's connections.
 		const filter = ['-tanHeo', 'state', 'all', `( dport = :${held.ports[0]} )`];
-		const kept = execFileSync('ss', filter, {encoding: 'utf8', maxBuffer: 1 << 28}).split('\n').filter(Boolean).length;
-		const ssFiltered = measure(`${tag}.ssFiltered`, `\`ss -tanHeo\` filtered to one port (${kept} rows, whole process)`, () => execFileSync('ss', filter, {maxBuffer: 1 << 28}), 5);
+		const kept = execFileSync('ss', filter, {encoding: 'utf8', maxBuffer: 1 << 28})
+			.split('\n')
+			.filter(Boolean).length;
+		const ssFiltered = measure(
+			`${tag}.ssFiltered`,
+			`\`ss -tanHeo\` filtered to one port (${kept} rows, whole process)`,
+			() => execFileSync('ss', filter, {maxBuffer: 1 << 28}),
+			5,
+		);
 		const proxy = connections >= 10_000 ? await smallProxyOnBusyHost(tag, rows) : [];
 		return [read, work, poll, readFile, fd, awk, ss, ssFiltered, ...proxy];
 	} finally {

@@ -35,8 +35,21 @@ if (run('proc')) {
 	print(synthetic);
 	figures.push(...synthetic);
 	const parseCost = byId('proc.synthetic100000.poll') - byId('proc.synthetic100000.read');
-	comparisons.push({id: 'proc.synthetic.vsAwk', what: 'poll (read+parse+classify+track) / the awk one-liner (reference)', value: byId('proc.synthetic100000.poll') / byId('proc.synthetic100000.awk'), target: 'shown', ok: true});
-	comparisons.push({id: 'proc.synthetic.vsNaive', what: 'parse cost / split+regex parse cost', value: (byId('proc.synthetic100000.readParse') - byId('proc.synthetic100000.read')) / (byId('proc.synthetic100000.naive') - byId('proc.synthetic100000.read')), target: '< 1', ok: parseCost < byId('proc.synthetic100000.naive')});
+	comparisons.push({
+		id: 'proc.synthetic.vsAwk',
+		what: 'poll (read+parse+classify+track) / the awk one-liner (reference)',
+		value: byId('proc.synthetic100000.poll') / byId('proc.synthetic100000.awk'),
+		target: 'shown',
+		ok: true,
+	});
+	comparisons.push({
+		id: 'proc.synthetic.vsNaive',
+		what: 'parse cost / split+regex parse cost',
+		value:
+			(byId('proc.synthetic100000.readParse') - byId('proc.synthetic100000.read')) / (byId('proc.synthetic100000.naive') - byId('proc.synthetic100000.read')),
+		target: '< 1',
+		ok: parseCost < byId('proc.synthetic100000.naive'),
+	});
 	for (const connections of [1_000, 10_000, 30_000]) {
 		console.log(`/proc: real table, ${connections} loopback connections held open`);
 		const real = await benchReal(connections);
@@ -45,14 +58,38 @@ if (run('proc')) {
 		const tag = `proc.real${connections}`;
 		const added = byId(`${tag}.work`);
 		const overhead = added / byId(`${tag}.read`);
-		comparisons.push({id: `${tag}.overhead`, what: `parse+classify+track added to the table's read, ${connections} connections`, value: overhead, target: '< 0.10', ok: overhead < 0.1});
+		comparisons.push({
+			id: `${tag}.overhead`,
+			what: `parse+classify+track added to the table's read, ${connections} connections`,
+			value: overhead,
+			target: '< 0.10',
+			ok: overhead < 0.1,
+		});
 		// A poll reads more of /proc than the table: the fd links that say which sockets are Traefik's.
 		const overProc = added / (byId(`${tag}.read`) + byId(`${tag}.fd`));
-		comparisons.push({id: `${tag}.netlinkFiltered`, what: `a netlink query filtered to one backend port (ss) / the table's read, ${connections} connections`, value: byId(`${tag}.ssFiltered`) / byId(`${tag}.read`), target: 'shown', ok: true});
+		comparisons.push({
+			id: `${tag}.netlinkFiltered`,
+			what: `a netlink query filtered to one backend port (ss) / the table's read, ${connections} connections`,
+			value: byId(`${tag}.ssFiltered`) / byId(`${tag}.read`),
+			target: 'shown',
+			ok: true,
+		});
 		if (figures.some((f) => f.id === `${tag}.proxyNetlink`)) {
-			comparisons.push({id: `${tag}.proxyNetlinkGain`, what: `a 200-connection proxy's poll via netlink / via the table, ${connections} connections on the host`, value: byId(`${tag}.proxyNetlink`) / byId(`${tag}.proxyTable`), target: '< 1', ok: byId(`${tag}.proxyNetlink`) < byId(`${tag}.proxyTable`)});
+			comparisons.push({
+				id: `${tag}.proxyNetlinkGain`,
+				what: `a 200-connection proxy's poll via netlink / via the table, ${connections} connections on the host`,
+				value: byId(`${tag}.proxyNetlink`) / byId(`${tag}.proxyTable`),
+				target: '< 1',
+				ok: byId(`${tag}.proxyNetlink`) < byId(`${tag}.proxyTable`),
+			});
 		}
-		comparisons.push({id: `${tag}.overheadOfProcReads`, what: `the same, against all /proc reading of a poll (table + fd links)`, value: overProc, target: '< 0.10', ok: overProc < 0.1});
+		comparisons.push({
+			id: `${tag}.overheadOfProcReads`,
+			what: `the same, against all /proc reading of a poll (table + fd links)`,
+			value: overProc,
+			target: '< 0.10',
+			ok: overProc < 0.1,
+		});
 	}
 }
 
@@ -64,8 +101,20 @@ if (run('metrics')) {
 		console.log(`  retained after parse: traefik-top ${result.retainedMb.ours.toFixed(1)} MB, reference ${result.retainedMb.reference.toFixed(1)} MB`);
 		figures.push(...result.figures);
 		const speedup = byId(`metrics.${services}.reference`) / byId(`metrics.${services}.ours`);
-		comparisons.push({id: `metrics.${services}.speedup`, what: `parse speed-up over parse-prometheus-text-format, ${services} services`, value: speedup, target: '>= 5', ok: speedup >= 5});
-		comparisons.push({id: `metrics.${services}.retainedMb`, what: `MB retained after parse (reference: ${result.retainedMb.reference.toFixed(1)} MB), ${services} services`, value: result.retainedMb.ours, target: '< reference', ok: result.retainedMb.ours < result.retainedMb.reference});
+		comparisons.push({
+			id: `metrics.${services}.speedup`,
+			what: `parse speed-up over parse-prometheus-text-format, ${services} services`,
+			value: speedup,
+			target: '>= 5',
+			ok: speedup >= 5,
+		});
+		comparisons.push({
+			id: `metrics.${services}.retainedMb`,
+			what: `MB retained after parse (reference: ${result.retainedMb.reference.toFixed(1)} MB), ${services} services`,
+			value: result.retainedMb.ours,
+			target: '< reference',
+			ok: result.retainedMb.ours < result.retainedMb.reference,
+		});
 	}
 }
 
@@ -74,18 +123,40 @@ const extra: Record<string, unknown> = {};
 if (run('scale')) {
 	const scale = await benchScale(120, 40);
 	const wide = await benchScale(200, 50);
-	console.log(`scale: 500 services, 2,000 backends (12,000 sockets)\n  model update ${scale.updateMs.toFixed(2)} ms, snapshot ${scale.snapshotMs.toFixed(2)} ms, render (CPU) ${scale.renderMs.toFixed(2)} ms at 120x40, ${wide.renderMs.toFixed(2)} ms at 200x50`);
+	console.log(
+		`scale: 500 services, 2,000 backends (12,000 sockets)\n  model update ${scale.updateMs.toFixed(2)} ms, snapshot ${scale.snapshotMs.toFixed(2)} ms, render (CPU) ${scale.renderMs.toFixed(2)} ms at 120x40, ${wide.renderMs.toFixed(2)} ms at 200x50`,
+	);
 	extra['scale'] = {...scale, renderMs200x50: wide.renderMs};
-	comparisons.push({id: 'scale.renderMs', what: 'render of the screen at 500 services / 2,000 backends, 120x40 (ms CPU)', value: scale.renderMs, target: '< 16', ok: scale.renderMs < 16});
-	comparisons.push({id: 'scale.updateMs', what: 'model update at 500 services / 2,000 backends (ms)', value: scale.updateMs + scale.snapshotMs, target: '< 16', ok: scale.updateMs + scale.snapshotMs < 16});
+	comparisons.push({
+		id: 'scale.renderMs',
+		what: 'render of the screen at 500 services / 2,000 backends, 120x40 (ms CPU)',
+		value: scale.renderMs,
+		target: '< 16',
+		ok: scale.renderMs < 16,
+	});
+	comparisons.push({
+		id: 'scale.updateMs',
+		what: 'model update at 500 services / 2,000 backends (ms)',
+		value: scale.updateMs + scale.snapshotMs,
+		target: '< 16',
+		ok: scale.updateMs + scale.snapshotMs < 16,
+	});
 }
 
 if (run('startup')) {
 	const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 	const startup = await benchStartup(cli);
-	console.log(`startup\n  first frame ${startup.firstFrameMs.toFixed(0)} ms; node -e 0 ${startup.nodeMs.toFixed(0)} ms; --help ${startup.helpMs.toFixed(0)} ms`);
+	console.log(
+		`startup\n  first frame ${startup.firstFrameMs.toFixed(0)} ms; node -e 0 ${startup.nodeMs.toFixed(0)} ms; --help ${startup.helpMs.toFixed(0)} ms`,
+	);
 	extra['startup'] = startup;
-	comparisons.push({id: 'startup.firstFrameMs', what: `time to the first frame (node -e 0: ${startup.nodeMs.toFixed(0)} ms)`, value: startup.firstFrameMs, target: '< 500', ok: startup.firstFrameMs < 500});
+	comparisons.push({
+		id: 'startup.firstFrameMs',
+		what: `time to the first frame (node -e 0: ${startup.nodeMs.toFixed(0)} ms)`,
+		value: startup.firstFrameMs,
+		target: '< 500',
+		ok: startup.firstFrameMs < 500,
+	});
 }
 
 if (run('steady')) {
@@ -94,13 +165,28 @@ if (run('steady')) {
 		`  ${name.padEnd(34)} ${f.cpuSecondsPerMinute.toFixed(2)} CPU s/min (${((f.cpuSecondsPerMinute / 60) * 100).toFixed(2)} % of a core), peak RSS ${f.peakRssMb.toFixed(0)} MB, ${(f.bytesPerMinute / 1024).toFixed(0)} KiB/min to the terminal`;
 	console.log(`steady state, 60 s at 1 s polling, 120x40\n${line('traefik-top --demo', steady.tui)}\n${line('idle Ink clock (the floor)', steady.clock)}`);
 	extra['steady'] = steady;
-	comparisons.push({id: 'steady.cpu', what: 'share of a core used by the watcher (demo, 1 s polling)', value: steady.tui.cpuSecondsPerMinute / 60, target: '< 0.02', ok: steady.tui.cpuSecondsPerMinute / 60 < 0.02});
+	comparisons.push({
+		id: 'steady.cpu',
+		what: 'share of a core used by the watcher (demo, 1 s polling)',
+		value: steady.tui.cpuSecondsPerMinute / 60,
+		target: '< 0.02',
+		ok: steady.tui.cpuSecondsPerMinute / 60 < 0.02,
+	});
 	comparisons.push({id: 'steady.rss', what: 'peak RSS of the watcher (MB)', value: steady.tui.peakRssMb, target: '< 120', ok: steady.tui.peakRssMb < 120});
-	comparisons.push({id: 'steady.bytes', what: 'bytes written to the terminal per minute at 120x40', value: steady.tui.bytesPerMinute, target: '< 1048576', ok: steady.tui.bytesPerMinute < 1048576});
+	comparisons.push({
+		id: 'steady.bytes',
+		what: 'bytes written to the terminal per minute at 120x40',
+		value: steady.tui.bytesPerMinute,
+		target: '< 1048576',
+		ok: steady.tui.bytesPerMinute < 1048576,
+	});
 }
 
 console.log('\ncomparisons');
 for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'MISS'} ${c.what.padEnd(72)} ${c.value.toFixed(3)} (target ${c.target})`);
 const machine = {cpus: cpus().length, model: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version};
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({takenAt: new Date().toISOString(), machine, figures, comparisons, ...extra}, null, 2)}\n`);
+writeFileSync(
+	new URL('./results.json', import.meta.url),
+	`${JSON.stringify({takenAt: new Date().toISOString(), machine, figures, comparisons, ...extra}, null, 2)}\n`,
+);
 console.log('\nwritten to bench/results.json');

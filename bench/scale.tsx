@@ -19,21 +19,62 @@ function sockets(poll: number): TcpSocket[] {
 		const remoteIp = 0x0a000000 + b;
 		for (let k = 0; k < 6; k++) {
 			const state = k < 4 ? 'ESTABLISHED' : k === 4 ? 'TIME_WAIT' : b % 2 === 0 ? 'CLOSE_WAIT' : 'ESTABLISHED';
-			out.push({localIp: 0x0a640001, localPort: 20000 + ((b * 6 + k + poll * 7) % 40000), remoteIp, remotePort: 8080, state, txQueue: 0, rxQueue: 0, timer: 0, retransmits: 0, uid: 0, inode: state === 'TIME_WAIT' ? 0 : 1 + b * 6 + k});
+			out.push({
+				localIp: 0x0a640001,
+				localPort: 20000 + ((b * 6 + k + poll * 7) % 40000),
+				remoteIp,
+				remotePort: 8080,
+				state,
+				txQueue: 0,
+				rxQueue: 0,
+				timer: 0,
+				retransmits: 0,
+				uid: 0,
+				inode: state === 'TIME_WAIT' ? 0 : 1 + b * 6 + k,
+			});
 		}
 	}
 	return out;
 }
 
 export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: number; snapshotMs: number; renderMs: number}> {
-	const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({service: `svc-${String(b % SERVICES).padStart(5, '0')}-default-80@kubernetescrd`, url: `http://10.0.${b >> 8}.${b & 255}:8080`, host: `10.0.${b >> 8}.${b & 255}`, port: 8080, status: 'UP', origin: 'flag'}));
+	const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({
+		service: `svc-${String(b % SERVICES).padStart(5, '0')}-default-80@kubernetescrd`,
+		url: `http://10.0.${b >> 8}.${b & 255}:8080`,
+		host: `10.0.${b >> 8}.${b & 255}`,
+		port: 8080,
+		status: 'UP',
+		origin: 'flag',
+	}));
 	const resolved = Object.fromEntries(servers.map((s, b) => [s.host, [0x0a000000 + b]]));
-	const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 600, host: 'bench', filter: {service: null, entrypoint: null}, flagServers: servers});
+	const monitor = new Monitor({
+		rules: DEFAULT_RULES,
+		intervalSeconds: 1,
+		retentionSeconds: 600,
+		host: 'bench',
+		filter: {service: null, entrypoint: null},
+		flagServers: servers,
+	});
 	monitor.disableSource('api');
 	const text = traefikExposition(SERVICES);
 	const readings = [parseTraefikMetrics(text), parseTraefikMetrics(text.replace(/\} (\d+)$/gm, (_, n: string) => `} ${Number(n) + 17}`))];
 	const polls = Array.from({length: 4}, (_, i) => sockets(i));
-	const harvest = (i: number): Harvest => ({collectedAt: 1_000_000 + i * 1000, proc: {pid: 1, pidSource: 'flag', process: null, sockets: polls[i % 4]!, malformed: 0, foreign: 0, ownedInodes: null, warnings: [], ephemeralPorts: [32768, 60999]}, metrics: readings[i % 2]!, resolved});
+	const harvest = (i: number): Harvest => ({
+		collectedAt: 1_000_000 + i * 1000,
+		proc: {
+			pid: 1,
+			pidSource: 'flag',
+			process: null,
+			sockets: polls[i % 4]!,
+			malformed: 0,
+			foreign: 0,
+			ownedInodes: null,
+			warnings: [],
+			ephemeralPorts: [32768, 60999],
+		},
+		metrics: readings[i % 2]!,
+		resolved,
+	});
 	const updates: number[] = [];
 	const snapshots: number[] = [];
 	let snapshot: Snapshot | null = null;
@@ -47,7 +88,16 @@ export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: n
 	}
 	let push: (s: Snapshot) => void = () => {};
 	const r = renderAt(
-		<App subscribe={(l) => ((push = l), () => {})} theme={createTheme({colors: true, ascii: false})} rules={DEFAULT_RULES} pinned={null} onPin={() => {}} onInterval={() => 1} onExport={async () => ''} size={{columns, rows}} />,
+		<App
+			subscribe={(l) => ((push = l), () => {})}
+			theme={createTheme({colors: true, ascii: false})}
+			rules={DEFAULT_RULES}
+			pinned={null}
+			onPin={() => {}}
+			onInterval={() => 1}
+			onExport={async () => ''}
+			size={{columns, rows}}
+		/>,
 		columns,
 		rows,
 	);

@@ -17,7 +17,10 @@ function firstFrame(cli: string): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
 		// Nothing to reach: the frame must come before any source answers.
-		const child = spawn('script', ['-qfec', `${process.execPath} ${cli} --api-url off --metrics-url off --interval 1s`, '/dev/null'], {stdio: ['pipe', 'pipe', 'ignore'], env: {...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40'}});
+		const child = spawn('script', ['-qfec', `${process.execPath} ${cli} --api-url off --metrics-url off --interval 1s`, '/dev/null'], {
+			stdio: ['pipe', 'pipe', 'ignore'],
+			env: {...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40'},
+		});
 		let out = '';
 		child.stdin!.on('error', () => {}); // it may be gone when q is sent
 		const timer = setTimeout(() => {

@@ -55,7 +55,18 @@ export async function benchSteady(seconds = 60): Promise<{tui: SteadyFigures; cl
 	const dir = mkdtempSync(join(tmpdir(), 'tt-steady-'));
 	try {
 		const clock = join(dir, 'clock.js');
-		await build({entryPoints: [new URL('./clock-app.tsx', import.meta.url).pathname], outfile: clock, bundle: true, platform: 'node', format: 'esm', jsx: 'automatic', define: {'process.env.NODE_ENV': '"production"'}, alias: {'react-devtools-core': new URL('../scripts/devtools-stub.mjs', import.meta.url).pathname}, banner: {js: "import {createRequire} from 'node:module';const require=createRequire(import.meta.url);"}, logLevel: 'error'});
+		await build({
+			entryPoints: [new URL('./clock-app.tsx', import.meta.url).pathname],
+			outfile: clock,
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			jsx: 'automatic',
+			define: {'process.env.NODE_ENV': '"production"'},
+			alias: {'react-devtools-core': new URL('../scripts/devtools-stub.mjs', import.meta.url).pathname},
+			banner: {js: "import {createRequire} from 'node:module';const require=createRequire(import.meta.url);"},
+			logLevel: 'error',
+		});
 		const root = new URL('..', import.meta.url).pathname;
 		const tui = await measurePane('tt-bench-tui', `${process.execPath} ${join(root, 'dist/cli.js')} --demo --interval 1s`, seconds, dir);
 		const floor = await measurePane('tt-bench-clock', `${process.execPath} ${clock}`, seconds, dir);

@@ -1,6 +1,23 @@
 // Turns a tmux capture (capture-pane -e -p: text with SGR escapes) into an SVG of the terminal,
 // cell by cell, so rsvg-convert can make a PNG of what the program really drew.
-const PALETTE = ['#1e1e1e', '#e06c75', '#98c379', '#e5c07b', '#61afef', '#c678dd', '#56b6c2', '#d0d0d0', '#5c6370', '#ff7b86', '#b5e890', '#ffd68a', '#82c4ff', '#de9cf0', '#7fd6e0', '#ffffff'];
+const PALETTE = [
+	'#1e1e1e',
+	'#e06c75',
+	'#98c379',
+	'#e5c07b',
+	'#61afef',
+	'#c678dd',
+	'#56b6c2',
+	'#d0d0d0',
+	'#5c6370',
+	'#ff7b86',
+	'#b5e890',
+	'#ffd68a',
+	'#82c4ff',
+	'#de9cf0',
+	'#7fd6e0',
+	'#ffffff',
+];
 const FG = '#d0d0d0';
 const BG = '#1e1e1e';
 
@@ -22,10 +39,13 @@ export function parseAnsi(text, columns) {
 	let state = {fg: FG, bg: BG, bold: false, dim: false, inverse: false};
 	for (const line of text.split('\n')) {
 		const cells = [];
-		for (let i = 0; i < line.length; ) {
+		for (let i = 0; i < line.length;) {
 			if (line[i] === '\x1b' && line[i + 1] === '[') {
 				const end = line.indexOf('m', i);
-				const codes = line.slice(i + 2, end).split(';').map(Number);
+				const codes = line
+					.slice(i + 2, end)
+					.split(';')
+					.map(Number);
 				for (let k = 0; k < codes.length; k++) {
 					const c = codes[k];
 					if (c === 0 || Number.isNaN(c)) state = {fg: FG, bg: BG, bold: false, dim: false, inverse: false};
@@ -76,22 +96,28 @@ export function toSvg(rows, columns, title) {
 	];
 	rows.forEach((cells, r) => {
 		const y = top + r * ch;
-		for (let c = 0; c < cells.length; ) {
+		for (let c = 0; c < cells.length;) {
 			let e = c;
 			while (e < cells.length && cells[e].bg === cells[c].bg) e++;
-			if (cells[c].bg !== BG) out.push(`<rect x="${(pad + c * cw).toFixed(1)}" y="${y}" width="${((e - c) * cw + 0.5).toFixed(1)}" height="${ch}" fill="${cells[c].bg}"/>`);
+			if (cells[c].bg !== BG)
+				out.push(`<rect x="${(pad + c * cw).toFixed(1)}" y="${y}" width="${((e - c) * cw + 0.5).toFixed(1)}" height="${ch}" fill="${cells[c].bg}"/>`);
 			c = e;
 		}
-		for (let c = 0; c < cells.length; ) {
+		for (let c = 0; c < cells.length;) {
 			let e = c;
 			const same = (a, b) => a.fg === b.fg && a.bold === b.bold && a.dim === b.dim;
 			while (e < cells.length && same(cells[e], cells[c])) e++;
-			const text = cells.slice(c, e).map((x) => x.ch).join('');
+			const text = cells
+				.slice(c, e)
+				.map((x) => x.ch)
+				.join('');
 			if (text.trim() !== '') {
 				const weight = cells[c].bold ? ' font-weight="bold"' : '';
 				const opacity = cells[c].dim ? ' opacity="0.6"' : '';
 				// textLength keeps every run on the cell grid whatever the font's advance.
-				out.push(`<text x="${(pad + c * cw).toFixed(1)}" y="${y + 13}" fill="${cells[c].fg}"${weight}${opacity} textLength="${((e - c) * cw).toFixed(1)}" lengthAdjust="spacingAndGlyphs" xml:space="preserve">${escapeXml(text)}</text>`);
+				out.push(
+					`<text x="${(pad + c * cw).toFixed(1)}" y="${y + 13}" fill="${cells[c].fg}"${weight}${opacity} textLength="${((e - c) * cw).toFixed(1)}" lengthAdjust="spacingAndGlyphs" xml:space="preserve">${escapeXml(text)}</text>`,
+				);
 			}
 			c = e;
 		}

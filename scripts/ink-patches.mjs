@@ -221,7 +221,8 @@ export const INK_PATCHES = [
 			],
 			[
 				"import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
-				"import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, } from '@alcalzone/ansi-tokenize';\n" + FRAME_CELLS,
+				"import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, } from '@alcalzone/ansi-tokenize';\n" +
+					FRAME_CELLS,
 			],
 			['            return styledCharsToString(lineWithoutEmptyItems).trimEnd();', '            return lineToString(lineWithoutEmptyItems).trimEnd();'],
 			[
@@ -257,7 +258,8 @@ export function patchInk(path, source) {
 		if (source.startsWith(PATCHED)) return source;
 		let text = `${PATCHED}\n${source}`;
 		for (const [find, replace] of replacements) {
-			if (!text.includes(find)) throw new Error(`ink patch: ${file} no longer contains ${JSON.stringify(find.slice(0, 60))}; review scripts/ink-patches.mjs against this Ink version`);
+			if (!text.includes(find))
+				throw new Error(`ink patch: ${file} no longer contains ${JSON.stringify(find.slice(0, 60))}; review scripts/ink-patches.mjs against this Ink version`);
 			text = text.replace(find, replace);
 		}
 		return text;

@@ -15,7 +15,19 @@ mkdirSync('screenshots', {recursive: true});
 if (spawnSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'}).status !== 0) process.exit(1);
 
 function start(name, columns, rows) {
-	tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), '-e', 'TERM=xterm-256color', `${process.execPath} dist/cli.js --demo --export-dir ${work}`);
+	tmux(
+		'new-session',
+		'-d',
+		'-s',
+		name,
+		'-x',
+		String(columns),
+		'-y',
+		String(rows),
+		'-e',
+		'TERM=xterm-256color',
+		`${process.execPath} dist/cli.js --demo --export-dir ${work}`,
+	);
 }
 
 function shoot(session, file, columns, rows, title) {

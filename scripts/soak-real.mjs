@@ -23,7 +23,19 @@ const SESSION = `tt-soak-${process.pid}`;
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 let screenPid = null;
 if (hasTmux) {
-	execFileSync('tmux', ['new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-e', 'TERM=xterm-256color', `exec ${process.execPath} dist/cli.js --demo --interval 1s`]);
+	execFileSync('tmux', [
+		'new-session',
+		'-d',
+		'-s',
+		SESSION,
+		'-x',
+		'120',
+		'-y',
+		'40',
+		'-e',
+		'TERM=xterm-256color',
+		`exec ${process.execPath} dist/cli.js --demo --interval 1s`,
+	]);
 	screenPid = Number(execFileSync('tmux', ['display-message', '-p', '-t', SESSION, '#{pane_pid}'], {encoding: 'utf8'}).trim());
 }
 const stopScreen = () => {
@@ -58,12 +70,20 @@ const timer = setInterval(() => {
 	const at = Math.round((Date.now() - started) / 1000);
 	headless.push({at, rssMb: rssMb(child.pid), snapshots});
 	if (screenPid !== null) screen.push({at, rssMb: rssMb(screenPid)});
-	console.log(`${String(at).padStart(4)} s  headless RSS ${headless.at(-1).rssMb} MB (${snapshots} snapshots)${screenPid === null ? '' : `  screen RSS ${screen.at(-1).rssMb} MB`}`);
+	console.log(
+		`${String(at).padStart(4)} s  headless RSS ${headless.at(-1).rssMb} MB (${snapshots} snapshots)${screenPid === null ? '' : `  screen RSS ${screen.at(-1).rssMb} MB`}`,
+	);
 	if (at >= seconds) {
 		clearInterval(timer);
 		child.kill('SIGTERM');
 		stopScreen();
-		const result = {seconds, snapshots, alertsSeen, headless: {...verdict(headless), samples: headless}, ...(screenPid === null ? {} : {screen: {...verdict(screen), samples: screen}})};
+		const result = {
+			seconds,
+			snapshots,
+			alertsSeen,
+			headless: {...verdict(headless), samples: headless},
+			...(screenPid === null ? {} : {screen: {...verdict(screen), samples: screen}}),
+		};
 		writeFileSync('bench/soak-real.json', `${JSON.stringify(result, null, 2)}\n`);
 		const ok = result.headless.bounded && (result.screen?.bounded ?? true);
 		for (const [name, r] of Object.entries({headless: result.headless, screen: result.screen})) {

@@ -109,8 +109,17 @@ function pick<T>(...values: (T | undefined)[]): T | undefined {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : v === '1' || v === 'true' ? true : v === '0' || v === 'false' ? false : undefined);
-const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/[\n,]/).map((s) => s.trim()).filter(Boolean) : undefined);
+const bool = (v: unknown): boolean | undefined =>
+	typeof v === 'boolean' ? v : v === '1' || v === 'true' ? true : v === '0' || v === 'false' ? false : undefined;
+const list = (v: unknown): string[] | undefined =>
+	Array.isArray(v)
+		? v.map(String)
+		: typeof v === 'string'
+			? v
+					.split(/[\n,]/)
+					.map((s) => s.trim())
+					.filter(Boolean)
+			: undefined;
 
 /** Merges flags, environment and file into the run's settings; throws a readable message on bad input. */
 export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, string | undefined>>, file: FileConfig, stdoutIsTty: boolean): AppConfig {
@@ -151,7 +160,9 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		intervalSeconds: interval,
 		apiIntervalSeconds: Math.max(interval, parseDuration(pick(str(file['apiInterval']), e('API_INTERVAL')) ?? '10s', 'apiInterval')),
 		retentionSeconds: parseDuration(pick(flags.retention, e('RETENTION'), str(file['retention'])) ?? '10m', '--retention'),
-		timeoutMs: Math.round(1000 * Math.min(parseDuration(pick(flags.timeout, e('TIMEOUT'), str(file['timeout'])) ?? `${Math.max(0.1, interval * 0.8)}s`, '--timeout'), interval)),
+		timeoutMs: Math.round(
+			1000 * Math.min(parseDuration(pick(flags.timeout, e('TIMEOUT'), str(file['timeout'])) ?? `${Math.max(0.1, interval * 0.8)}s`, '--timeout'), interval),
+		),
 		service: pick(flags.service, e('SERVICE'), str(file['service'])) ?? null,
 		entrypoint: pick(flags.entrypoint, e('ENTRYPOINT'), str(file['entrypoint'])) ?? null,
 		backends: (pick(flags.backend, list(e('BACKENDS')), list(file['backends'])) ?? []).map(parseBackendFlag),

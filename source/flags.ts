@@ -18,13 +18,15 @@ const EXAMPLES: [string, string][] = [
 export function flagParser(argv: readonly string[], exitProcess = true) {
 	return yargs([...argv])
 		.scriptName('traefik-top')
-		.usage('$0 [options]\n\nLive terminal monitor for a host that runs Traefik: per-backend TCP states from the kernel, request rates and latency quantiles from /metrics.')
+		.usage(
+			'$0 [options]\n\nLive terminal monitor for a host that runs Traefik: per-backend TCP states from the kernel, request rates and latency quantiles from /metrics.',
+		)
 		.version(VERSION)
 		.options({
 			'metrics-url': {type: 'string', describe: 'Traefik /metrics URL ("off" to skip) [default: http://127.0.0.1:8080/metrics]'},
 			'api-url': {type: 'string', describe: 'Traefik API base URL ("off" to skip) [default: http://127.0.0.1:8080]'},
 			pid: {type: 'number', describe: 'Traefik PID [default: the process named traefik]'},
-			'pid-file': {type: 'string', describe: 'file holding Traefik\'s PID, read at every poll'},
+			'pid-file': {type: 'string', describe: "file holding Traefik's PID, read at every poll"},
 			'proc-root': {type: 'string', describe: 'where /proc is mounted (a host /proc in a container) [default: /proc]'},
 			interval: {type: 'string', describe: 'poll interval, e.g. 1s, 500ms, 5s [default: 1s]'},
 			retention: {type: 'string', describe: 'history kept for the sparklines [default: 10m]'},
@@ -48,7 +50,9 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 			'export-dir': {type: 'string', describe: 'where the e key writes snapshots [default: .]'},
 		})
 		.example(EXAMPLES)
-		.epilogue('Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL, TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR. Flags win over the environment, which wins over the config file.')
+		.epilogue(
+			'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL, TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR. Flags win over the environment, which wins over the config file.',
+		)
 		.strictOptions()
 		.wrap(Math.min(120, process.stdout.columns ?? 100))
 		.exitProcess(exitProcess);

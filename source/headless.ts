@@ -31,7 +31,8 @@ function pollUntil(config: AppConfig, done: (snapshot: Snapshot, polls: number) 
  * Enough looks for a report: rates and ages need two polls; a Traefik that has just started
  * shows its request families only after its first request, so wait (at most 5 polls) for them.
  */
-const enough = (s: Snapshot, polls: number): boolean => polls >= 5 || (polls >= 2 && (!s.sources.metrics.ok || s.services.every((r) => r.requestsPerSecond !== null)));
+const enough = (s: Snapshot, polls: number): boolean =>
+	polls >= 5 || (polls >= 2 && (!s.sources.metrics.ok || s.services.every((r) => r.requestsPerSecond !== null)));
 
 /** --once: the plain-text report once there are rates. Returns the exit code. */
 export async function runOnce(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
@@ -70,7 +71,10 @@ export async function runCheck(config: AppConfig, out: NodeJS.WritableStream): P
 	const crit = snapshot.alerts.filter((a) => a.level === 'crit');
 	const warn = snapshot.alerts.filter((a) => a.level === 'warn');
 	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');
-	const summary = snapshot.alerts.slice(0, 5).map((a) => `${a.rule} ${a.subject}=${a.value}`).join(', ');
+	const summary = snapshot.alerts
+		.slice(0, 5)
+		.map((a) => `${a.rule} ${a.subject}=${a.value}`)
+		.join(', ');
 	const perf = `backends=${snapshot.backends.length} services=${snapshot.services.length}`;
 	if (crit.length > 0) {
 		out.write(`TRAEFIK CRITICAL - ${crit.length} critical, ${warn.length} warning: ${summary} | ${perf}\n`);

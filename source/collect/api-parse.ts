@@ -128,7 +128,14 @@ function tcpServers(name: string, info: Json): BackendServer[] {
 		const address = isObject(server) ? asString(server['address']) : undefined;
 		const target = address === undefined ? undefined : splitHostPort(address);
 		if (address === undefined || target === undefined) continue;
-		servers.push({service: name, url: address, host: target.host.toLowerCase(), port: target.port, status: statusOf(info['serverStatus'], address), origin: 'api'});
+		servers.push({
+			service: name,
+			url: address,
+			host: target.host.toLowerCase(),
+			port: target.port,
+			status: statusOf(info['serverStatus'], address),
+			origin: 'api',
+		});
 	}
 	return servers;
 }

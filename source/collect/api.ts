@@ -90,7 +90,12 @@ export class HostResolver {
 }
 
 /** One API poll: version, services and routers, entry points, host names resolved. */
-export async function fetchApi(base: string, options: HttpOptions, resolver: HostResolver, extraServers: readonly BackendServer[] = []): Promise<Section<ApiHarvest>> {
+export async function fetchApi(
+	base: string,
+	options: HttpOptions,
+	resolver: HostResolver,
+	extraServers: readonly BackendServer[] = [],
+): Promise<Section<ApiHarvest>> {
 	const root = base.replace(/\/+$/, '');
 	try {
 		const [version, configuration, entryPointsBody] = await Promise.all([

@@ -84,39 +84,36 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 		if (options.accept) headers['accept'] = options.accept;
 		if (options.basicAuth) headers['authorization'] = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
 		else if (options.bearerToken) headers['authorization'] = `Bearer ${options.bearerToken}`;
-		else if (url.username) headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+		else if (url.username)
+			headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
 		const secure = url.protocol === 'https:';
 		const client = secure ? https : http;
 		const agent = secure ? (options.insecure ? agents.httpsInsecure : agents.https) : agents.http;
-		const request = client.get(
-			url,
-			{headers, signal, timeout: Math.max(1, deadline - Date.now()), agent},
-			(response) => {
-				let stream: Readable = response;
-				const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-				if (encoding === 'gzip') stream = response.pipe(createGunzip());
-				else if (encoding === 'deflate') stream = response.pipe(createInflate());
-				const chunks: Buffer[] = [];
-				let size = 0;
-				let failed = false;
-				// The first reason wins: destroying the response below fires 'aborted' as well.
-				const fail = (message: string): void => {
-					if (failed) return;
-					failed = true;
-					reject(new Error(message));
-					response.destroy();
-					stream.destroy();
-				};
-				stream.on('data', (chunk: Buffer) => {
-					size += chunk.length;
-					if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
-					else chunks.push(chunk);
-				});
-				stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));
-				stream.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), url: url.toString()}));
-				response.on('aborted', () => fail('the server closed the connection mid-answer'));
-			},
-		);
+		const request = client.get(url, {headers, signal, timeout: Math.max(1, deadline - Date.now()), agent}, (response) => {
+			let stream: Readable = response;
+			const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
+			if (encoding === 'gzip') stream = response.pipe(createGunzip());
+			else if (encoding === 'deflate') stream = response.pipe(createInflate());
+			const chunks: Buffer[] = [];
+			let size = 0;
+			let failed = false;
+			// The first reason wins: destroying the response below fires 'aborted' as well.
+			const fail = (message: string): void => {
+				if (failed) return;
+				failed = true;
+				reject(new Error(message));
+				response.destroy();
+				stream.destroy();
+			};
+			stream.on('data', (chunk: Buffer) => {
+				size += chunk.length;
+				if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
+				else chunks.push(chunk);
+			});
+			stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));
+			stream.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), url: url.toString()}));
+			response.on('aborted', () => fail('the server closed the connection mid-answer'));
+		});
 		request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
 		request.on('error', (error: NodeJS.ErrnoException) => reject(new Error(describeNetError(error))));
 	});
@@ -161,10 +158,13 @@ export async function httpGet(url: string, options: HttpOptions): Promise<HttpRe
 export function describeStatus(status: number): string {
 	const name = http.STATUS_CODES[status] ?? 'unexpected status';
 	const hint =
-		status === 401 ? ' (credentials needed: set TRAEFIK_TOP_BASIC_AUTH or TRAEFIK_TOP_BEARER_TOKEN)'
-		: status === 403 ? ' (credentials refused)'
-		: status === 404 ? ' (wrong path, or this endpoint is not enabled)'
-		: '';
+		status === 401
+			? ' (credentials needed: set TRAEFIK_TOP_BASIC_AUTH or TRAEFIK_TOP_BEARER_TOKEN)'
+			: status === 403
+				? ' (credentials refused)'
+				: status === 404
+					? ' (wrong path, or this endpoint is not enabled)'
+					: '';
 	return `HTTP ${status} ${name}${hint}`;
 }
 

@@ -81,7 +81,7 @@ export function formatIpv6Bytes(bytes: ArrayLike<number>): string {
 	for (let i = 0; i < 16; i += 2) groups.push(hexGroup(bytes[i]!, bytes[i + 1]!));
 	let bestStart = -1;
 	let bestLength = 1;
-	for (let i = 0; i < 8; ) {
+	for (let i = 0; i < 8;) {
 		if (groups[i] !== '0') {
 			i++;
 			continue;
@@ -178,7 +178,8 @@ function socketOf(
 	uid: number,
 	inode: number,
 ): TcpSocket | true {
-	if (quiet !== null && state === 'ESTABLISHED' && typeof remoteIp === 'number' && txQueue === 0 && rxQueue === 0 && retransmits === 0) return addQuiet(quiet, remoteIp, remotePort, localPort);
+	if (quiet !== null && state === 'ESTABLISHED' && typeof remoteIp === 'number' && txQueue === 0 && rxQueue === 0 && retransmits === 0)
+		return addQuiet(quiet, remoteIp, remotePort, localPort);
 	return {localIp, localPort, remoteIp, remotePort, state, txQueue, rxQueue, timer, retransmits, uid, inode};
 }
 
@@ -192,7 +193,15 @@ const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, 
  * another process's row, undefined for a malformed one, and null when the row deviates from the
  * layout in any way (the general scanner then decides).
  */
-function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number, littleEndian: boolean, owned: InodeLookup | null, quiet: QuietConnections | null): TcpSocket | null | undefined | false | true {
+function parseCanonicalIpv4(
+	b: Uint8Array,
+	dv: DataView,
+	p: number,
+	end: number,
+	littleEndian: boolean,
+	owned: InodeLookup | null,
+	quiet: QuietConnections | null,
+): TcpSocket | null | undefined | false | true {
 	if (p + C.inode + 1 > end || b[p + 84] !== SPACE) return null;
 	let q = p + C.inode;
 	let inode = 0;
@@ -223,17 +232,41 @@ function parseCanonicalIpv4(b: Uint8Array, dv: DataView, p: number, end: number,
 	const retransmits = word8(dv, p + C.retransmits);
 	const state = TCP_STATES[stateCode - 1];
 	// 32-bit words are compared one by one: OR-ing them would read 0x80000000 and up as negative.
-	if (localWord < 0 || remoteWord < 0 || txQueue < 0 || rxQueue < 0 || retransmits < 0 || (localPort | remotePort | timer) < 0 || state === undefined) return null;
+	if (localWord < 0 || remoteWord < 0 || txQueue < 0 || rxQueue < 0 || retransmits < 0 || (localPort | remotePort | timer) < 0 || state === undefined)
+		return null;
 	// socketOf's quiet test, made here first: the busiest kind of row then costs no call.
-	if (quiet !== null && state === 'ESTABLISHED' && txQueue === 0 && rxQueue === 0 && retransmits === 0) return addQuiet(quiet, wordToIpv4(remoteWord, littleEndian), remotePort, localPort);
-	return socketOf(null, wordToIpv4(localWord, littleEndian), localPort, wordToIpv4(remoteWord, littleEndian), remotePort, state, txQueue, rxQueue, timer, retransmits, uid, inode);
+	if (quiet !== null && state === 'ESTABLISHED' && txQueue === 0 && rxQueue === 0 && retransmits === 0)
+		return addQuiet(quiet, wordToIpv4(remoteWord, littleEndian), remotePort, localPort);
+	return socketOf(
+		null,
+		wordToIpv4(localWord, littleEndian),
+		localPort,
+		wordToIpv4(remoteWord, littleEndian),
+		remotePort,
+		state,
+		txQueue,
+		rxQueue,
+		timer,
+		retransmits,
+		uid,
+		inode,
+	);
 }
 
 /**
  * Parses one data row in [p, end); undefined when malformed. The kernel prints
  * "sl: local rem st tx:rx tr:when retrnsmt uid timeout inode ..." (widths vary: sl, when, uid).
  */
-function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boolean, littleEndian: boolean, owned: InodeLookup | null, quiet: QuietConnections | null): TcpSocket | undefined | false | true {
+function parseRow(
+	b: Uint8Array,
+	dv: DataView,
+	p: number,
+	end: number,
+	ipv6: boolean,
+	littleEndian: boolean,
+	owned: InodeLookup | null,
+	quiet: QuietConnections | null,
+): TcpSocket | undefined | false | true {
 	// sl: (`p` is at its first digit)
 	const slEnd = decimalEnd(b, p, end);
 	if (slEnd === p || b[slEnd] !== COLON) return undefined;
@@ -313,7 +346,13 @@ function parseRow(b: Uint8Array, dv: DataView, p: number, end: number, ipv6: boo
  * With `quiet` (`true`, or columns to add to), ESTABLISHED rows to an IPv4 address with empty
  * queues and no retransmission go to `quiet` as three columns instead of `sockets` as objects.
  */
-export function parseProcNetTcp(text: Uint8Array | string, ipv6: boolean, littleEndian = true, owned: InodeLookup | null = null, quiet: QuietConnections | boolean = false): TcpTable {
+export function parseProcNetTcp(
+	text: Uint8Array | string,
+	ipv6: boolean,
+	littleEndian = true,
+	owned: InodeLookup | null = null,
+	quiet: QuietConnections | boolean = false,
+): TcpTable {
 	const b = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
 	const n = b.length;
 	const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);

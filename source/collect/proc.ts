@@ -32,7 +32,10 @@ function processNames(procRoot: string, pid: number): {comm: string; exe: string
 		const comm = readFileSync(join(procRoot, String(pid), 'comm'), 'utf8').trim();
 		let exe = '';
 		try {
-			exe = readlinkSync(join(procRoot, String(pid), 'exe')).split('/').pop() ?? '';
+			exe =
+				readlinkSync(join(procRoot, String(pid), 'exe'))
+					.split('/')
+					.pop() ?? '';
 		} catch {
 			// exe is unreadable for other users' processes; comm is enough then.
 		}
@@ -184,7 +187,10 @@ export function readTcpTables(
 	let foreign = 0;
 	const warnings: string[] = [];
 	let read = 0;
-	for (const [file, ipv6] of [['tcp', false], ['tcp6', true]] as const) {
+	for (const [file, ipv6] of [
+		['tcp', false],
+		['tcp6', true],
+	] as const) {
 		let data: Buffer;
 		try {
 			data = reader.read(join(netDir, file));
@@ -290,7 +296,9 @@ export class ProcReader {
 	}
 
 	/** The PID, its process figures and the inodes it owns: what every way of reading starts with. */
-	private begin(): {pid: number | null; source: ProcHarvest['pidSource']; process: ProcessStat | null; ownedInodes: InodeSet | null; ownershipError?: string} | {error: string} {
+	private begin():
+		| {pid: number | null; source: ProcHarvest['pidSource']; process: ProcessStat | null; ownedInodes: InodeSet | null; ownershipError?: string}
+		| {error: string} {
 		const {procRoot} = this.options;
 		const located = this.locate();
 		if ('error' in located) return located;
@@ -304,7 +312,13 @@ export class ProcReader {
 		try {
 			return {pid, source, process, ownedInodes: readSocketInodes(procRoot, pid)};
 		} catch (error) {
-			return {pid, source, process, ownedInodes: null, ownershipError: `${join(procRoot, String(pid), 'fd')}: ${describeFsError(error)}; connections are matched by address only`};
+			return {
+				pid,
+				source,
+				process,
+				ownedInodes: null,
+				ownershipError: `${join(procRoot, String(pid), 'fd')}: ${describeFsError(error)}; connections are matched by address only`,
+			};
 		}
 	}
 

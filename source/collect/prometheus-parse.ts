@@ -123,7 +123,11 @@ export function parseExposition(text: string, sink: ExpositionSink): ParseReport
 		if (first === 0x23 /* # */) {
 			if (sink.help === undefined && sink.type === undefined) continue;
 			const m = /^#[ \t]+(HELP|TYPE)[ \t]+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:[ \t]+(.*))?$/.exec(text.slice(p, end).replace(/\r$/, ''));
-			if (m?.[1] === 'HELP') sink.help?.(m[2]!, (m[3] ?? '').replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')));
+			if (m?.[1] === 'HELP')
+				sink.help?.(
+					m[2]!,
+					(m[3] ?? '').replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')),
+				);
 			else if (m?.[1] === 'TYPE') sink.type?.(m[2]!, (m[3] ?? '').trim());
 			continue;
 		}

@@ -82,7 +82,19 @@ export function parseSs(text: string, owned: InodeLookup | null = null): TcpTabl
 			foreign++;
 			continue;
 		}
-		sockets.push({localIp: local.ip, localPort: local.port, remoteIp: remote.ip, remotePort: remote.port, state, txQueue, rxQueue, timer, retransmits, uid, inode});
+		sockets.push({
+			localIp: local.ip,
+			localPort: local.port,
+			remoteIp: remote.ip,
+			remotePort: remote.port,
+			state,
+			txQueue,
+			rxQueue,
+			timer,
+			retransmits,
+			uid,
+			inode,
+		});
 	}
 	return {sockets, malformed, foreign};
 }

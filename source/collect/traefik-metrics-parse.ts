@@ -54,8 +54,23 @@ export interface MetricsReading {
 
 /** gRPC status code -> the HTTP status class it maps to (grpc-gateway's table). */
 const GRPC_CLASS: Record<string, StatusClass> = {
-	'0': '2xx', '1': '4xx', '2': '5xx', '3': '4xx', '4': '5xx', '5': '4xx', '6': '4xx', '7': '4xx', '8': '4xx',
-	'9': '4xx', '10': '4xx', '11': '4xx', '12': '5xx', '13': '5xx', '14': '5xx', '15': '5xx', '16': '4xx',
+	'0': '2xx',
+	'1': '4xx',
+	'2': '5xx',
+	'3': '4xx',
+	'4': '5xx',
+	'5': '4xx',
+	'6': '4xx',
+	'7': '4xx',
+	'8': '4xx',
+	'9': '4xx',
+	'10': '4xx',
+	'11': '4xx',
+	'12': '5xx',
+	'13': '5xx',
+	'14': '5xx',
+	'15': '5xx',
+	'16': '4xx',
 };
 
 /** Status class of a `code` label (and `protocol`, since gRPC codes are not HTTP codes). */
@@ -76,14 +91,26 @@ export function statusClass(code: string | undefined, protocol: string | undefin
 	}
 }
 
-const newGroup = (): CounterGroup => ({requests: {'2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0}, buckets: new Map(), durationCount: 0, durationSum: 0, bytesIn: null, bytesOut: null, retries: null});
+const newGroup = (): CounterGroup => ({
+	requests: {'2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0},
+	buckets: new Map(),
+	durationCount: 0,
+	durationSum: 0,
+	bytesIn: null,
+	bytesOut: null,
+	retries: null,
+});
 
 type Scope = 'services' | 'entrypoints' | 'routers';
 type Measure = 'requests' | 'bucket' | 'count' | 'sum' | 'bytesIn' | 'bytesOut' | 'retries';
 
 /** Family name -> where its samples go. */
 const FAMILIES = new Map<string, [Scope, Measure]>();
-for (const [scope, prefix] of [['services', 'traefik_service_'], ['entrypoints', 'traefik_entrypoint_'], ['routers', 'traefik_router_']] as const) {
+for (const [scope, prefix] of [
+	['services', 'traefik_service_'],
+	['entrypoints', 'traefik_entrypoint_'],
+	['routers', 'traefik_router_'],
+] as const) {
 	FAMILIES.set(`${prefix}requests_total`, [scope, 'requests']);
 	FAMILIES.set(`${prefix}request_duration_seconds_bucket`, [scope, 'bucket']);
 	FAMILIES.set(`${prefix}request_duration_seconds_count`, [scope, 'count']);

@@ -25,13 +25,51 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = {
 	slow: {description: 'api-2 answers in 0.4-1.1 s', service: 'api-v2@demo', server: 'api-2', expect: ['latency_p95'], allow: [], seconds: 35},
 	// web-2 closes a connection 2 s after its last request (the new keep-alive), and a pooled
 	// connection may have served one just before the switch: up to 3 s.
-	closeWait: {description: 'the proxy leaks the sockets web-2 closes (CLOSE_WAIT)', service: 'web@demo', server: 'web-2', expect: ['close_wait_present', 'close_wait_stuck'], allow: [], seconds: 80, onsetSeconds: 3},
-	timeWait: {description: 'static@demo without keep-alive, the proxy closing first (TIME_WAIT storm)', service: 'static@demo', server: 'static-1', expect: ['time_wait_ratio'], allow: ['no_established'], seconds: 30},
-	unreachable: {description: 'auth-2 stops accepting: a listener that never accepts (SYN_SENT)', service: 'auth@demo', server: 'auth-2', expect: ['syn_sent_stuck'], allow: ['no_established', 'server_down', 'error_ratio', 'latency_p95'], seconds: 30, onsetSeconds: 1},
-	refused: {description: 'search-1 is down: connections refused, 502s', service: 'search@demo', server: 'search-1', expect: ['no_established'], allow: ['error_ratio'], seconds: 25},
+	closeWait: {
+		description: 'the proxy leaks the sockets web-2 closes (CLOSE_WAIT)',
+		service: 'web@demo',
+		server: 'web-2',
+		expect: ['close_wait_present', 'close_wait_stuck'],
+		allow: [],
+		seconds: 80,
+		onsetSeconds: 3,
+	},
+	timeWait: {
+		description: 'static@demo without keep-alive, the proxy closing first (TIME_WAIT storm)',
+		service: 'static@demo',
+		server: 'static-1',
+		expect: ['time_wait_ratio'],
+		allow: ['no_established'],
+		seconds: 30,
+	},
+	unreachable: {
+		description: 'auth-2 stops accepting: a listener that never accepts (SYN_SENT)',
+		service: 'auth@demo',
+		server: 'auth-2',
+		expect: ['syn_sent_stuck'],
+		allow: ['no_established', 'server_down', 'error_ratio', 'latency_p95'],
+		seconds: 30,
+		onsetSeconds: 1,
+	},
+	refused: {
+		description: 'search-1 is down: connections refused, 502s',
+		service: 'search@demo',
+		server: 'search-1',
+		expect: ['no_established'],
+		allow: ['error_ratio'],
+		seconds: 25,
+	},
 	// error_ratio reads the last minute: its 1 % of ~250 requests takes three errors, about 1.5 s of
 	// api-1's traffic after the switch.
-	errors: {description: 'api-1 answers 500 to every other request', service: 'api-v1@demo', server: 'api-1', expect: ['error_ratio'], allow: [], seconds: 30, onsetSeconds: 1},
+	errors: {
+		description: 'api-1 answers 500 to every other request',
+		service: 'api-v1@demo',
+		server: 'api-1',
+		expect: ['error_ratio'],
+		allow: [],
+		seconds: 30,
+		onsetSeconds: 1,
+	},
 	certificate: {description: 'the TLS certificate expires in 10 days', service: 'demo.localhost', expect: ['cert_expiry'], allow: [], seconds: 60},
 	// The old process's connections close with it and linger in TIME_WAIT, as Traefik's do.
 	restart: {description: 'the proxy restarts: new PID, counters reset', service: 'proxy', expect: [], allow: ['source_failed', 'time_wait_ratio'], seconds: 3},

@@ -82,7 +82,15 @@ export class LoadGenerator {
 		};
 		const body = route.method === 'POST' ? JSON.stringify({item: id(), quantity: 1 + (id() % 3)}) : undefined;
 		const request = http.request(
-			{host: '127.0.0.1', port: this.ports[route.entryPoint], method: route.method, path: route.path(), agent: this.agents[route.entryPoint], timeout: 10_000, headers: body ? {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)} : {}},
+			{
+				host: '127.0.0.1',
+				port: this.ports[route.entryPoint],
+				method: route.method,
+				path: route.path(),
+				agent: this.agents[route.entryPoint],
+				timeout: 10_000,
+				headers: body ? {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)} : {},
+			},
 			(res) => {
 				res.resume();
 				res.on('end', finish);

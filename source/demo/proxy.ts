@@ -7,10 +7,24 @@ import http from 'node:http';
 import net from 'node:net';
 import {readdirSync, readFileSync} from 'node:fs';
 import {Registry} from './exposition.js';
-import {entryPointsList, ENTRY_POINTS, overview, rawdata, route, routersList, serverUrl, SERVICES, servicesList, type EntryPointName, type Ports, type ServerName} from './topology.js';
+import {
+	entryPointsList,
+	ENTRY_POINTS,
+	overview,
+	rawdata,
+	route,
+	routersList,
+	serverUrl,
+	SERVICES,
+	servicesList,
+	type EntryPointName,
+	type Ports,
+	type ServerName,
+} from './topology.js';
 
 /** Messages from the stack. */
-export type ProxyCommand = {type: 'leak'; server: ServerName; on: boolean} | {type: 'closeFirst'; service: string; on: boolean} | {type: 'certificate'; expiresInDays: number};
+export type ProxyCommand =
+	{type: 'leak'; server: ServerName; on: boolean} | {type: 'closeFirst'; service: string; on: boolean} | {type: 'certificate'; expiresInDays: number};
 
 const H = {
 	epReq: 'How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.',
@@ -51,7 +65,12 @@ export async function runProxy(requested: Ports): Promise<void> {
 		reloads++;
 		registry.set('traefik_config_reloads_total', H.reloads, {}, reloads);
 		registry.set('traefik_config_last_reload_success', H.lastReload, {}, Math.floor(Date.now() / 1000));
-		registry.set('traefik_tls_certs_not_after', H.cert, {cn: 'demo.localhost', sans: 'demo.localhost,www.demo.localhost', serial: '5a3f09c1d27e'}, Math.floor(Date.now() / 1000 + certificateDays * 86400));
+		registry.set(
+			'traefik_tls_certs_not_after',
+			H.cert,
+			{cn: 'demo.localhost', sans: 'demo.localhost,www.demo.localhost', serial: '5a3f09c1d27e'},
+			Math.floor(Date.now() / 1000 + certificateDays * 86400),
+		);
 	};
 
 	// One keep-alive pool per server, as Traefik keeps one transport per server. Sockets are
@@ -101,7 +120,17 @@ export async function runProxy(requested: Ports): Promise<void> {
 		return [service, candidates[n % candidates.length]!];
 	};
 
-	const record = (entryPoint: string, router: string | undefined, routerService: string | undefined, service: string | undefined, method: string, code: number, seconds: number, bytesIn: number, bytesOut: number): void => {
+	const record = (
+		entryPoint: string,
+		router: string | undefined,
+		routerService: string | undefined,
+		service: string | undefined,
+		method: string,
+		code: number,
+		seconds: number,
+		bytesIn: number,
+		bytesOut: number,
+	): void => {
 		const base = {code: String(code), method: METHODS.has(method) ? method : 'EXTENSION_METHOD', protocol: 'http'};
 		registry.inc('traefik_entrypoint_requests_total', H.epReq, {...base, entrypoint: entryPoint});
 		registry.observe('traefik_entrypoint_request_duration_seconds', H.epDur, {...base, entrypoint: entryPoint}, seconds);
@@ -125,7 +154,17 @@ export async function runProxy(requested: Ports): Promise<void> {
 		const matched = route(entryPoint, path);
 		const bytesIn = Number(req.headers['content-length'] ?? 0);
 		const finish = (code: number, service: string | undefined, bytesOut: number): void =>
-			record(entryPoint, matched?.[0], matched?.[1].service, service, req.method ?? 'GET', code, Number(process.hrtime.bigint() - started) / 1e9, bytesIn, bytesOut);
+			record(
+				entryPoint,
+				matched?.[0],
+				matched?.[1].service,
+				service,
+				req.method ?? 'GET',
+				code,
+				Number(process.hrtime.bigint() - started) / 1e9,
+				bytesIn,
+				bytesOut,
+			);
 		if (matched === undefined) {
 			res.writeHead(404).end('404 page not found\n');
 			finish(404, undefined, 19);

@@ -22,7 +22,13 @@ export type ServiceConfig = LoadBalancer | Weighted;
 
 export const SERVICES: Readonly<Record<string, ServiceConfig>> = {
 	'web@demo': {kind: 'loadbalancer', servers: ['web-1', 'web-2']},
-	'api@demo': {kind: 'weighted', services: [['api-v1', 3], ['api-v2', 1]]},
+	'api@demo': {
+		kind: 'weighted',
+		services: [
+			['api-v1', 3],
+			['api-v2', 1],
+		],
+	},
 	'api-v1@demo': {kind: 'loadbalancer', servers: ['api-1']},
 	'api-v2@demo': {kind: 'loadbalancer', servers: ['api-2']},
 	'static@demo': {kind: 'loadbalancer', servers: ['static-1']},

@@ -31,16 +31,31 @@ export function renderReport(s: Snapshot, width = 120, ascii = false): string {
 	lines.push('', 'SOURCES');
 	lines.push(sourceLine('proc', s.sources.proc), sourceLine('metrics', s.sources.metrics), sourceLine('api', s.sources.api));
 	lines.push('', `SERVICES (${s.services.length})`);
-	lines.push(...(s.services.length === 0 ? ['  none (no service has been requested yet, or /metrics is not available)'] : renderTable(SERVICE_COLUMNS, s.services, width, ascii)));
+	lines.push(
+		...(s.services.length === 0
+			? ['  none (no service has been requested yet, or /metrics is not available)']
+			: renderTable(SERVICE_COLUMNS, s.services, width, ascii)),
+	);
 	if (s.routers.length > 0) {
 		lines.push('', `ROUTERS (${s.routers.length})`);
-		for (const r of s.routers) lines.push(`  ${r.name.padEnd(40)} -> ${(r.service ?? '?').padEnd(30)} ${formatCount(r.requestsPerSecond).padStart(6)} req/s  5xx ${formatPercent(r.errorRatio)}`);
+		for (const r of s.routers)
+			lines.push(
+				`  ${r.name.padEnd(40)} -> ${(r.service ?? '?').padEnd(30)} ${formatCount(r.requestsPerSecond).padStart(6)} req/s  5xx ${formatPercent(r.errorRatio)}`,
+			);
 	}
 	lines.push('', `BACKENDS (${s.backends.length})`);
-	lines.push(...(s.backends.length === 0 ? ['  none known (no API, no traefik_service_server_up, no --backend)'] : renderTable(BACKEND_COLUMNS, s.backends, width, ascii)));
+	lines.push(
+		...(s.backends.length === 0
+			? ['  none known (no API, no traefik_service_server_up, no --backend)']
+			: renderTable(BACKEND_COLUMNS, s.backends, width, ascii)),
+	);
 	for (const u of s.unresolvedServers) lines.push(`  ${u.service} ${u.url}: ${u.error}`);
 	lines.push('', `ENTRY POINTS (${s.entrypoints.length})`);
-	lines.push(...(s.entrypoints.length === 0 ? ['  none known (no API, and Traefik\'s listening sockets are not readable)'] : renderTable(ENTRYPOINT_COLUMNS, s.entrypoints, width, ascii)));
+	lines.push(
+		...(s.entrypoints.length === 0
+			? ["  none known (no API, and Traefik's listening sockets are not readable)"]
+			: renderTable(ENTRYPOINT_COLUMNS, s.entrypoints, width, ascii)),
+	);
 	lines.push(`  other Traefik connections: ${s.otherConnections}`);
 	lines.push('', `ALERTS (${s.alerts.length} active)`);
 	lines.push(...(s.alerts.length === 0 ? ['  none'] : s.alerts.map((a) => `  ${alertLine(a, ascii)}`)));

@@ -42,7 +42,9 @@ export function barChart(values: readonly (number | null)[], width: number, heig
 	const shown = lastValues(values, width);
 	const max = options.max ?? maxOf(shown);
 	const eighths = options.ascii ? ASCII_EIGHTHS : EIGHTHS;
-	const levels = shown.map((v) => (v === undefined ? undefined : v === null || !Number.isFinite(v) ? null : max <= 0 ? 0 : Math.round((Math.max(0, v) / max) * height * 8)));
+	const levels = shown.map((v) =>
+		v === undefined ? undefined : v === null || !Number.isFinite(v) ? null : max <= 0 ? 0 : Math.round((Math.max(0, v) / max) * height * 8),
+	);
 	const rows: string[] = [];
 	for (let row = height - 1; row >= 0; row--) {
 		rows.push(

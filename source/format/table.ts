@@ -28,7 +28,8 @@ export interface FittedColumn<Row> extends Column<Row> {
  */
 export function fitColumns<Row>(columns: readonly Column<Row>[], total: number): FittedColumn<Row>[] {
 	let kept = [...columns];
-	const need = (cols: readonly Column<Row>[], useMin: boolean): number => cols.reduce((sum, c) => sum + (useMin ? (c.min ?? c.width) : c.width), 0) + Math.max(0, cols.length - 1);
+	const need = (cols: readonly Column<Row>[], useMin: boolean): number =>
+		cols.reduce((sum, c) => sum + (useMin ? (c.min ?? c.width) : c.width), 0) + Math.max(0, cols.length - 1);
 	while (need(kept, true) > total) {
 		const droppable = kept.filter((c) => c.priority !== undefined);
 		if (droppable.length === 0) break;

@@ -35,7 +35,10 @@ export function buildBackendIndex(
 	resolved: Readonly<Record<string, readonly IpAddress[]>>,
 	usedServices: ReadonlySet<string> = new Set(),
 ): BackendIndex {
-	const building = new Map<number | string, {ip: IpAddress; port: number; address: string; services: string[]; urls: string[]; status: ServerStatus; hostname?: string}>();
+	const building = new Map<
+		number | string,
+		{ip: IpAddress; port: number; address: string; services: string[]; urls: string[]; status: ServerStatus; hostname?: string}
+	>();
 	const unresolved: BackendServer[] = [];
 	for (const server of servers) {
 		const addresses = resolved[server.host] ?? [];

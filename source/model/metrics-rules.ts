@@ -22,14 +22,22 @@ export function evaluateServiceRules(rows: readonly ServiceRow[], rules: RulesCo
 		const er = rules.error_ratio;
 		if (er.enabled && row.errorRatioMinute !== null && requests >= er.minRequests && row.errorRatioMinute > er.warn) {
 			const crit = row.errorRatioMinute > er.crit;
-			breaches.push({rule: 'error_ratio', level: crit ? 'crit' : 'warn', subject: row.name, service: row.name, value: round(row.errorRatioMinute), threshold: crit ? er.crit : er.warn});
+			breaches.push({
+				rule: 'error_ratio',
+				level: crit ? 'crit' : 'warn',
+				subject: row.name,
+				service: row.name,
+				value: round(row.errorRatioMinute),
+				threshold: crit ? er.crit : er.warn,
+			});
 		}
 		const lp = rules.latency_p95;
 		const p95 = recent?.latency.p95 ?? null;
 		if (lp.enabled && recent !== null && p95 !== null && recent.requests >= lp.minRequests) {
 			const finite = recent.latency.buckets.map((b) => b.le).filter((le): le is number => le !== '+Inf');
 			const bound = lp.bucket ?? finite[1] ?? finite[0];
-			if (bound !== undefined && p95 > bound) breaches.push({rule: 'latency_p95', level: 'warn', subject: row.name, service: row.name, value: round(p95), threshold: bound});
+			if (bound !== undefined && p95 > bound)
+				breaches.push({rule: 'latency_p95', level: 'warn', subject: row.name, service: row.name, value: round(p95), threshold: bound});
 		}
 	}
 	return breaches;
@@ -45,7 +53,13 @@ export function evaluateCertificates(certificates: readonly CertificateExpiry[],
 		if (days > ce.warnDays) continue;
 		const crit = days <= ce.critDays;
 		const subject = `${cert.cn || cert.sans.split(',')[0] || 'certificate'}${cert.serial ? ` (serial ${cert.serial})` : ''}`;
-		breaches.push({rule: 'cert_expiry', level: crit ? 'crit' : 'warn', subject, value: `${round(days, 1)} days`, threshold: `${crit ? ce.critDays : ce.warnDays} days`});
+		breaches.push({
+			rule: 'cert_expiry',
+			level: crit ? 'crit' : 'warn',
+			subject,
+			value: `${round(days, 1)} days`,
+			threshold: `${crit ? ce.critDays : ce.warnDays} days`,
+		});
 	}
 	return breaches;
 }

@@ -17,7 +17,6 @@ import {iso, SourceBook, toSnapshotAlert} from './sources.js';
 import {evaluateTcpRules} from './tcp-rules.js';
 import {TrafficModel} from './traffic.js';
 
-
 /** What the monitor needs to know of the user's settings. */
 export interface MonitorConfig {
 	readonly rules: RulesConfig;
@@ -100,7 +99,10 @@ export class Monitor {
 			if (isError(harvest.api)) this.sources.fail('api', harvest.api.error);
 			else {
 				this.api = harvest.api;
-				this.sources.succeed('api', now, [`services from /api/${harvest.api.via === 'rawdata' ? 'rawdata' : 'http/services'}`, ...Object.values(harvest.api.resolveErrors)]);
+				this.sources.succeed('api', now, [
+					`services from /api/${harvest.api.via === 'rawdata' ? 'rawdata' : 'http/services'}`,
+					...Object.values(harvest.api.resolveErrors),
+				]);
 			}
 		}
 		if (harvest.metrics !== undefined) this.ingestMetrics(now, harvest.metrics);
@@ -135,7 +137,8 @@ export class Monitor {
 		for (const [entrypoint, value] of section.openConnections) {
 			if (value < 0) notes.push(`traefik_open_connections is ${value} for ${entrypoint} (Traefik 3.0 drift bug, traefik#10733): shown as 0`);
 		}
-		if (section.generation === 'unknown' && section.services.size === 0 && section.entrypoints.size === 0) notes.push('no traefik_* request families yet (no request served, or not Traefik\'s /metrics)');
+		if (section.generation === 'unknown' && section.services.size === 0 && section.entrypoints.size === 0)
+			notes.push("no traefik_* request families yet (no request served, or not Traefik's /metrics)");
 		this.sources.succeed('metrics', now, notes);
 		if (this.traffic.ingest(now, section)) this.markRestart(now);
 	}
@@ -169,7 +172,10 @@ export class Monitor {
 		if (proc.pid === null) notes.push('no Traefik process found: reading the host table, matching by address');
 		if (proc.ownershipError) notes.push(proc.ownershipError);
 		if (proc.malformed > 0) notes.push(`${proc.malformed} malformed row(s) skipped`);
-		if (proc.netlink) notes.push(`sockets from a netlink query (ss) for Traefik's ${proc.netlink.ports} ports: they are a small part of the ${proc.netlink.tableRows}-row table, read in full every ${proc.netlink.fullEvery} polls`);
+		if (proc.netlink)
+			notes.push(
+				`sockets from a netlink query (ss) for Traefik's ${proc.netlink.ports} ports: they are a small part of the ${proc.netlink.tableRows}-row table, read in full every ${proc.netlink.fullEvery} polls`,
+			);
 		notes.push(...proc.warnings.filter((w) => !w.includes('tcp6')));
 		this.sources.succeed('proc', now, notes);
 
@@ -203,13 +209,19 @@ export class Monitor {
 			breaches.push(...evaluateTcpRules(this.backendRows, {rules, ephemeralPorts: this.proc.ephemeralPorts, serviceRate: rateOf}));
 		}
 		if (this.sources.ok('metrics')) {
-			breaches.push(...evaluateServiceRules(this.serviceRows, rules, (s) => ({minute: this.traffic.services.get(s)?.minute ?? null, recent: this.traffic.services.get(s)?.recent ?? null})));
+			breaches.push(
+				...evaluateServiceRules(this.serviceRows, rules, (s) => ({
+					minute: this.traffic.services.get(s)?.minute ?? null,
+					recent: this.traffic.services.get(s)?.recent ?? null,
+				})),
+			);
 			breaches.push(...evaluateCertificates(this.metrics?.certificates ?? [], rules, now));
 		}
 		if (rules.server_down.enabled) {
 			for (const row of this.serviceRows) {
 				for (const server of row.servers) {
-					if (server.status === 'DOWN') breaches.push({rule: 'server_down', level: 'crit', subject: server.address ?? server.url, service: row.name, value: 'DOWN', threshold: 'UP'});
+					if (server.status === 'DOWN')
+						breaches.push({rule: 'server_down', level: 'crit', subject: server.address ?? server.url, service: row.name, value: 'DOWN', threshold: 'UP'});
 				}
 			}
 		}
@@ -234,13 +246,15 @@ export class Monitor {
 		const now = this.lastAt || Date.now();
 		const wanted = this.focus;
 		const entrypoint = this.config.filter.entrypoint;
-		const pick = <T extends {services: readonly string[]}>(rows: readonly T[]): readonly T[] => (wanted === null ? rows : rows.filter((r) => r.services.some((s) => serviceMatches(s, wanted))));
+		const pick = <T extends {services: readonly string[]}>(rows: readonly T[]): readonly T[] =>
+			wanted === null ? rows : rows.filter((r) => r.services.some((s) => serviceMatches(s, wanted)));
 		const services = wanted === null ? this.serviceRows : this.serviceRows.filter((r) => serviceMatches(r.name, wanted));
 		const pinned = wanted === null ? undefined : services[0]?.name;
 		const series = pinned === undefined ? this.traffic.total : this.traffic.services.get(pinned);
 		const m = this.metrics;
 		const process = this.proc?.process ?? null;
-		const startedAt = m?.processStartTime != null ? m.processStartTime * 1000 : this.api?.startDate ? Date.parse(this.api.startDate) : (process?.startedAt ?? null);
+		const startedAt =
+			m?.processStartTime != null ? m.processStartTime * 1000 : this.api?.startDate ? Date.parse(this.api.startDate) : (process?.startedAt ?? null);
 		const open = m === null || m.openConnections.size === 0 ? null : [...m.openConnections.values()].reduce((a, b) => a + Math.max(0, b), 0);
 		const bounds = series?.bounds.map((b) => (b === Number.POSITIVE_INFINITY ? '+Inf' : String(b))) ?? [];
 		const bucketRows = series?.bucketShares?.toArray() ?? [];
@@ -270,12 +284,21 @@ export class Monitor {
 			},
 			services,
 			backends: pick(this.backendRows),
-			entrypoints: this.entryPointRows(now).filter((e) => entrypoint === null || e.name === entrypoint).map((row) => {
-				const span = this.traffic.entrypoints.get(row.name)?.interval;
-				return span == null
-					? row
-					: {...row, requestsPerSecond: span.requestsPerSecond, errorRatio: span.errorRatio, statusRates: span.statusRates, bytesInPerSecond: span.bytesInPerSecond, bytesOutPerSecond: span.bytesOutPerSecond};
-			}),
+			entrypoints: this.entryPointRows(now)
+				.filter((e) => entrypoint === null || e.name === entrypoint)
+				.map((row) => {
+					const span = this.traffic.entrypoints.get(row.name)?.interval;
+					return span == null
+						? row
+						: {
+								...row,
+								requestsPerSecond: span.requestsPerSecond,
+								errorRatio: span.errorRatio,
+								statusRates: span.statusRates,
+								bytesInPerSecond: span.bytesInPerSecond,
+								bytesOutPerSecond: span.bytesOutPerSecond,
+							};
+				}),
 			routers: [...this.traffic.routers]
 				.filter(([, series]) => series.lastSeen === now)
 				.map(([name, series]) => ({
@@ -301,8 +324,11 @@ export class Monitor {
 				establishedConnections: this.establishedHistory.toArray(),
 			},
 			otherConnections: this.other,
-			unresolvedServers: this.index.unresolved.map((s) => ({service: s.service, url: s.url, error: this.api?.resolveErrors[s.host] ?? `cannot resolve ${s.host}`})),
+			unresolvedServers: this.index.unresolved.map((s) => ({
+				service: s.service,
+				url: s.url,
+				error: this.api?.resolveErrors[s.host] ?? `cannot resolve ${s.host}`,
+			})),
 		};
 	}
 }
-

@@ -65,7 +65,10 @@ export function applyRuleOverrides(base: RulesConfig, overrides: Readonly<Record
 		if (!(key in rule)) throw new Error(`rule ${name} has no setting "${key}" (settings: ${Object.keys(rule).join(', ')})`);
 		const current = rule[key];
 		const parsed = typeof value === 'string' ? parseSetting(value) : value;
-		const compatible = typeof current === typeof parsed || (current === null && (typeof parsed === 'number' || parsed === null)) || (typeof current === 'number' && parsed === null && key === 'bucket');
+		const compatible =
+			typeof current === typeof parsed ||
+			(current === null && (typeof parsed === 'number' || parsed === null)) ||
+			(typeof current === 'number' && parsed === null && key === 'bucket');
 		if (!compatible || (typeof parsed === 'number' && !Number.isFinite(parsed))) {
 			throw new Error(`rule setting ${name}.${key} must be ${current === null ? 'a number' : typeof current}, got ${JSON.stringify(value)}`);
 		}

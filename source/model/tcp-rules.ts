@@ -26,12 +26,27 @@ export function evaluateTcpRules(rows: readonly BackendRow[], ctx: TcpRuleContex
 		if (rules.close_wait_stuck.enabled && cw !== null && cw >= rules.close_wait_stuck.seconds) {
 			breaches.push({rule: 'close_wait_stuck', level: 'crit', subject, service, value: round(cw, 0), threshold: rules.close_wait_stuck.seconds});
 		} else if (rules.close_wait_present.enabled && s.CLOSE_WAIT > 0) {
-			breaches.push({rule: 'close_wait_present', level: 'warn', subject, service, value: s.CLOSE_WAIT, threshold: rules.close_wait_present.seconds, holdSeconds: rules.close_wait_present.seconds});
+			breaches.push({
+				rule: 'close_wait_present',
+				level: 'warn',
+				subject,
+				service,
+				value: s.CLOSE_WAIT,
+				threshold: rules.close_wait_present.seconds,
+				holdSeconds: rules.close_wait_present.seconds,
+			});
 		}
 		const tw = rules.time_wait_ratio;
 		if (tw.enabled && row.timeWaitRatio !== null && row.total >= tw.minConnections && row.timeWaitRatio > tw.warn) {
 			const crit = row.timeWaitRatio > tw.crit;
-			breaches.push({rule: 'time_wait_ratio', level: crit ? 'crit' : 'warn', subject, service, value: round(row.timeWaitRatio), threshold: crit ? tw.crit : tw.warn});
+			breaches.push({
+				rule: 'time_wait_ratio',
+				level: crit ? 'crit' : 'warn',
+				subject,
+				service,
+				value: round(row.timeWaitRatio),
+				threshold: crit ? tw.crit : tw.warn,
+			});
 		}
 		const ne = rules.no_established;
 		if (ne.enabled && s.ESTABLISHED === 0 && row.newAnswered === 0 && row.status !== 'DOWN') {

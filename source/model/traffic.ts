@@ -206,7 +206,10 @@ export class TrafficModel {
 		if (total !== undefined) this.total.update(at, total, this.windowMs, true, this.recentMs);
 		if (reading.processCpuSeconds !== null) {
 			const last = this.lastCpu;
-			this.cpuRatio = last !== null && at > last.at && reading.processCpuSeconds >= last.seconds ? (reading.processCpuSeconds - last.seconds) / ((at - last.at) / 1000) : null;
+			this.cpuRatio =
+				last !== null && at > last.at && reading.processCpuSeconds >= last.seconds
+					? (reading.processCpuSeconds - last.seconds) / ((at - last.at) / 1000)
+					: null;
 			this.lastCpu = {at, seconds: reading.processCpuSeconds};
 		}
 		return restarted;
@@ -219,7 +222,13 @@ export class TrafficModel {
 		this.cpuRatio = null;
 	}
 
-	private feed(series: Map<string, GroupSeries>, groups: Map<string, CounterGroup>, at: number, totals: Map<string, Vector> | null, countInTotal: boolean): void {
+	private feed(
+		series: Map<string, GroupSeries>,
+		groups: Map<string, CounterGroup>,
+		at: number,
+		totals: Map<string, Vector> | null,
+		countInTotal: boolean,
+	): void {
 		for (const [key, group] of groups) {
 			let s = series.get(key);
 			if (s === undefined) {

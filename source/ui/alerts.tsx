@@ -16,7 +16,12 @@ export function Alerts({snapshot, width, height, theme}: {snapshot: Snapshot | n
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold color={theme.color(crit > 0 ? 'crit' : active.length > 0 ? 'warn' : 'ok')}>
-				{fit(`Alerts: ${active.length} active (${crit} critical)${active.length > height ? `, ${active.length - height} more` : ''}`, width, 'left', theme.ascii)}
+				{fit(
+					`Alerts: ${active.length} active (${crit} critical)${active.length > height ? `, ${active.length - height} more` : ''}`,
+					width,
+					'left',
+					theme.ascii,
+				)}
 			</Text>
 			{active.length === 0 && resolved.length === 0 ? <Text color={theme.color('muted')}>{fit('  none', width)}</Text> : null}
 			{shownActive.map((a) => (

@@ -109,7 +109,13 @@ export function App(props: AppProps) {
 			if (view.pinned) pin(null);
 			else if (view.filter) update({filter: ''});
 		} else if (input === 's') {
-			setView((v) => ({...v, sort: v.focus === 'services' ? {...v.sort, services: nextSort(v.sort.services, SERVICE_SORTS)} : {...v.sort, backends: nextSort(v.sort.backends, BACKEND_SORTS)}}));
+			setView((v) => ({
+				...v,
+				sort:
+					v.focus === 'services'
+						? {...v.sort, services: nextSort(v.sort.services, SERVICE_SORTS)}
+						: {...v.sort, backends: nextSort(v.sort.backends, BACKEND_SORTS)},
+			}));
 		} else if (input === 'S') setView((v) => ({...v, sort: {...v.sort, reverse: !v.sort.reverse}}));
 		else if (input === ' ') {
 			setFrozen(latestRef.current);
@@ -155,13 +161,52 @@ export function App(props: AppProps) {
 	const width = columns;
 	const half = Math.floor((width - 1) / 2);
 	const header = <Header snapshot={snapshot} paused={view.paused} width={width} theme={theme} now={now} />;
-	const traffic = <TrafficChart snapshot={snapshot} width={layout.wide ? half : width} rows={layout.chartRows} theme={theme} errorWarn={rules.error_ratio.warn} errorCrit={rules.error_ratio.crit} />;
-	const latency = <Latency snapshot={snapshot} width={layout.wide ? width - half - 1 : width} strips={layout.wide ? layout.chartRows - 1 : layout.latencyStrips} theme={theme} p95Bound={rules.latency_p95.bucket} />;
+	const traffic = (
+		<TrafficChart
+			snapshot={snapshot}
+			width={layout.wide ? half : width}
+			rows={layout.chartRows}
+			theme={theme}
+			errorWarn={rules.error_ratio.warn}
+			errorCrit={rules.error_ratio.crit}
+		/>
+	);
+	const latency = (
+		<Latency
+			snapshot={snapshot}
+			width={layout.wide ? width - half - 1 : width}
+			strips={layout.wide ? layout.chartRows - 1 : layout.latencyStrips}
+			theme={theme}
+			p95Bound={rules.latency_p95.bucket}
+		/>
+	);
 	const common = {theme, rules, levels};
-	const servicesTable = <ServicesTable {...common} rows={services} width={layout.wide ? half : width} height={layout.serviceRows} selected={view.selected} focused={view.focus === 'services'} sort={`${view.sort.services}${view.sort.reverse ? ' ↓' : ''}`} />;
-	const entrypoints = <EntryPointsTable theme={theme} rows={snapshot?.entrypoints ?? []} width={layout.wide ? width - half - 1 : width} height={layout.entryPointRows} />;
+	const servicesTable = (
+		<ServicesTable
+			{...common}
+			rows={services}
+			width={layout.wide ? half : width}
+			height={layout.serviceRows}
+			selected={view.selected}
+			focused={view.focus === 'services'}
+			sort={`${view.sort.services}${view.sort.reverse ? ' ↓' : ''}`}
+		/>
+	);
+	const entrypoints = (
+		<EntryPointsTable theme={theme} rows={snapshot?.entrypoints ?? []} width={layout.wide ? width - half - 1 : width} height={layout.entryPointRows} />
+	);
 	const alerts = <Alerts snapshot={snapshot} width={layout.wide ? width - half - 1 : width} height={layout.alertRows} theme={theme} />;
-	const backendsTable = <BackendsTable {...common} rows={backends} width={width} height={layout.backendRows} selected={view.selected} focused={view.focus === 'backends'} sort={`${view.sort.backends}${view.sort.reverse ? ' ↓' : ''}`} />;
+	const backendsTable = (
+		<BackendsTable
+			{...common}
+			rows={backends}
+			width={width}
+			height={layout.backendRows}
+			selected={view.selected}
+			focused={view.focus === 'backends'}
+			sort={`${view.sort.backends}${view.sort.reverse ? ' ↓' : ''}`}
+		/>
+	);
 	return (
 		<Box flexDirection="column" width={width} height={rows}>
 			{header}

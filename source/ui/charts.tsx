@@ -35,7 +35,10 @@ export function TrafficChart({snapshot, width, rows, theme, errorWarn, errorCrit
 				<Text bold>{`Traffic · ${scope} · `}</Text>
 				<Text bold color={theme.color('accent')}>{`${formatCount(current)} req/s`}</Text>
 				<Text>{`  2xx ${share('2xx')} 3xx ${share('3xx')} 4xx ${share('4xx')} `}</Text>
-				<Text color={theme.color(errSeverity)} bold={errSeverity === 'crit'}>{`5xx ${share('5xx')}${errSeverity === 'crit' || errSeverity === 'warn' ? ` ${theme.mark(errSeverity)}` : ''}`}</Text>
+				<Text
+					color={theme.color(errSeverity)}
+					bold={errSeverity === 'crit'}
+				>{`5xx ${share('5xx')}${errSeverity === 'crit' || errSeverity === 'warn' ? ` ${theme.mark(errSeverity)}` : ''}`}</Text>
 			</Text>
 			{lines.map((line, i) => (
 				<Text key={i}>
@@ -77,7 +80,10 @@ export function Latency({snapshot, width, strips, theme, p95Bound}: LatencyProps
 			<Text>
 				<Text bold>{`Latency · ${snapshot?.totals.scope ?? 'all entry points'} · `}</Text>
 				<Text>{`p50 ${formatLatency(latency?.p50)}  `}</Text>
-				<Text color={theme.color(p95Severity)} bold={p95Severity !== 'plain'}>{`p95 ${formatLatency(latency?.p95)}${p95Severity === 'warn' ? ' !' : ''}  `}</Text>
+				<Text
+					color={theme.color(p95Severity)}
+					bold={p95Severity !== 'plain'}
+				>{`p95 ${formatLatency(latency?.p95)}${p95Severity === 'warn' ? ' !' : ''}  `}</Text>
 				<Text>{`p99 ${formatLatency(latency?.p99)}`}</Text>
 			</Text>
 			<Text color={theme.color('muted')}>{fit(slo ? `under: ${slo}` : 'under: - (no requests in the last interval)', width, 'left', theme.ascii)}</Text>

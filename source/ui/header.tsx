@@ -31,13 +31,21 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 	const figures = ` cpu ${formatPercent(t?.cpuRatio)} rss ${formatBytes(t?.rssBytes)} conns ${formatCount(t?.openConnections)} reload ${t?.configReloadAgeSeconds == null ? '-' : `${formatAge(t.configReloadAgeSeconds)} ago`} every ${snapshot?.intervalSeconds ?? '?'}s`;
 	const right = ` ${state.severity === 'ok' ? '●' : theme.mark(state.severity === 'accent' ? 'warn' : state.severity)} ${state.label} ${clock}`;
 	const restarted = t?.restartedAt ? ` · restarted ${t.restartedAt.slice(11, 19)}` : '';
-	const notes = snapshot ? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.startsWith('services from')).map((n) => `${name}: ${n}`)) : [];
-	const line2 = [state.detail, ...notes].filter(Boolean).join(' · ') || `sources: proc ${snapshot?.sources.proc.ok ? 'ok' : '-'} · metrics ${snapshot?.sources.metrics.ok ? 'ok' : 'off'} · api ${snapshot?.sources.api.ok ? 'ok' : 'off'}${restarted}`;
+	const notes = snapshot
+		? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.startsWith('services from')).map((n) => `${name}: ${n}`))
+		: [];
+	const line2 =
+		[state.detail, ...notes].filter(Boolean).join(' · ') ||
+		`sources: proc ${snapshot?.sources.proc.ok ? 'ok' : '-'} · metrics ${snapshot?.sources.metrics.ok ? 'ok' : 'off'} · api ${snapshot?.sources.api.ok ? 'ok' : 'off'}${restarted}`;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>
-				<Text bold color={theme.color('accent')}>{fit(who + figures, width - right.length, 'left', theme.ascii)}</Text>
-				<Text bold color={theme.color(state.severity)}>{right}</Text>
+				<Text bold color={theme.color('accent')}>
+					{fit(who + figures, width - right.length, 'left', theme.ascii)}
+				</Text>
+				<Text bold color={theme.color(state.severity)}>
+					{right}
+				</Text>
 			</Text>
 			<Text color={theme.color(state.detail ? state.severity : 'muted')}>{fit(line2, width, 'left', theme.ascii)}</Text>
 		</Box>

@@ -25,7 +25,9 @@ const MARKS: [string, string][] = [
 export function Help({theme, width}: {theme: Theme; width: number}) {
 	return (
 		<Box flexDirection="column" borderStyle={theme.ascii ? 'classic' : 'round'} borderColor={theme.color('accent')} paddingX={1} width={Math.min(width, 90)}>
-			<Text bold color={theme.color('accent')}>traefik-top keys (? closes)</Text>
+			<Text bold color={theme.color('accent')}>
+				traefik-top keys (? closes)
+			</Text>
 			{KEYS.map(([k, d]) => (
 				<Text key={k}>
 					<Text bold>{k.padEnd(12)}</Text>

@@ -66,5 +66,14 @@ export function layoutFor(columns: number, rows: number, counts: Counts): Layout
 	const serviceRows = Math.max(2, Math.min(Math.max(2, counts.services), Math.floor(free * 0.45)));
 	const spare = Math.max(0, free - serviceRows - Math.max(2, counts.backends));
 	const grown = chartRows + Math.min(spare, 6);
-	return {width: columns, wide, chartRows: grown, latencyStrips, serviceRows, backendRows: Math.max(2, free - serviceRows - (grown - chartRows)), entryPointRows, alertRows};
+	return {
+		width: columns,
+		wide,
+		chartRows: grown,
+		latencyStrips,
+		serviceRows,
+		backendRows: Math.max(2, free - serviceRows - (grown - chartRows)),
+		entryPointRows,
+		alertRows,
+	};
 }

@@ -58,7 +58,11 @@ export function serviceCell(row: ServiceRow, key: string, rules: RulesConfig): S
 			return row.latency.p95 !== null && bound !== undefined && row.latency.p95 > bound ? 'warn' : 'plain';
 		}
 		case 'servers':
-			return row.servers.length > 0 && row.serversUp === 0 ? 'crit' : row.serversUp < row.servers.filter((s) => s.status !== 'unknown').length ? 'warn' : 'plain';
+			return row.servers.length > 0 && row.serversUp === 0
+				? 'crit'
+				: row.serversUp < row.servers.filter((s) => s.status !== 'unknown').length
+					? 'warn'
+					: 'plain';
 		case 'cw':
 			return row.connections.CLOSE_WAIT > 0 ? 'warn' : 'plain';
 		case 'rps':

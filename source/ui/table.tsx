@@ -40,7 +40,9 @@ export function Table<Row>(props: TableProps<Row>) {
 			<Text bold color={theme.color(props.focused ? 'accent' : 'plain')}>
 				{fit(`${props.focused ? '▸' : ' '}${props.title}${more}`, width, 'left', theme.ascii)}
 			</Text>
-			<Text color={theme.color('muted')}>{fit(`  ${fitted.map((c) => fit(c.header, c.fitted, c.align, theme.ascii)).join(' ')}`, width, 'left', theme.ascii)}</Text>
+			<Text color={theme.color('muted')}>
+				{fit(`  ${fitted.map((c) => fit(c.header, c.fitted, c.align, theme.ascii)).join(' ')}`, width, 'left', theme.ascii)}
+			</Text>
 			{shown.length === 0 ? <Text color={theme.color('muted')}>{fit(`  ${props.empty}`, width, 'left', theme.ascii)}</Text> : null}
 			{shown.map((row, i) => {
 				const index = start + i;

@@ -17,7 +17,14 @@ interface Common {
 
 /** The props a focusable table takes from its panel: size, rows, selection (shown only with focus), theme. */
 function frame<Row>(props: Common & {rows: readonly Row[]; selected: number; focused: boolean}) {
-	return {rows: props.rows, width: props.width, height: props.height, selected: props.focused ? props.selected : -1, focused: props.focused, theme: props.theme};
+	return {
+		rows: props.rows,
+		width: props.width,
+		height: props.height,
+		selected: props.focused ? props.selected : -1,
+		focused: props.focused,
+		theme: props.theme,
+	};
 }
 
 export function ServicesTable(props: Common & {rows: readonly ServiceRow[]; selected: number; focused: boolean; sort: string}) {

@@ -19,7 +19,16 @@ export const SERVICE_SORTS = ['name', 'rps', 'err', 'p95', 'estab', 'cw'] as con
 export const BACKEND_SORTS = ['alert', 'service', 'address', 'estab', 'synSent', 'timeWait', 'closeWait', 'twRatio', 'retrans'] as const;
 
 export function initialViewState(pinned: string | null): ViewState {
-	return {focus: 'services', selected: 0, filter: '', editingFilter: false, sort: {services: 'name', backends: 'alert', reverse: false}, pinned, paused: false, help: false};
+	return {
+		focus: 'services',
+		selected: 0,
+		filter: '',
+		editingFilter: false,
+		sort: {services: 'name', backends: 'alert', reverse: false},
+		pinned,
+		paused: false,
+		help: false,
+	};
 }
 
 /** A filter as typed: substring, `/re/` regex, `!` in front inverts. Returns a predicate, or an error. */

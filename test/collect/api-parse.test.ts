@@ -1,5 +1,15 @@
 import {describe, expect, it} from 'vitest';
-import {listToMap, mapConfiguration, normalizeServerUrl, parseEntryPoints, parseRawdata, parseVersion, qualify, serverUrlTarget, splitHostPort} from '../../source/collect/api-parse.js';
+import {
+	listToMap,
+	mapConfiguration,
+	normalizeServerUrl,
+	parseEntryPoints,
+	parseRawdata,
+	parseVersion,
+	qualify,
+	serverUrlTarget,
+	splitHostPort,
+} from '../../source/collect/api-parse.js';
 import {fixtureJson, fixtureNames} from '../helpers/fixtures.js';
 
 function byService(servers: readonly {service: string; url: string; status: string}[]): Record<string, string[]> {
@@ -63,7 +73,7 @@ describe('rawdata v3.7 (consul)', () => {
 		expect(services['srvcA@consul']).toEqual(['http://10.0.1.2:8888 unknown', 'http://10.0.1.2:8889 unknown']);
 	});
 
-	it('qualifies a router\'s unqualified service with the router\'s provider', () => {
+	it("qualifies a router's unqualified service with the router's provider", () => {
 		expect(config.routers.find((r) => r.name === 'Router0@consul')!.loadBalancers).toEqual(['simplesvc@consul']);
 		expect(config.parents['srvcA@consul']).toEqual(['Service03@consul', 'mirror@consul']);
 	});
@@ -80,7 +90,10 @@ describe('rawdata v2.11', () => {
 describe('list endpoints', () => {
 	it('maps /api/http/services (default port 80, weighted without children)', () => {
 		const config = mapConfiguration(listToMap(fixtureJson('api-http-services-v3.7-handler-golden.json')), new Map());
-		expect(config.servers.map((s) => `${s.service} ${s.host}:${s.port} ${s.status}`)).toEqual(['bar@myprovider 127.0.0.1:80 UP', 'baz@myprovider 127.0.0.2:80 UP']);
+		expect(config.servers.map((s) => `${s.service} ${s.host}:${s.port} ${s.status}`)).toEqual([
+			'bar@myprovider 127.0.0.1:80 UP',
+			'baz@myprovider 127.0.0.2:80 UP',
+		]);
 	});
 
 	it('parses entry points and their ports', () => {
@@ -88,7 +101,13 @@ describe('list endpoints', () => {
 			{name: 'web', port: 80},
 			{name: 'websecure', port: 443},
 		]);
-		expect(parseEntryPoints([{name: 'dns', address: ':53/udp'}, {name: 'v6', address: '[::]:8443'}, {name: 'tcp', address: '0.0.0.0:9000/tcp'}])).toEqual([
+		expect(
+			parseEntryPoints([
+				{name: 'dns', address: ':53/udp'},
+				{name: 'v6', address: '[::]:8443'},
+				{name: 'tcp', address: '0.0.0.0:9000/tcp'},
+			]),
+		).toEqual([
 			{name: 'v6', port: 8443},
 			{name: 'tcp', port: 9000},
 		]);

@@ -9,17 +9,21 @@ import {ProcFileReader} from '../../source/collect/proc.js';
 describe('InodeSet', () => {
 	it('answers as a Set does, through growth, duplicates and keys past 32 bits', () => {
 		fc.assert(
-			fc.property(fc.array(fc.oneof(fc.nat({max: 0xffffffff}), fc.integer({min: 1, max: 2 ** 40}), fc.integer({min: 1, max: 50})), {maxLength: 400}), fc.array(fc.nat({max: 2 ** 40}), {maxLength: 100}), (keys, probes) => {
-				const ours = new InodeSet(4);
-				const reference = new Set<number>();
-				for (const k of keys) {
-					ours.add(k);
-					if (k !== 0) reference.add(k);
-				}
-				expect(ours.size).toBe(reference.size);
-				for (const k of [...keys, ...probes]) expect(ours.has(k)).toBe(reference.has(k));
-				expect([...ours].sort((a, b) => a - b)).toEqual([...reference].sort((a, b) => a - b));
-			}),
+			fc.property(
+				fc.array(fc.oneof(fc.nat({max: 0xffffffff}), fc.integer({min: 1, max: 2 ** 40}), fc.integer({min: 1, max: 50})), {maxLength: 400}),
+				fc.array(fc.nat({max: 2 ** 40}), {maxLength: 100}),
+				(keys, probes) => {
+					const ours = new InodeSet(4);
+					const reference = new Set<number>();
+					for (const k of keys) {
+						ours.add(k);
+						if (k !== 0) reference.add(k);
+					}
+					expect(ours.size).toBe(reference.size);
+					for (const k of [...keys, ...probes]) expect(ours.has(k)).toBe(reference.has(k));
+					expect([...ours].sort((a, b) => a - b)).toEqual([...reference].sort((a, b) => a - b));
+				},
+			),
 			{numRuns: 300},
 		);
 	});

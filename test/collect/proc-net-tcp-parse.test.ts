@@ -67,7 +67,7 @@ describe('parseProcNetTcp (IPv4)', () => {
 });
 
 describe('ownership filter', () => {
-	it('skips other processes\' rows, keeps owned ones and inode-0 TIME_WAIT', () => {
+	it("skips other processes' rows, keeps owned ones and inode-0 TIME_WAIT", () => {
 		const table = parseProcNetTcp(TCP4, false, true, new Set([271828, 99]));
 		expect(table.sockets.map((s) => s.inode)).toEqual([271828, 0, 99]);
 		expect(table.foreign).toBe(3);
@@ -144,8 +144,27 @@ describe('addresses', () => {
 describe('fixed-width fast path', () => {
 	const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
 	/** One row printed as tcp4_seq_show prints it ("%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu ..."). */
-	const kernelRow = (sl: number, f: {local: number; lport: number; remote: number; rport: number; st: number; tx: number; rx: number; tr: number; when: number; retr: number; uid: number; timeout: number; inode: number}) =>
-		`${String(sl).padStart(4)}: ${hex(f.local, 8)}:${hex(f.lport, 4)} ${hex(f.remote, 8)}:${hex(f.rport, 4)} ${hex(f.st, 2)} ${hex(f.tx, 8)}:${hex(f.rx, 8)} ${hex(f.tr, 2)}:${hex(f.when, 8)} ${hex(f.retr, 8)} ${String(f.uid).padStart(5)} ${String(f.timeout).padStart(8)} ${f.inode} 1 0000000000000000 20 4 30 10 -1`.padEnd(149);
+	const kernelRow = (
+		sl: number,
+		f: {
+			local: number;
+			lport: number;
+			remote: number;
+			rport: number;
+			st: number;
+			tx: number;
+			rx: number;
+			tr: number;
+			when: number;
+			retr: number;
+			uid: number;
+			timeout: number;
+			inode: number;
+		},
+	) =>
+		`${String(sl).padStart(4)}: ${hex(f.local, 8)}:${hex(f.lport, 4)} ${hex(f.remote, 8)}:${hex(f.rport, 4)} ${hex(f.st, 2)} ${hex(f.tx, 8)}:${hex(f.rx, 8)} ${hex(f.tr, 2)}:${hex(f.when, 8)} ${hex(f.retr, 8)} ${String(f.uid).padStart(5)} ${String(f.timeout).padStart(8)} ${f.inode} 1 0000000000000000 20 4 30 10 -1`.padEnd(
+			149,
+		);
 	const fields = fc.record({
 		local: fc.nat({max: 0xffffffff}),
 		lport: fc.nat({max: 0xffff}),
@@ -162,7 +181,7 @@ describe('fixed-width fast path', () => {
 		inode: fc.nat({max: 0xffffffff}),
 	});
 
-	it('reads the kernel\'s layout exactly as the general scanner reads a re-spaced copy', () => {
+	it("reads the kernel's layout exactly as the general scanner reads a re-spaced copy", () => {
 		fc.assert(
 			fc.property(fc.array(fields, {minLength: 1, maxLength: 20}), (rows) => {
 				const canonical = rows.map((f, i) => kernelRow(i * 997, f)).join('\n');
@@ -174,7 +193,16 @@ describe('fixed-width fast path', () => {
 				expect(fast.sockets).toEqual(general.sockets);
 				fast.sockets.forEach((s, i) => {
 					const f = rows[i]!;
-					expect([s.localPort, s.remotePort, s.txQueue, s.rxQueue, s.timer, s.retransmits, s.uid, s.inode]).toEqual([f.lport, f.rport, f.tx, f.rx, f.tr, f.retr, f.uid, f.inode]);
+					expect([s.localPort, s.remotePort, s.txQueue, s.rxQueue, s.timer, s.retransmits, s.uid, s.inode]).toEqual([
+						f.lport,
+						f.rport,
+						f.tx,
+						f.rx,
+						f.tr,
+						f.retr,
+						f.uid,
+						f.inode,
+					]);
 					expect(s.state).toBe(TCP_STATES[f.st - 1]);
 				});
 			}),
@@ -203,8 +231,22 @@ describe('fixed-width fast path', () => {
 		);
 	});
 
-	it('skips another process\'s row by its inode alone, and counts it', () => {
-		const row = kernelRow(0, {local: 0x0100007f, lport: 8080, remote: 0x0100007f, rport: 50000, st: 1, tx: 0, rx: 0, tr: 0, when: 0, retr: 0, uid: 0, timeout: 0, inode: 4242});
+	it("skips another process's row by its inode alone, and counts it", () => {
+		const row = kernelRow(0, {
+			local: 0x0100007f,
+			lport: 8080,
+			remote: 0x0100007f,
+			rport: 50000,
+			st: 1,
+			tx: 0,
+			rx: 0,
+			tr: 0,
+			when: 0,
+			retr: 0,
+			uid: 0,
+			timeout: 0,
+			inode: 4242,
+		});
 		expect(parseProcNetTcp(row, false, true, new InodeSet().add(1)).foreign).toBe(1);
 		expect(parseProcNetTcp(row, false, true, new InodeSet().add(4242)).sockets).toHaveLength(1);
 	});

@@ -9,7 +9,8 @@ import {Monitor} from '../../source/model/monitor.js';
 import {DEFAULT_RULES} from '../../source/model/rules-config.js';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-const row = (local: string, remote: string, st: string, inode: number) => `   0: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+const row = (local: string, remote: string, st: string, inode: number) =>
+	`   0: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
 
 let root: string;
 
@@ -18,7 +19,10 @@ function addProcess(pid: number, comm: string, startTicks: number, rows: string,
 	mkdirSync(join(dir, 'net'), {recursive: true});
 	mkdirSync(join(dir, 'fd'), {recursive: true});
 	writeFileSync(join(dir, 'comm'), `${comm}\n`);
-	writeFileSync(join(dir, 'stat'), `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 ${startTicks} 900000000 5000 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n`);
+	writeFileSync(
+		join(dir, 'stat'),
+		`${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 ${startTicks} 900000000 5000 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n`,
+	);
 	writeFileSync(join(dir, 'net', 'tcp'), HEADER + rows);
 	writeFileSync(join(dir, 'net', 'tcp6'), '  sl  local_address remote_address st\n');
 	inodes.forEach((inode, i) => symlinkSync(`socket:[${inode}]`, join(dir, 'fd', String(i + 3))));
@@ -43,7 +47,7 @@ const read = (reader: ProcReader): ProcHarvest => {
 };
 
 describe('ProcReader', () => {
-	it('finds Traefik by name and reads its namespace\'s table and sockets', () => {
+	it("finds Traefik by name and reads its namespace's table and sockets", () => {
 		addProcess(4242, 'traefik', 5000, row('0100007F:D431', '0300000A:0050', '01', 11) + row('0100007F:D432', '0300000A:0050', '06', 0), [11]);
 		expect(findTraefikPids(root)).toEqual([4242]);
 		const h = read(new ProcReader({procRoot: root}));
@@ -66,7 +70,14 @@ describe('ProcReader', () => {
 	it('re-discovers a restarted Traefik, and the monitor marks the restart', () => {
 		addProcess(4242, 'traefik', 5000, row('0100007F:D431', '0300000A:0050', '08', 11), [11]);
 		const reader = new ProcReader({procRoot: root});
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'h', filter: {service: null, entrypoint: null}, flagServers: [{service: 's@x', url: '10.0.0.3:80', host: '10.0.0.3', port: 80, status: 'unknown', origin: 'flag'}]});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 'h',
+			filter: {service: null, entrypoint: null},
+			flagServers: [{service: 's@x', url: '10.0.0.3:80', host: '10.0.0.3', port: 80, status: 'unknown', origin: 'flag'}],
+		});
 		const resolved = {'10.0.0.3': [0x0a000003]};
 		monitor.ingest({collectedAt: 1000, proc: read(reader), resolved});
 		expect(monitor.snapshot().backends[0]!.states.CLOSE_WAIT).toBe(1);
@@ -128,14 +139,26 @@ describe('ProcReader: the filtered netlink query', () => {
 		return via;
 	}
 
-	it('queries only Traefik\'s ports once the table is big and Traefik\'s part small, and reads it all every fullEvery polls', async () => {
+	it("queries only Traefik's ports once the table is big and Traefik's part small, and reads it all every fullEvery polls", async () => {
 		bigTable(100);
 		const calls: string[][] = [];
 		const reader = new ProcReader({procRoot: root, pid: 4242}, untimed, async (args) => {
 			calls.push([...args]);
 			return SS_LINE;
 		});
-		expect(await polls(reader, 11)).toEqual(['table', 'netlink', 'netlink', 'netlink', 'table', 'netlink', 'netlink', 'netlink', 'netlink', 'table', 'netlink']);
+		expect(await polls(reader, 11)).toEqual([
+			'table',
+			'netlink',
+			'netlink',
+			'netlink',
+			'table',
+			'netlink',
+			'netlink',
+			'netlink',
+			'netlink',
+			'table',
+			'netlink',
+		]);
 		expect(calls[0]).toEqual(['-tanHeo', 'state', 'all', '( dport = :80 )']);
 	});
 
@@ -152,6 +175,14 @@ describe('ProcReader: the filtered netlink query', () => {
 		bigTable(100);
 		const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve(SS_LINE), 300));
 		// One try after each full read; 300 ms is slower than reading 100 rows, so the table it is.
-		expect(await polls(new ProcReader({procRoot: root, pid: 4242}, policy, slow), 7)).toEqual(['table', 'netlink', 'table', 'table', 'table', 'netlink', 'table']);
+		expect(await polls(new ProcReader({procRoot: root, pid: 4242}, policy, slow), 7)).toEqual([
+			'table',
+			'netlink',
+			'table',
+			'table',
+			'table',
+			'netlink',
+			'table',
+		]);
 	});
 });

@@ -118,11 +118,21 @@ describe('round trip (property)', () => {
 	// parser remembers (8), so that lines repeat, cycle and nearly repeat their neighbours' names.
 	const namePool = ['m', 'm_sum', 'm_count', 'm_bucket', 'm_bucke', 'mm', 'm:x', 'n_sum', 'n_count', 'n_bucket', 'm_s', 'x_bucket'];
 	const nameArb = fc.oneof(fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/), fc.constantFrom(...namePool));
-	const labelNameArb = fc.oneof(fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/).filter((n) => !n.startsWith('__')), fc.constantFrom('le', 'l', 'len', 'code', 'codes', 'service'));
-	const valueArb = fc.oneof(fc.double({noNaN: false}), fc.integer().map((n) => n), fc.constantFrom(0, -0, 1e300, 5e-324, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY));
+	const labelNameArb = fc.oneof(
+		fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/).filter((n) => !n.startsWith('__')),
+		fc.constantFrom('le', 'l', 'len', 'code', 'codes', 'service'),
+	);
+	const valueArb = fc.oneof(
+		fc.double({noNaN: false}),
+		fc.integer().map((n) => n),
+		fc.constantFrom(0, -0, 1e300, 5e-324, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+	);
 	const sampleArb = fc.record({
 		name: nameArb,
-		labels: fc.uniqueArray(fc.tuple(labelNameArb, fc.oneof(fc.string({maxLength: 12}), fc.constantFrom('200', '2000', 'GET', 'svc'))), {selector: ([k]) => k, maxLength: 5}),
+		labels: fc.uniqueArray(fc.tuple(labelNameArb, fc.oneof(fc.string({maxLength: 12}), fc.constantFrom('200', '2000', 'GET', 'svc'))), {
+			selector: ([k]) => k,
+			maxLength: 5,
+		}),
 		value: valueArb,
 		timestamp: fc.option(fc.integer({min: -1e12, max: 1e13}), {nil: undefined}),
 	});

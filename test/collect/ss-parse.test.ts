@@ -25,7 +25,10 @@ describe('parseSs', () => {
 	});
 
 	it('maps states, queues, timers and retransmissions as /proc has them', () => {
-		const view = table.sockets.map((s) => `${s.state} ${formatEndpoint(s.localIp, s.localPort)} ${formatEndpoint(s.remoteIp, s.remotePort)} rx=${s.rxQueue} tx=${s.txQueue} tr=${s.timer} re=${s.retransmits} uid=${s.uid} ino=${s.inode}`);
+		const view = table.sockets.map(
+			(s) =>
+				`${s.state} ${formatEndpoint(s.localIp, s.localPort)} ${formatEndpoint(s.remoteIp, s.remotePort)} rx=${s.rxQueue} tx=${s.txQueue} tr=${s.timer} re=${s.retransmits} uid=${s.uid} ino=${s.inode}`,
+		);
 		expect(view).toEqual([
 			'LISTEN 127.0.0.1:44889 0.0.0.0:0 rx=0 tx=511 tr=0 re=0 uid=0 ino=3022851',
 			'ESTABLISHED 127.0.0.1:43125 127.0.0.1:49504 rx=0 tx=0 tr=0 re=0 uid=0 ino=3022889',

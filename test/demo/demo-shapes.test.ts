@@ -24,7 +24,8 @@ function referenceFamilies(): Map<string, string[]> {
 		families.set(m[1]!, labels.sort());
 	}
 	// The router families are described in prose: "same five families named traefik_router_*, labels code, method, protocol, router, service".
-	for (const suffix of ['requests_total', 'request_duration_seconds', 'requests_bytes_total', 'responses_bytes_total']) families.set(`traefik_router_${suffix}`, ['code', 'method', 'protocol', 'router', 'service']);
+	for (const suffix of ['requests_total', 'request_duration_seconds', 'requests_bytes_total', 'responses_bytes_total'])
+		families.set(`traefik_router_${suffix}`, ['code', 'method', 'protocol', 'router', 'service']);
 	return families;
 }
 
@@ -91,7 +92,7 @@ describe('the demo speaks Traefik v3', () => {
 		expect(goFloat(Number.POSITIVE_INFINITY)).toBe('+Inf');
 	});
 
-	it('the API answers go through the fixtures\' parsers', async () => {
+	it("the API answers go through the fixtures' parsers", async () => {
 		const raw = parseRawdata(await (await get('/api/rawdata')).json());
 		expect(new Set(raw.servers.map((s) => s.service))).toEqual(new Set(['web@demo', 'api-v1@demo', 'api-v2@demo', 'static@demo', 'auth@demo', 'search@demo']));
 		expect(raw.routers.find((r) => r.name === 'api@demo')!.loadBalancers).toEqual(['api-v1@demo', 'api-v2@demo']);

@@ -79,19 +79,23 @@ describe('every scripted fault trips its rule, and only it', () => {
 		}
 	};
 
-	it('a healthy run raises no alert', async () => {
-		for (let i = 0; i < 3; i++) await nextSnapshot(); // warm-up: first scrapes have no rates yet
-		const seen = new Set<string>();
-		for (let polls = 0; polls < HEALTHY_SECONDS; polls++) {
-			const s = await nextSnapshot();
-			for (const a of s.alerts) seen.add(`${key(a)} = ${a.value}`);
-			expect(s.sources.proc.ok && s.sources.metrics.ok && s.sources.api.ok).toBe(true);
-		}
-		expect([...seen]).toEqual([]);
-		const last = snapshots.at(-1)!;
-		expect(last.services.find((r) => r.name === 'web@demo')!.requestsPerSecond).toBeGreaterThan(1);
-		expect(last.backends.every((b) => b.states.ESTABLISHED > 0)).toBe(true);
-	}, (HEALTHY_SECONDS + 60) * 1000);
+	it(
+		'a healthy run raises no alert',
+		async () => {
+			for (let i = 0; i < 3; i++) await nextSnapshot(); // warm-up: first scrapes have no rates yet
+			const seen = new Set<string>();
+			for (let polls = 0; polls < HEALTHY_SECONDS; polls++) {
+				const s = await nextSnapshot();
+				for (const a of s.alerts) seen.add(`${key(a)} = ${a.value}`);
+				expect(s.sources.proc.ok && s.sources.metrics.ok && s.sources.api.ok).toBe(true);
+			}
+			expect([...seen]).toEqual([]);
+			const last = snapshots.at(-1)!;
+			expect(last.services.find((r) => r.name === 'web@demo')!.requestsPerSecond).toBeGreaterThan(1);
+			expect(last.backends.every((b) => b.states.ESTABLISHED > 0)).toBe(true);
+		},
+		(HEALTHY_SECONDS + 60) * 1000,
+	);
 
 	const ORDER: FaultName[] = ['slow', 'errors', 'timeWait', 'unreachable', 'refused', 'certificate', 'closeWait', 'restart'];
 
@@ -107,7 +111,8 @@ describe('every scripted fault trips its rule, and only it', () => {
 			for (let poll = 1; poll <= maxPolls; poll++) {
 				const s = await nextSnapshot();
 				if (poll === 1) expect(schemaErrors(s)).toEqual([]);
-				for (const row of s.services) for (const v of [row.requestsPerSecond, row.errorRatio, ...Object.values(row.statusRates)]) expect(v === null || v >= 0).toBe(true);
+				for (const row of s.services)
+					for (const v of [row.requestsPerSecond, row.errorRatio, ...Object.values(row.statusRates)]) expect(v === null || v >= 0).toBe(true);
 				for (const a of s.alerts) {
 					if (before.has(key(a))) continue;
 					const expected = spec.expect.includes(a.rule) && concerns(a, name);
@@ -116,7 +121,8 @@ describe('every scripted fault trips its rule, and only it', () => {
 					else if (!allowed && a.rule !== 'source_failed') unrelated.add(`${key(a)} (${a.service ?? ''}) = ${a.value}`);
 				}
 				if (name === 'restart' && s.traefik.pid !== pidBefore && s.traefik.restartedAt) firstSeen['restart'] ??= poll;
-				const done = name === 'restart' ? firstSeen['restart'] !== undefined && poll >= firstSeen['restart'] + 3 : spec.expect.every((r) => firstSeen[r] !== undefined);
+				const done =
+					name === 'restart' ? firstSeen['restart'] !== undefined && poll >= firstSeen['restart'] + 3 : spec.expect.every((r) => firstSeen[r] !== undefined);
 				if (done) break;
 			}
 			await fault(stack.info, name, 'stop');

@@ -16,8 +16,10 @@ for (const {host, port, mode, count} of plan) {
 		waits.push(
 			new Promise((resolve) => {
 				if (mode === 'hold') socket.once('connect', resolve);
-				else if (mode === 'leak') socket.once('end', resolve); // peer closed; we never do: CLOSE_WAIT
-				else if (mode === 'finwait') socket.once('connect', () => socket.end(resolve)); // we close, peer never: FIN_WAIT2
+				else if (mode === 'leak')
+					socket.once('end', resolve); // peer closed; we never do: CLOSE_WAIT
+				else if (mode === 'finwait')
+					socket.once('connect', () => socket.end(resolve)); // we close, peer never: FIN_WAIT2
 				else if (mode === 'close') {
 					socket.once('connect', () => socket.end()); // we close first: TIME_WAIT
 					socket.once('close', resolve);

@@ -14,5 +14,7 @@ export function fixtureJson(name: string): unknown {
 }
 
 export function fixtureNames(prefix: string, suffix: string): string[] {
-	return readdirSync(TRAEFIK_FIXTURES).filter((f) => f.startsWith(prefix) && f.endsWith(suffix)).sort();
+	return readdirSync(TRAEFIK_FIXTURES)
+		.filter((f) => f.startsWith(prefix) && f.endsWith(suffix))
+		.sort();
 }

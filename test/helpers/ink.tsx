@@ -43,7 +43,13 @@ class FakeStdin extends EventEmitter {
 export function renderAt(tree: ReactElement, columns: number, rows: number) {
 	const stdout = new FakeStdout(columns, rows);
 	const stdin = new FakeStdin();
-	const instance = render(tree, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+	const instance = render(tree, {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stdin: stdin as unknown as NodeJS.ReadStream,
+		debug: true,
+		exitOnCtrlC: false,
+		patchConsole: false,
+	});
 	const lastFrame = () => stdout.frames.at(-1) ?? '';
 	return {
 		lastFrame,

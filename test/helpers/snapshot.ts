@@ -59,7 +59,15 @@ export function backend(serviceName: string, address: string, over: Partial<Back
 	};
 }
 
-export const alert = (rule: SnapshotAlert['rule'], level: SnapshotAlert['level'], subject: string, service?: string): SnapshotAlert => ({rule, level, subject, ...(service ? {service} : {}), value: 5, threshold: 1, since: '2026-11-22T03:00:00.000Z'});
+export const alert = (rule: SnapshotAlert['rule'], level: SnapshotAlert['level'], subject: string, service?: string): SnapshotAlert => ({
+	rule,
+	level,
+	subject,
+	...(service ? {service} : {}),
+	value: 5,
+	threshold: 1,
+	since: '2026-11-22T03:00:00.000Z',
+});
 
 const series = (n: number, f: (i: number) => number | null) => Array.from({length: n}, (_, i) => f(i));
 
@@ -72,12 +80,28 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 		intervalSeconds: 1,
 		filter: {service: null, entrypoint: null},
 		traefik: {pid: 4242, version: '3.7.9', uptimeSeconds: 7384, cpuRatio: 0.034, rssBytes: 96 * 1048576, openConnections: 57, configReloadAgeSeconds: 300},
-		sources: {proc: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'}, metrics: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'}, api: {ok: true, lastSuccessAt: '2026-11-22T03:09:55.000Z'}},
-		totals: {scope: 'all entry points', requestsPerSecond: 52.5, statusRates: {'2xx': 50, '3xx': 1, '4xx': 1, '5xx': 0.5}, errorRatio: 0.0095, latency: latency(0.05, 0.12, 0.4)},
+		sources: {
+			proc: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'},
+			metrics: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'},
+			api: {ok: true, lastSuccessAt: '2026-11-22T03:09:55.000Z'},
+		},
+		totals: {
+			scope: 'all entry points',
+			requestsPerSecond: 52.5,
+			statusRates: {'2xx': 50, '3xx': 1, '4xx': 1, '5xx': 0.5},
+			errorRatio: 0.0095,
+			latency: latency(0.05, 0.12, 0.4),
+		},
 		services: [
 			service('api@docker'),
 			service('web@docker', {errorRatio: 0.08, errorRatioMinute: 0.06, connections: {ESTABLISHED: 3, TIME_WAIT: 0, CLOSE_WAIT: 12}}),
-			service('auth@docker', {servers: [{url: 'http://10.0.0.7:80', address: '10.0.0.7:80', status: 'DOWN'}, {url: 'http://10.0.0.8:80', address: '10.0.0.8:80', status: 'UP'}], serversUp: 1}),
+			service('auth@docker', {
+				servers: [
+					{url: 'http://10.0.0.7:80', address: '10.0.0.7:80', status: 'DOWN'},
+					{url: 'http://10.0.0.8:80', address: '10.0.0.8:80', status: 'UP'},
+				],
+				serversUp: 1,
+			}),
 			service('static@file', {requestsPerSecond: null, errorRatio: null, latency: {p50: null, p95: null, p99: null, buckets: []}}),
 		],
 		backends: [
@@ -91,13 +115,24 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 			{name: 'websecure', port: 443, states: states({ESTABLISHED: 17}), total: 17, openConnections: 17},
 		],
 		routers: [],
-		alerts: [alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'), alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'), alert('error_ratio', 'crit', 'web@docker', 'web@docker'), alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker')],
+		alerts: [
+			alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'),
+			alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'),
+			alert('error_ratio', 'crit', 'web@docker', 'web@docker'),
+			alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker'),
+		],
 		recentAlerts: [{...alert('latency_p95', 'warn', 'api@docker', 'api@docker'), resolvedAt: '2026-11-22T03:05:00.000Z'}],
 		history: {
 			requestsPerSecond: series(120, (i) => (i === 60 ? null : 40 + 10 * Math.sin(i / 8))),
 			errorRatio: series(120, () => 0.01),
 			p95: series(120, () => 0.12),
-			bucketShares: {'0.1': series(120, () => 0.8), '0.3': series(120, () => 0.15), '1.2': series(120, () => 0.04), '5': series(120, () => 0.01), '+Inf': series(120, () => 0)},
+			bucketShares: {
+				'0.1': series(120, () => 0.8),
+				'0.3': series(120, () => 0.15),
+				'1.2': series(120, () => 0.04),
+				'5': series(120, () => 0.01),
+				'+Inf': series(120, () => 0),
+			},
 			establishedConnections: series(120, () => 12),
 		},
 		otherConnections: 2,

@@ -9,5 +9,18 @@ export function sock(local: string, remote: string, state: TcpState, extra: Part
 	};
 	const l = split(local);
 	const r = split(remote);
-	return {localIp: l.ip, localPort: l.port, remoteIp: r.ip, remotePort: r.port, state, txQueue: 0, rxQueue: 0, timer: 0, retransmits: 0, uid: 0, inode: state === 'TIME_WAIT' ? 0 : 1, ...extra};
+	return {
+		localIp: l.ip,
+		localPort: l.port,
+		remoteIp: r.ip,
+		remotePort: r.port,
+		state,
+		txQueue: 0,
+		rxQueue: 0,
+		timer: 0,
+		retransmits: 0,
+		uid: 0,
+		inode: state === 'TIME_WAIT' ? 0 : 1,
+		...extra,
+	};
 }

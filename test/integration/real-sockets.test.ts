@@ -84,7 +84,14 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 	});
 
 	function monitorSnapshot(): Snapshot {
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'test', filter: {service: null, entrypoint: null}, flagServers: backends});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 'test',
+			filter: {service: null, entrypoint: null},
+			flagServers: backends,
+		});
 		monitor.disableSource('api');
 		monitor.disableSource('metrics');
 		const reader = new ProcReader({procRoot: '/proc', pid: proxy!.pid!});
@@ -92,7 +99,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		return monitor.snapshot();
 	}
 
-	it('owns the proxy\'s sockets through /proc/<pid>/fd', () => {
+	it("owns the proxy's sockets through /proc/<pid>/fd", () => {
 		const snapshot = monitorSnapshot();
 		expect(snapshot.sources.proc.ok).toBe(true);
 		expect(snapshot.sources.proc.notes ?? []).not.toContainEqual(expect.stringMatching(/permission denied/));
@@ -120,7 +127,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		expect(rows['blackhole@test']!.states.SYN_SENT).toBe(3);
 	});
 
-	it('gives the same counts through a netlink query filtered to the backends\' ports, and falls back when it fails', async () => {
+	it("gives the same counts through a netlink query filtered to the backends' ports, and falls back when it fails", async () => {
 		const always = {minRows: 0, maxShare: 1, fullEvery: 30, maxTimeRatio: Number.POSITIVE_INFINITY};
 		const ports = {backends: backends.map((b) => b.port), entryPoints: []};
 		let queries = 0;
@@ -135,7 +142,14 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		if (isError(second)) throw new Error(second.error);
 		expect(queries).toBe(1);
 		expect(second.netlink).toMatchObject({ports: PLAN.length});
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'test', filter: {service: null, entrypoint: null}, flagServers: backends});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 'test',
+			filter: {service: null, entrypoint: null},
+			flagServers: backends,
+		});
 		monitor.disableSource('api');
 		monitor.disableSource('metrics');
 		monitor.ingest({collectedAt: Date.now(), proc: second, resolved: {'127.0.0.1': [LOCALHOST]}});
@@ -156,7 +170,24 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 	});
 
 	const cliArgs = (): string[] => {
-		const args = ['--import', 'tsx', fileURLToPath(new URL('../../cli.tsx', import.meta.url)), '--json', '--count', '2', '--interval', '300ms', '--pid', String(proxy!.pid), '--api-url', 'off', '--metrics-url', 'off', '--rule', 'time_wait_ratio.minConnections=5'];
+		const args = [
+			'--import',
+			'tsx',
+			fileURLToPath(new URL('../../cli.tsx', import.meta.url)),
+			'--json',
+			'--count',
+			'2',
+			'--interval',
+			'300ms',
+			'--pid',
+			String(proxy!.pid),
+			'--api-url',
+			'off',
+			'--metrics-url',
+			'off',
+			'--rule',
+			'time_wait_ratio.minConnections=5',
+		];
 		for (const b of backends) args.push('--backend', `${b.service}=${b.host}:${b.port}`);
 		return args;
 	};

@@ -29,7 +29,13 @@ function advanced(): string {
 	const l200 = `code="200",method="GET",protocol="http",service="${SERVICE}"`;
 	let text = BASE;
 	text = advance(text, `traefik_service_requests_total{${l200}}`, 10);
-	for (const [le, add] of [['0.1', 6], ['0.3', 9], ['1.2', 9], ['5', 10], ['+Inf', 10]] as const) {
+	for (const [le, add] of [
+		['0.1', 6],
+		['0.3', 9],
+		['1.2', 9],
+		['5', 10],
+		['+Inf', 10],
+	] as const) {
 		text = advance(text, `traefik_service_request_duration_seconds_bucket{${l200},le="${le}"}`, add);
 	}
 	text = advance(text, `traefik_service_request_duration_seconds_count{${l200}}`, 10);
@@ -37,7 +43,13 @@ function advanced(): string {
 	const l502 = `code="502",method="GET",protocol="http",service="${SERVICE}"`;
 	const extra = [
 		`traefik_service_requests_total{${l502}} 5`,
-		...[['0.1', 0], ['0.3', 0], ['1.2', 0], ['5', 5], ['+Inf', 5]].map(([le, v]) => `traefik_service_request_duration_seconds_bucket{${l502},le="${le}"} ${v}`),
+		...[
+			['0.1', 0],
+			['0.3', 0],
+			['1.2', 0],
+			['5', 5],
+			['+Inf', 5],
+		].map(([le, v]) => `traefik_service_request_duration_seconds_bucket{${l502},le="${le}"} ${v}`),
 		`traefik_service_request_duration_seconds_count{${l502}} 5`,
 		`traefik_service_request_duration_seconds_sum{${l502}} 12.5`,
 	];
@@ -69,8 +81,22 @@ describe('scrape to snapshot', () => {
 	afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 	async function twoScrapes(): Promise<{first: Snapshot; second: Snapshot; seconds: number}> {
-		const collector = new Collector({procRoot: '/proc', apiUrl: null, metricsUrl: url, apiIntervalMs: 10_000, http: {timeoutMs: 2000, maxBytes: 1 << 24}, flagServers: []});
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 't', filter: {service: null, entrypoint: null}, flagServers: []});
+		const collector = new Collector({
+			procRoot: '/proc',
+			apiUrl: null,
+			metricsUrl: url,
+			apiIntervalMs: 10_000,
+			http: {timeoutMs: 2000, maxBytes: 1 << 24},
+			flagServers: [],
+		});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 't',
+			filter: {service: null, entrypoint: null},
+			flagServers: [],
+		});
 		monitor.disableSource('api');
 		body = BASE;
 		const h1 = await collector.collect();
@@ -127,8 +153,22 @@ describe('scrape to snapshot', () => {
 	});
 
 	it('gives no rate across a counter reset or a failed scrape, and says why', async () => {
-		const collector = new Collector({procRoot: '/proc', apiUrl: null, metricsUrl: url, apiIntervalMs: 10_000, http: {timeoutMs: 2000, maxBytes: 1 << 24}, flagServers: []});
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 't', filter: {service: null, entrypoint: null}, flagServers: []});
+		const collector = new Collector({
+			procRoot: '/proc',
+			apiUrl: null,
+			metricsUrl: url,
+			apiIntervalMs: 10_000,
+			http: {timeoutMs: 2000, maxBytes: 1 << 24},
+			flagServers: [],
+		});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 't',
+			filter: {service: null, entrypoint: null},
+			flagServers: [],
+		});
 		body = advanced();
 		monitor.ingest(await collector.collect());
 		body = BASE.replace('process_start_time_seconds 1.62504854775e+09', 'process_start_time_seconds 1.7e+09');

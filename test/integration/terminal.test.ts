@@ -38,7 +38,21 @@ describe('traefik-top in a real terminal', () => {
 		sessions.push(name);
 		// The shell writes how traefik-top ended (tmux does not say it reliably while piping the pane).
 		const status = join(exportDir, `${name}.status`);
-		tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', '-e', 'TERM=xterm-256color', '-c', ROOT, `${process.execPath} dist/cli.js --demo --export-dir ${exportDir} ${args}; echo $? > ${status}`);
+		tmux(
+			'new-session',
+			'-d',
+			'-s',
+			name,
+			'-x',
+			'120',
+			'-y',
+			'40',
+			'-e',
+			'TERM=xterm-256color',
+			'-c',
+			ROOT,
+			`${process.execPath} dist/cli.js --demo --export-dir ${exportDir} ${args}; echo $? > ${status}`,
+		);
 		tmux('set-option', '-t', name, 'remain-on-exit', 'on');
 		tmux('pipe-pane', '-t', name, '-o', `cat > ${join(exportDir, `${name}.tty`)}`);
 	};
@@ -55,7 +69,12 @@ describe('traefik-top in a real terminal', () => {
 		return 'still running';
 	};
 	/** The PID of traefik-top (the pane's shell's child). */
-	const cliPid = (name: string) => Number(execFileSync('ps', ['-o', 'pid=', '--ppid', display(name, '#{pane_pid}')], {encoding: 'utf8'}).trim().split('\n')[0]);
+	const cliPid = (name: string) =>
+		Number(
+			execFileSync('ps', ['-o', 'pid=', '--ppid', display(name, '#{pane_pid}')], {encoding: 'utf8'})
+				.trim()
+				.split('\n')[0],
+		);
 	/** What the program wrote to the terminal last: the alternate screen left, the cursor shown. */
 	const restored = (name: string) => {
 		const bytes = readFileSync(join(exportDir, `${name}.tty`), 'latin1');

@@ -4,7 +4,14 @@ import {ConnectionTracker, classifySockets, connectionStats, entryPointPorts} fr
 import type {BackendServer} from '../../source/collect/types.js';
 import {sock} from '../helpers/sockets.js';
 
-const server = (service: string, host: string, port: number, status: BackendServer['status'] = 'UP'): BackendServer => ({service, url: `http://${host}:${port}`, host, port, status, origin: 'api'});
+const server = (service: string, host: string, port: number, status: BackendServer['status'] = 'UP'): BackendServer => ({
+	service,
+	url: `http://${host}:${port}`,
+	host,
+	port,
+	status,
+	origin: 'api',
+});
 
 describe('backend index', () => {
 	it('joins servers to resolved addresses, one row per address, shared addresses listed once', () => {
@@ -31,7 +38,7 @@ describe('classification', () => {
 		sock('10.0.0.9:41003', '198.51.100.1:53', 'ESTABLISHED', {inode: 13}),
 	];
 
-	it('counts only Traefik\'s sockets when ownership is known, TIME_WAIT by address', () => {
+	it("counts only Traefik's sockets when ownership is known, TIME_WAIT by address", () => {
 		const owned = new Set([10, 11, 12, 13]);
 		const ports = entryPointPorts(sockets, owned, []);
 		expect([...ports]).toEqual([[443, ':443']]);
@@ -91,8 +98,28 @@ describe('connection tracking', () => {
 	it('reports every state key and the TIME_WAIT ratio', () => {
 		const tracker = new ConnectionTracker();
 		tracker.begin();
-		const stats = connectionStats(0, [sock('1.1.1.1:1', '2.2.2.2:2', 'TIME_WAIT'), sock('1.1.1.1:3', '2.2.2.2:2', 'ESTABLISHED'), sock('1.1.1.1:4', '2.2.2.2:2', 'TIME_WAIT'), sock('1.1.1.1:5', '2.2.2.2:2', 'FIN_WAIT1')], tracker);
-		expect(Object.keys(stats.states)).toEqual(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING']);
+		const stats = connectionStats(
+			0,
+			[
+				sock('1.1.1.1:1', '2.2.2.2:2', 'TIME_WAIT'),
+				sock('1.1.1.1:3', '2.2.2.2:2', 'ESTABLISHED'),
+				sock('1.1.1.1:4', '2.2.2.2:2', 'TIME_WAIT'),
+				sock('1.1.1.1:5', '2.2.2.2:2', 'FIN_WAIT1'),
+			],
+			tracker,
+		);
+		expect(Object.keys(stats.states)).toEqual([
+			'ESTABLISHED',
+			'SYN_SENT',
+			'SYN_RECV',
+			'FIN_WAIT1',
+			'FIN_WAIT2',
+			'TIME_WAIT',
+			'CLOSE',
+			'CLOSE_WAIT',
+			'LAST_ACK',
+			'CLOSING',
+		]);
 		expect(stats.timeWaitRatio).toBe(0.5);
 		expect(connectionStats(0, [], tracker).timeWaitRatio).toBeNull();
 	});
@@ -112,7 +139,11 @@ describe('quiet connections', () => {
 		const owned = new Set([1, 300, 301, ...listed.map((s) => s.inode).filter((n) => n >= 100)]);
 		const quietOnes = listed.filter((s) => s.state === 'ESTABLISHED');
 		const rest = listed.filter((s) => s.state !== 'ESTABLISHED');
-		const quiet = {remoteIp: quietOnes.map((s) => s.remoteIp as number), remotePort: quietOnes.map((s) => s.remotePort), localPort: quietOnes.map((s) => s.localPort)};
+		const quiet = {
+			remoteIp: quietOnes.map((s) => s.remoteIp as number),
+			remotePort: quietOnes.map((s) => s.remotePort),
+			localPort: quietOnes.map((s) => s.localPort),
+		};
 		const summarize = (c: ReturnType<typeof classifySockets>, tracker: ConnectionTracker) => ({
 			backends: [...index.targets.keys()].map((k) => connectionStats(1000, c.backends.get(k) ?? [], tracker, c.quietBackends.get(k))),
 			inbound: connectionStats(1000, c.inbound.get(':443') ?? [], tracker, c.quietInbound.get(':443')),

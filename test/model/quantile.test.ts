@@ -8,7 +8,13 @@ const INF = Number.POSITIVE_INFINITY;
 describe('bucketQuantile (Prometheus histogram_quantile)', () => {
 	it('interpolates linearly inside a bucket (hand-computed)', () => {
 		// 100 observations: 50 <= 0.1, 80 <= 0.3, 95 <= 1.2, 100 <= 5
-		const h = b([[0.1, 50], [0.3, 80], [1.2, 95], [5, 100], [INF, 100]]);
+		const h = b([
+			[0.1, 50],
+			[0.3, 80],
+			[1.2, 95],
+			[5, 100],
+			[INF, 100],
+		]);
 		expect(bucketQuantile(0.5, h)).toBeCloseTo(0.1, 12); // rank 50 ends the first bucket
 		expect(bucketQuantile(0.25, h)).toBeCloseTo(0.05, 12); // lower bound 0 in the lowest bucket
 		expect(bucketQuantile(0.65, h)).toBeCloseTo(0.1 + 0.2 * (15 / 30), 12);
@@ -17,25 +23,102 @@ describe('bucketQuantile (Prometheus histogram_quantile)', () => {
 	});
 
 	it('returns the second-highest bound when the rank falls in +Inf', () => {
-		expect(bucketQuantile(0.99, b([[0.1, 10], [5, 10], [INF, 20]]))).toBe(5);
+		expect(
+			bucketQuantile(
+				0.99,
+				b([
+					[0.1, 10],
+					[5, 10],
+					[INF, 20],
+				]),
+			),
+		).toBe(5);
 	});
 
 	it('returns the lowest bound when it is <= 0 and the rank falls there', () => {
-		expect(bucketQuantile(0.1, b([[-1, 5], [1, 10], [INF, 10]]))).toBe(-1);
+		expect(
+			bucketQuantile(
+				0.1,
+				b([
+					[-1, 5],
+					[1, 10],
+					[INF, 10],
+				]),
+			),
+		).toBe(-1);
 	});
 
 	it('answers NaN without observations, without +Inf, with one bucket; infinities outside [0,1]', () => {
-		expect(bucketQuantile(0.5, b([[0.1, 0], [INF, 0]]))).toBeNaN();
-		expect(bucketQuantile(0.5, b([[0.1, 3], [5, 4]]))).toBeNaN();
+		expect(
+			bucketQuantile(
+				0.5,
+				b([
+					[0.1, 0],
+					[INF, 0],
+				]),
+			),
+		).toBeNaN();
+		expect(
+			bucketQuantile(
+				0.5,
+				b([
+					[0.1, 3],
+					[5, 4],
+				]),
+			),
+		).toBeNaN();
 		expect(bucketQuantile(0.5, b([[INF, 4]]))).toBeNaN();
-		expect(bucketQuantile(-0.1, b([[0.1, 1], [INF, 1]]))).toBe(Number.NEGATIVE_INFINITY);
-		expect(bucketQuantile(1.1, b([[0.1, 1], [INF, 1]]))).toBe(INF);
+		expect(
+			bucketQuantile(
+				-0.1,
+				b([
+					[0.1, 1],
+					[INF, 1],
+				]),
+			),
+		).toBe(Number.NEGATIVE_INFINITY);
+		expect(
+			bucketQuantile(
+				1.1,
+				b([
+					[0.1, 1],
+					[INF, 1],
+				]),
+			),
+		).toBe(INF);
 	});
 
 	it('sorts, coalesces equal bounds and forces monotonic counts', () => {
-		expect(bucketQuantile(0.5, b([[INF, 10], [0.3, 8], [0.1, 6]]))).toBeCloseTo(0.1 * (5 / 6), 12);
-		expect(bucketQuantile(0.5, b([[0.1, 2], [0.1, 2], [INF, 4]]))).toBeCloseTo(0.05, 12);
-		expect(bucketQuantile(0.9, b([[0.1, 9], [0.3, 5], [INF, 10]]))).toBeCloseTo(0.1, 12);
+		expect(
+			bucketQuantile(
+				0.5,
+				b([
+					[INF, 10],
+					[0.3, 8],
+					[0.1, 6],
+				]),
+			),
+		).toBeCloseTo(0.1 * (5 / 6), 12);
+		expect(
+			bucketQuantile(
+				0.5,
+				b([
+					[0.1, 2],
+					[0.1, 2],
+					[INF, 4],
+				]),
+			),
+		).toBeCloseTo(0.05, 12);
+		expect(
+			bucketQuantile(
+				0.9,
+				b([
+					[0.1, 9],
+					[0.3, 5],
+					[INF, 10],
+				]),
+			),
+		).toBeCloseTo(0.1, 12);
 	});
 });
 
@@ -66,7 +149,10 @@ function reference(q: number, input: Bucket[]): number {
 describe('bucketQuantile against the reference (property)', () => {
 	it('agrees on random cumulative histograms', () => {
 		const histogram = fc
-			.tuple(fc.uniqueArray(fc.double({min: 0.001, max: 100, noNaN: true}), {minLength: 1, maxLength: 12}), fc.array(fc.nat({max: 1000}), {minLength: 13, maxLength: 13}))
+			.tuple(
+				fc.uniqueArray(fc.double({min: 0.001, max: 100, noNaN: true}), {minLength: 1, maxLength: 12}),
+				fc.array(fc.nat({max: 1000}), {minLength: 13, maxLength: 13}),
+			)
 			.map(([bounds, increments]) => {
 				const sortedBounds = [...bounds].sort((x, y) => x - y);
 				let running = 0;

@@ -9,10 +9,22 @@ function row(overrides: Omit<Partial<BackendRow>, 'states'> & {states?: Partial<
 	const states = {...emptyStates(), ...overrides.states};
 	const total = Object.values(states).reduce((a, b) => a + b, 0);
 	return {
-		service: 'svc@x', services: ['svc@x'], address: '10.0.0.3:80', urls: [], status: 'UP', total,
-		closeWaitOldestSeconds: null, timeWaitRatio: total === 0 ? null : states.TIME_WAIT / total,
-		txQueueBytes: 0, rxQueueBytes: 0, retransmitting: 0, synSentPolls: 0, retransmitPolls: 0, newAnswered: 0,
-		...overrides, states,
+		service: 'svc@x',
+		services: ['svc@x'],
+		address: '10.0.0.3:80',
+		urls: [],
+		status: 'UP',
+		total,
+		closeWaitOldestSeconds: null,
+		timeWaitRatio: total === 0 ? null : states.TIME_WAIT / total,
+		txQueueBytes: 0,
+		rxQueueBytes: 0,
+		retransmitting: 0,
+		synSentPolls: 0,
+		retransmitPolls: 0,
+		newAnswered: 0,
+		...overrides,
+		states,
 	};
 }
 

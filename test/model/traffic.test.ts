@@ -68,12 +68,19 @@ describe('TrafficModel', () => {
 });
 
 describe('metrics rules', () => {
-	const latency = (p95: number | null) => ({p50: null, p95, p99: null, buckets: [0.1, 0.3, 1.2, 5, '+Inf'].map((le) => ({le: le as number | '+Inf', share: 0, cumulativeShare: 0}))});
-	const row = (errorRatioMinute: number | null): ServiceRow => ({name: 's@x', errorRatioMinute}) as unknown as ServiceRow;
-	const spans = (requests: number, p95: number | null = null) => () => ({
-		minute: {requests} as SpanStats,
-		recent: {requests, latency: latency(p95)} as unknown as SpanStats,
+	const latency = (p95: number | null) => ({
+		p50: null,
+		p95,
+		p99: null,
+		buckets: [0.1, 0.3, 1.2, 5, '+Inf'].map((le) => ({le: le as number | '+Inf', share: 0, cumulativeShare: 0})),
 	});
+	const row = (errorRatioMinute: number | null): ServiceRow => ({name: 's@x', errorRatioMinute}) as unknown as ServiceRow;
+	const spans =
+		(requests: number, p95: number | null = null) =>
+		() => ({
+			minute: {requests} as SpanStats,
+			recent: {requests, latency: latency(p95)} as unknown as SpanStats,
+		});
 
 	it('error_ratio: warn over 1 %, crit over 5 %, from the minimum of requests', () => {
 		expect(evaluateServiceRules([row(0.02)], DEFAULT_RULES, spans(100)).map((b) => b.level)).toEqual(['warn']);
@@ -93,6 +100,9 @@ describe('metrics rules', () => {
 	it('cert_expiry: 14 days warn, 3 days crit', () => {
 		const now = Date.UTC(2026, 10, 22);
 		const cert = (days: number) => ({cn: 'example.com', sans: 'example.com,www.example.com', serial: '1a', notAfter: now / 1000 + days * 86400});
-		expect(evaluateCertificates([cert(30), cert(10), cert(2)], DEFAULT_RULES, now).map((b) => `${b.level} ${b.value}`)).toEqual(['warn 10 days', 'crit 2 days']);
+		expect(evaluateCertificates([cert(30), cert(10), cert(2)], DEFAULT_RULES, now).map((b) => `${b.level} ${b.value}`)).toEqual([
+			'warn 10 days',
+			'crit 2 days',
+		]);
 	});
 });

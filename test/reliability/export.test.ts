@@ -57,11 +57,28 @@ describe.runIf(isRoot)('export to a bad disk', () => {
 describe('credentials', () => {
 	it('appear in no snapshot and no message', () => {
 		const secrets = ['hunter2-basic', 'tok-bearer-77', 'url-pass-99'];
-		const out = execFileSync(process.execPath, ['--import', 'tsx', CLI, '--json', '--count', '2', '--interval', '300ms', '--api-url', `http://admin:${secrets[2]}@127.0.0.1:9/`, '--metrics-url', `http://admin:${secrets[2]}@127.0.0.1:9/metrics`], {
-			encoding: 'utf8',
-			env: {...process.env, TRAEFIK_TOP_BASIC_AUTH: `admin:${secrets[0]}`, TRAEFIK_TOP_BEARER_TOKEN: secrets[1]},
-			timeout: 30_000,
-		});
+		const out = execFileSync(
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				CLI,
+				'--json',
+				'--count',
+				'2',
+				'--interval',
+				'300ms',
+				'--api-url',
+				`http://admin:${secrets[2]}@127.0.0.1:9/`,
+				'--metrics-url',
+				`http://admin:${secrets[2]}@127.0.0.1:9/metrics`,
+			],
+			{
+				encoding: 'utf8',
+				env: {...process.env, TRAEFIK_TOP_BASIC_AUTH: `admin:${secrets[0]}`, TRAEFIK_TOP_BEARER_TOKEN: secrets[1]},
+				timeout: 30_000,
+			},
+		);
 		const snapshot = JSON.parse(out.trim().split('\n')[1]!);
 		expect(snapshot.sources.metrics.error).toMatch(/^http:\/\/127\.0\.0\.1:9\/metrics: connection refused/);
 		for (const secret of secrets) expect(out).not.toContain(secret);

@@ -26,11 +26,32 @@ describe('host names', () => {
 
 	it('moves the backend row to the new address', () => {
 		const server: BackendServer = {service: 'whoami@docker', url: 'http://whoami:80', host: 'whoami', port: 80, status: 'UP', origin: 'flag'};
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'h', filter: {service: null, entrypoint: null}, flagServers: [server]});
-		const proc = (sockets: TcpSocket[]) => ({pid: 1, pidSource: 'flag' as const, process: null, sockets, malformed: 0, foreign: 0, ownedInodes: null, warnings: [], ephemeralPorts: [32768, 60999] as const});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 'h',
+			filter: {service: null, entrypoint: null},
+			flagServers: [server],
+		});
+		const proc = (sockets: TcpSocket[]) => ({
+			pid: 1,
+			pidSource: 'flag' as const,
+			process: null,
+			sockets,
+			malformed: 0,
+			foreign: 0,
+			ownedInodes: null,
+			warnings: [],
+			ephemeralPorts: [32768, 60999] as const,
+		});
 		monitor.ingest({collectedAt: 1000, proc: proc([sock('10.9.9.9:40000', '10.0.0.5:80', 'ESTABLISHED')]), resolved: {whoami: [0x0a000005]}});
 		expect(monitor.snapshot().backends.map((b) => `${b.address} ${b.hostname} ${b.states.ESTABLISHED}`)).toEqual(['10.0.0.5:80 whoami 1']);
-		monitor.ingest({collectedAt: 2000, proc: proc([sock('10.9.9.9:40001', '10.0.0.9:80', 'ESTABLISHED'), sock('10.9.9.9:40000', '10.0.0.5:80', 'TIME_WAIT')]), resolved: {whoami: [0x0a000009]}});
+		monitor.ingest({
+			collectedAt: 2000,
+			proc: proc([sock('10.9.9.9:40001', '10.0.0.9:80', 'ESTABLISHED'), sock('10.9.9.9:40000', '10.0.0.5:80', 'TIME_WAIT')]),
+			resolved: {whoami: [0x0a000009]},
+		});
 		expect(monitor.snapshot().backends.map((b) => `${b.address} ${b.states.ESTABLISHED}`)).toEqual(['10.0.0.9:80 1']);
 	});
 });
@@ -38,10 +59,27 @@ describe('host names', () => {
 describe('churn', () => {
 	it('5,000 sockets replaced between two polls: counts exact, the tracker holds only the live ones', () => {
 		const server: BackendServer = {service: 's@x', url: 'http://10.0.0.5:80', host: '10.0.0.5', port: 80, status: 'UP', origin: 'flag'};
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'h', filter: {service: null, entrypoint: null}, flagServers: [server]});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 'h',
+			filter: {service: null, entrypoint: null},
+			flagServers: [server],
+		});
 		const poll = (at: number, base: number): Harvest => ({
 			collectedAt: at,
-			proc: {pid: 1, pidSource: 'flag', process: null, sockets: Array.from({length: 5000}, (_, i) => sock(`10.9.9.9:${base + i}`, '10.0.0.5:80', i % 2 ? 'TIME_WAIT' : 'CLOSE_WAIT')), malformed: 0, foreign: 0, ownedInodes: null, warnings: [], ephemeralPorts: [32768, 60999]},
+			proc: {
+				pid: 1,
+				pidSource: 'flag',
+				process: null,
+				sockets: Array.from({length: 5000}, (_, i) => sock(`10.9.9.9:${base + i}`, '10.0.0.5:80', i % 2 ? 'TIME_WAIT' : 'CLOSE_WAIT')),
+				malformed: 0,
+				foreign: 0,
+				ownedInodes: null,
+				warnings: [],
+				ephemeralPorts: [32768, 60999],
+			},
 			resolved: {'10.0.0.5': [0x0a000005]},
 		});
 		monitor.ingest(poll(1000, 10_000));

@@ -31,8 +31,16 @@ function harvest(i: number, servers: readonly BackendServer[]): Harvest {
 		const n = sinceStart * (s + 1);
 		lines.push(`traefik_service_requests_total{code="200",method="GET",protocol="http",service="${service}"} ${n}`);
 		lines.push(`traefik_service_requests_total{code="502",method="GET",protocol="http",service="${service}"} ${Math.floor(n / 100)}`);
-		for (const [le, share] of [['0.1', 0.9], ['0.3', 0.97], ['1.2', 0.99], ['5', 1], ['+Inf', 1]] as const) {
-			lines.push(`traefik_service_request_duration_seconds_bucket{code="200",method="GET",protocol="http",service="${service}",le="${le}"} ${Math.floor(n * share)}`);
+		for (const [le, share] of [
+			['0.1', 0.9],
+			['0.3', 0.97],
+			['1.2', 0.99],
+			['5', 1],
+			['+Inf', 1],
+		] as const) {
+			lines.push(
+				`traefik_service_request_duration_seconds_bucket{code="200",method="GET",protocol="http",service="${service}",le="${le}"} ${Math.floor(n * share)}`,
+			);
 		}
 	}
 	const sockets: TcpSocket[] = [];
@@ -40,12 +48,34 @@ function harvest(i: number, servers: readonly BackendServer[]): Harvest {
 		for (let k = 0; k < 6; k++) {
 			// Ports move on every poll: old 4-tuples vanish, new ones appear (TIME_WAIT churn).
 			const state = k < 3 ? 'ESTABLISHED' : k < 5 ? 'TIME_WAIT' : 'CLOSE_WAIT';
-			sockets.push({localIp: 0x0a640001, localPort: 30000 + ((i * 7 + b * 11 + k) % 28000), remoteIp: 0x0a000000 + b, remotePort: 80, state, txQueue: 0, rxQueue: 0, timer: 0, retransmits: k === 0 && i % 3 === 0 ? 1 : 0, uid: 0, inode: state === 'TIME_WAIT' ? 0 : 1000 + b * 6 + k});
+			sockets.push({
+				localIp: 0x0a640001,
+				localPort: 30000 + ((i * 7 + b * 11 + k) % 28000),
+				remoteIp: 0x0a000000 + b,
+				remotePort: 80,
+				state,
+				txQueue: 0,
+				rxQueue: 0,
+				timer: 0,
+				retransmits: k === 0 && i % 3 === 0 ? 1 : 0,
+				uid: 0,
+				inode: state === 'TIME_WAIT' ? 0 : 1000 + b * 6 + k,
+			});
 		}
 	}
 	return {
 		collectedAt: 1_700_000_000_000 + i * 1000,
-		proc: {pid: 100 + Math.floor(i / 20_000), pidSource: 'discovered', process: null, sockets, malformed: 0, foreign: 0, ownedInodes: null, warnings: [], ephemeralPorts: [32768, 60999]},
+		proc: {
+			pid: 100 + Math.floor(i / 20_000),
+			pidSource: 'discovered',
+			process: null,
+			sockets,
+			malformed: 0,
+			foreign: 0,
+			ownedInodes: null,
+			warnings: [],
+			ephemeralPorts: [32768, 60999],
+		},
 		metrics: i % 997 === 0 ? {error: 'http://127.0.0.1:8080/metrics: no answer within 800 ms'} : parseTraefikMetrics(lines.join('\n')),
 		resolved: Object.fromEntries(servers.map((s, b) => [s.host, [0x0a000000 + b]])),
 	};
@@ -53,8 +83,22 @@ function harvest(i: number, servers: readonly BackendServer[]): Harvest {
 
 describe('a day of polls', () => {
 	it('keeps memory flat and every structure bounded', () => {
-		const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({service: `svc-0-${b % 12}@file`, url: `http://10.0.0.${b}:80`, host: `10.0.0.${b}`, port: 80, status: 'UP', origin: 'flag'}));
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 600, host: 'soak', filter: {service: null, entrypoint: null}, flagServers: servers});
+		const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({
+			service: `svc-0-${b % 12}@file`,
+			url: `http://10.0.0.${b}:80`,
+			host: `10.0.0.${b}`,
+			port: 80,
+			status: 'UP',
+			origin: 'flag',
+		}));
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 600,
+			host: 'soak',
+			filter: {service: null, entrypoint: null},
+			flagServers: servers,
+		});
 		monitor.disableSource('api');
 		const samples: {poll: number; heap: number}[] = [];
 		for (let i = 0; i < POLLS; i++) {

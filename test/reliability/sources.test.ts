@@ -132,7 +132,10 @@ describe('a metrics endpoint that misbehaves', () => {
 
 	it('never sends credentials to another host, and never prints them', async () => {
 		const secret = 's3cr3t-t0ken';
-		const error = await metricsError(`http://admin:${secret}@127.0.0.1:${(server.address() as net.AddressInfo).port}/redirect`, {...OPTIONS, bearerToken: secret});
+		const error = await metricsError(`http://admin:${secret}@127.0.0.1:${(server.address() as net.AddressInfo).port}/redirect`, {
+			...OPTIONS,
+			bearerToken: secret,
+		});
 		expect(error).not.toContain(secret);
 		expect(error).not.toContain('admin');
 		const response = await httpGet(`${base}/metrics`, {...OPTIONS, basicAuth: `u:${secret}`});
@@ -161,13 +164,41 @@ describe('an API that misbehaves', () => {
 
 describe('the monitor with a failing source', () => {
 	it('marks it stale in the snapshot, keeps its last success, raises source_failed, and keeps the rest live', () => {
-		const monitor = new Monitor({rules: DEFAULT_RULES, intervalSeconds: 1, retentionSeconds: 60, host: 'h', filter: {service: null, entrypoint: null}, flagServers: []});
-		const proc = {pid: 1, pidSource: 'flag' as const, process: null, sockets: [], malformed: 0, foreign: 0, ownedInodes: null, warnings: [], ephemeralPorts: [32768, 60999] as const};
-		monitor.ingest({collectedAt: 1000, proc, resolved: {}, metrics: {error: 'http://127.0.0.1:8080/metrics: no answer within 800 ms'}, api: {error: 'http://127.0.0.1:8080/api/version: HTTP 401 Unauthorized'}});
+		const monitor = new Monitor({
+			rules: DEFAULT_RULES,
+			intervalSeconds: 1,
+			retentionSeconds: 60,
+			host: 'h',
+			filter: {service: null, entrypoint: null},
+			flagServers: [],
+		});
+		const proc = {
+			pid: 1,
+			pidSource: 'flag' as const,
+			process: null,
+			sockets: [],
+			malformed: 0,
+			foreign: 0,
+			ownedInodes: null,
+			warnings: [],
+			ephemeralPorts: [32768, 60999] as const,
+		};
+		monitor.ingest({
+			collectedAt: 1000,
+			proc,
+			resolved: {},
+			metrics: {error: 'http://127.0.0.1:8080/metrics: no answer within 800 ms'},
+			api: {error: 'http://127.0.0.1:8080/api/version: HTTP 401 Unauthorized'},
+		});
 		const s = monitor.snapshot();
 		expect(s.sources.proc.ok).toBe(true);
 		expect(s.sources.metrics).toMatchObject({ok: false, error: 'http://127.0.0.1:8080/metrics: no answer within 800 ms'});
-		expect(s.alerts.filter((a) => a.rule === 'source_failed').map((a) => a.subject).sort()).toEqual(['api', 'metrics']);
+		expect(
+			s.alerts
+				.filter((a) => a.rule === 'source_failed')
+				.map((a) => a.subject)
+				.sort(),
+		).toEqual(['api', 'metrics']);
 		expect(s.history.requestsPerSecond.at(-1)).toBeNull();
 	});
 });

@@ -175,7 +175,12 @@ describe('states of the data', () => {
 	});
 
 	it('marks a failed source as stale with its error, and keeps the rest', async () => {
-		const s = sampleSnapshot({sources: {...sampleSnapshot().sources, metrics: {ok: false, error: 'http://127.0.0.1:8080/metrics: HTTP 401 Unauthorized', lastSuccessAt: '2026-11-22T03:09:30.000Z'}}});
+		const s = sampleSnapshot({
+			sources: {
+				...sampleSnapshot().sources,
+				metrics: {ok: false, error: 'http://127.0.0.1:8080/metrics: HTTP 401 Unauthorized', lastSuccessAt: '2026-11-22T03:09:30.000Z'},
+			},
+		});
 		const r = mount(120, 40, {}, s);
 		await r.settle();
 		expect(r.lastFrame()).toMatch(/! STALE/);

@@ -31,7 +31,11 @@ let patched: Variant;
 async function variant(name: string, plugins: (typeof inkPatchPlugin)[]): Promise<Variant> {
 	const outfile = join(dir, `${name}.mjs`);
 	await build({
-		stdin: {contents: `export {default as Output} from ${JSON.stringify(join(inkBuild, 'output.js'))};\nexport {default as measureText} from ${JSON.stringify(join(inkBuild, 'measure-text.js'))};`, resolveDir: process.cwd(), loader: 'js'},
+		stdin: {
+			contents: `export {default as Output} from ${JSON.stringify(join(inkBuild, 'output.js'))};\nexport {default as measureText} from ${JSON.stringify(join(inkBuild, 'measure-text.js'))};`,
+			resolveDir: process.cwd(),
+			loader: 'js',
+		},
 		outfile,
 		bundle: true,
 		platform: 'node',
@@ -56,18 +60,62 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}));
 const piece = fc.constantFrom(
 	...['a', 'B', ' ', '0', '~', '█', '▁', '│', '✖', '●', '▸', '·', '≤', '…', '—', 'é', 'ß', '\u00AD', '\u2BFF', '\u2C00', '\u2009', '\n'],
 	...['世', 'ｱ', '👍', '\u0301', '\u200D', '\uFE0F', '\u200B', '\u231A', '\u2705', '\uD83D', '가', '\u1100\u1161'],
-	...['\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[22m', '\u001B[2m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[m', '\u001B[91m', '\u001B[38;5;196m', '\u001B[38;2;1;2;3m', '\u001B[48;5;4m', '\u001B[49m', '\u001B[1;31m'],
-	...['\u001B', '\u001B[', '\u001B[5', '\u001B[31', '\u001B[12345m', '\u001B[1;12345m', '\u001B[;5m', '\u001B[1;;2m', '\u0007', '\u001B]8;;http://x\u0007', '\u001B]8;;\u0007', '\u009B31m'],
+	...[
+		'\u001B[31m',
+		'\u001B[39m',
+		'\u001B[1m',
+		'\u001B[22m',
+		'\u001B[2m',
+		'\u001B[7m',
+		'\u001B[27m',
+		'\u001B[0m',
+		'\u001B[m',
+		'\u001B[91m',
+		'\u001B[38;5;196m',
+		'\u001B[38;2;1;2;3m',
+		'\u001B[48;5;4m',
+		'\u001B[49m',
+		'\u001B[1;31m',
+	],
+	...[
+		'\u001B',
+		'\u001B[',
+		'\u001B[5',
+		'\u001B[31',
+		'\u001B[12345m',
+		'\u001B[1;12345m',
+		'\u001B[;5m',
+		'\u001B[1;;2m',
+		'\u0007',
+		'\u001B]8;;http://x\u0007',
+		'\u001B]8;;\u0007',
+		'\u009B31m',
+	],
 );
 const text = fc.array(piece, {minLength: 1, maxLength: 30}).map((parts) => parts.join(''));
 const operation = fc.oneof(
 	fc.record({type: fc.constant('write' as const), x: fc.integer({min: 0, max: 25}), y: fc.integer({min: 0, max: 8}), text}),
-	fc.record({type: fc.constant('clip' as const), x1: fc.integer({min: 0, max: 20}), w: fc.integer({min: 0, max: 20}), y1: fc.integer({min: 0, max: 6}), h: fc.integer({min: 0, max: 6})}),
+	fc.record({
+		type: fc.constant('clip' as const),
+		x1: fc.integer({min: 0, max: 20}),
+		w: fc.integer({min: 0, max: 20}),
+		y1: fc.integer({min: 0, max: 6}),
+		h: fc.integer({min: 0, max: 6}),
+	}),
 	fc.constant({type: 'unclip' as const}),
 );
 const frame = fc.record({width: fc.integer({min: 1, max: 30}), height: fc.integer({min: 1, max: 9}), operations: fc.array(operation, {maxLength: 25})});
 
-function draw(Output: OutputClass, f: {width: number; height: number; operations: readonly ({type: 'write'; x: number; y: number; text: string} | {type: 'clip'; x1: number; w: number; y1: number; h: number} | {type: 'unclip'})[]}): {output: string; height: number} {
+function draw(
+	Output: OutputClass,
+	f: {
+		width: number;
+		height: number;
+		operations: readonly (
+			{type: 'write'; x: number; y: number; text: string} | {type: 'clip'; x1: number; w: number; y1: number; h: number} | {type: 'unclip'}
+		)[];
+	},
+): {output: string; height: number} {
 	const output = new Output({width: f.width, height: f.height});
 	let depth = 0;
 	for (const op of f.operations) {
@@ -97,7 +145,14 @@ describe('Ink renderer patches', () => {
 		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
 			for (let c = from; c <= to; c++) {
 				const ch = String.fromCharCode(c);
-				const f = {width: 8, height: 2, operations: [{type: 'write' as const, x: 1, y: 0, text: `a${ch}\u001B[1;31m${ch}b\u001B[0m${ch}`}, {type: 'write' as const, x: 0, y: 1, text: `${ch}世${ch}`}]};
+				const f = {
+					width: 8,
+					height: 2,
+					operations: [
+						{type: 'write' as const, x: 1, y: 0, text: `a${ch}\u001B[1;31m${ch}b\u001B[0m${ch}`},
+						{type: 'write' as const, x: 0, y: 1, text: `${ch}世${ch}`},
+					],
+				};
 				expect(draw(patched.Output, f)).toEqual(draw(original.Output, f));
 			}
 		}
@@ -112,15 +167,25 @@ describe('Ink renderer patches', () => {
 		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
 			for (let c = from; c <= to; c++) {
 				const ch = String.fromCharCode(c);
-				for (const pair of [`a${ch}`, `${ch}a`, `${ch}${ch}`, ` ${ch}`, `${ch} `]) expect(graphemes(pair), `U+${c.toString(16)} in ${JSON.stringify(pair)}`).toBe(2);
+				for (const pair of [`a${ch}`, `${ch}a`, `${ch}${ch}`, ` ${ch}`, `${ch} `])
+					expect(graphemes(pair), `U+${c.toString(16)} in ${JSON.stringify(pair)}`).toBe(2);
 			}
 		}
 	});
 
 	it('draws as the original past the bound of interned cells (256 colours x 100 characters)', () => {
-		const chars = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789█▁▂▃▄▅▆▇│─┼✖●▸·≤…—éßàçñøåæ!?#%&()*+,-./:;<=>@[]^_{|}'].slice(0, 100).join('');
+		const chars = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789█▁▂▃▄▅▆▇│─┼✖●▸·≤…—éßàçñøåæ!?#%&()*+,-./:;<=>@[]^_{|}']
+			.slice(0, 100)
+			.join('');
 		for (let colour = 0; colour < 256; colour++) {
-			const f = {width: 110, height: 2, operations: [{type: 'write' as const, x: 0, y: 0, text: `\u001B[38;5;${colour}m${chars}\u001B[39m`}, {type: 'write' as const, x: 3, y: 1, text: `\u001B[1m${chars.slice(colour % 50, 60)}\u001B[22m`}]};
+			const f = {
+				width: 110,
+				height: 2,
+				operations: [
+					{type: 'write' as const, x: 0, y: 0, text: `\u001B[38;5;${colour}m${chars}\u001B[39m`},
+					{type: 'write' as const, x: 3, y: 1, text: `\u001B[1m${chars.slice(colour % 50, 60)}\u001B[22m`},
+				],
+			};
 			expect(draw(patched.Output, f)).toEqual(draw(original.Output, f));
 		}
 	});
@@ -129,7 +194,8 @@ describe('Ink renderer patches', () => {
 		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
 			for (let c = from; c <= to; c++) {
 				const ch = String.fromCharCode(c);
-				for (const t of [ch, `a${ch}${ch}b`, `${ch}世`, `x\n${ch}${ch}${ch}`, `\u001B[1m\u001B[38;5;196m${ch}\u001B[39m${ch}\u001B[22m`]) expect(patched.measureText(t)).toEqual(original.measureText(t));
+				for (const t of [ch, `a${ch}${ch}b`, `${ch}世`, `x\n${ch}${ch}${ch}`, `\u001B[1m\u001B[38;5;196m${ch}\u001B[39m${ch}\u001B[22m`])
+					expect(patched.measureText(t)).toEqual(original.measureText(t));
 			}
 		}
 	});
