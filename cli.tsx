@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 /** traefik-top: flags -> configuration -> the interactive screen or a headless mode. */
-import './source/runtime.js';
+import './source/run/runtime.js';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import envPaths from 'env-paths';
 import {hideBin} from 'yargs/helpers';
-import {resolveConfig, type AppConfig} from './source/config.js';
-import {parseFlags} from './source/flags.js';
+import {resolveConfig, type AppConfig} from './source/run/config.js';
+import {parseFlags} from './source/run/flags.js';
 import {launchDemo} from './source/demo/launch.js';
 import {runProxy} from './source/demo/proxy.js';
 import {runBlackhole, runStack} from './source/demo/stack.js';
-import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/headless.js';
-import type {Snapshot} from './source/model/snapshot-types.js';
-import {startPolling, type Poller} from './source/poll.js';
+import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/run/headless.js';
+import type {Snapshot} from './source/domain/snapshot.js';
+import {startPolling, type Poller} from './source/run/poll.js';
 
 function readConfigFile(explicit: string | undefined): Record<string, unknown> {
 	const file = explicit ?? process.env['TRAEFIK_TOP_CONFIG'] ?? join(envPaths('traefik-top', {suffix: ''}).config, 'config.json');

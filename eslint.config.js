@@ -1,13 +1,16 @@
-// Lint, and the dependency direction of ARCHITECTURE.md enforced as rules:
-// cli.tsx -> ui -> model + format -> collect/types.
+// Lint, and the layer map of source/README.md enforced as rules (no exceptions):
+// cli.tsx -> run -> collect + model + format + demo -> domain;  cli.tsx -> ui -> model + format -> domain.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = {group: ['node:*'], message: 'model/ and format/ are pure: no node:* imports.'};
-const reactish = {group: ['react', 'react/*', 'ink', 'ink/*'], message: 'model/ and format/ are pure: no React or Ink.'};
+const nodeBuiltins = {group: ['node:*'], message: 'this layer is pure: no node:* imports.'};
+const reactish = {group: ['react', 'react/*', 'ink', 'ink/*'], message: 'only ui/ draws: no React or Ink here.'};
+/** A pattern forbidding imports of the given layers, from a file anywhere under source/. */
+const layers = (names, message) => ({group: names.flatMap((n) => [`**/${n}/**`, `**/${n}`]), message});
+const entry = {group: ['**/cli*'], message: 'nothing imports the entry.'};
 
 export default tseslint.config(
-	{ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results*']},
+	{ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'bench/results*']},
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{
@@ -19,6 +22,7 @@ export default tseslint.config(
 				clearTimeout: 'readonly',
 				setInterval: 'readonly',
 				clearInterval: 'readonly',
+				setImmediate: 'readonly',
 				Buffer: 'readonly',
 				URL: 'readonly',
 			},
@@ -26,24 +30,16 @@ export default tseslint.config(
 		rules: {
 			'@typescript-eslint/no-explicit-any': 'error',
 			'@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+			// Prettier formats; this holds what it cannot break (long strings), at its own width.
+			'max-len': ['error', {code: 160, tabWidth: 2, ignoreUrls: true, ignoreRegExpLiterals: true}],
 		},
 	},
 	{
-		files: ['source/model/**', 'source/format/**'],
+		files: ['source/domain/**'],
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{
-					patterns: [
-						nodeBuiltins,
-						reactish,
-						{group: ['**/ui/**', '**/ui', '**/demo/**', '**/cli*'], message: 'model/ and format/ must not depend on ui, demo or the entry.'},
-						{
-							group: ['**/collect/*', '!**/collect/types*', '!**/collect/*-parse*'],
-							message: 'model/ and format/ may use collect/ types and pure parsers only, not readers.',
-						},
-					],
-				},
+				{patterns: [nodeBuiltins, reactish, entry, layers(['collect', 'model', 'format', 'ui', 'run', 'demo'], 'domain/ depends on nothing of ours.')]},
 			],
 		},
 	},
@@ -52,7 +48,39 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{patterns: [reactish, {group: ['**/ui/**', '**/ui', '**/model/**', '**/format/**', '**/demo/**'], message: 'collect/ is the bottom layer.'}]},
+				{patterns: [reactish, entry, layers(['model', 'format', 'ui', 'run', 'demo'], 'collect/ reads the world: it may use domain/ only.')]},
+			],
+		},
+	},
+	{
+		files: ['source/model/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						nodeBuiltins,
+						reactish,
+						entry,
+						layers(['collect', 'format', 'ui', 'run', 'demo'], 'model/ is pure and receives harvests: it may use domain/ only.'),
+					],
+				},
+			],
+		},
+	},
+	{
+		files: ['source/format/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						nodeBuiltins,
+						reactish,
+						entry,
+						layers(['collect', 'model', 'ui', 'run', 'demo'], 'format/ turns snapshots into text: it may use domain/ only.'),
+					],
+				},
 			],
 		},
 	},
@@ -61,12 +89,22 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{
-					patterns: [
-						{group: ['**/collect/*', '!**/collect/types*'], message: 'ui/ receives state and never fetches: only collect/types.'},
-						{group: ['**/demo/**'], message: 'ui/ must not depend on the demo.'},
-					],
-				},
+				{patterns: [entry, layers(['collect', 'run', 'demo'], 'ui/ receives state and never fetches: domain/, model/ and format/ only.')]},
+			],
+		},
+	},
+	{
+		files: ['source/run/**'],
+		rules: {
+			'no-restricted-imports': ['error', {patterns: [reactish, entry, layers(['ui'], 'run/ wires sources to modes; only cli.tsx loads the screen.')]}],
+		},
+	},
+	{
+		files: ['source/demo/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{patterns: [reactish, entry, layers(['collect', 'model', 'format', 'ui', 'run'], 'demo/ is a Traefik stand-in of its own: domain/ only.')]},
 			],
 		},
 	},

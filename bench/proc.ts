@@ -8,9 +8,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parseProcNetTcp} from '../source/collect/proc-net-tcp-parse.js';
 import {ProcFileReader, ProcReader, readSocketInodes} from '../source/collect/proc.js';
-import type {BackendServer, Harvest, InodeLookup, ProcHarvest, TcpTable} from '../source/collect/types.js';
+import type {BackendServer, Harvest, ProcHarvest} from '../source/domain/harvest.js';
+import type {InodeLookup, TcpTable} from '../source/domain/tcp.js';
 import {Monitor} from '../source/model/monitor.js';
-import {DEFAULT_RULES} from '../source/model/rules-config.js';
+import {DEFAULT_RULES} from '../source/model/rules/config.js';
 import {measure, measureAsync, type Figure} from './measure.js';
 
 const hex8 = (n: number) => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -30,7 +31,8 @@ export function syntheticTable(rows: number): string {
 		const local = outbound ? `${le(10, 0, 0, 9)}:${hex4(32768 + (i % 28000))}` : `${le(10, 0, 0, 9)}:01BB`;
 		const remote = outbound ? `${le(10, 0, 1, i % 50)}:1F90` : `${le(203, 0, (i >> 8) & 255, i & 255)}:${hex4(1024 + (i % 60000))}`;
 		lines.push(
-			`${String(i).padStart(4)}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1                     `,
+			`${String(i).padStart(4)}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} ` +
+				'1 0000000000000000 20 4 30 10 -1                     ',
 		);
 	}
 	return `${lines.join('\n')}\n`;
@@ -65,7 +67,7 @@ function monitorFor(servers: BackendServer[]): Monitor {
 }
 
 function harvestOf(proc: ProcHarvest, at: number, resolved: Harvest['resolved']): Harvest {
-	return {collectedAt: at, proc, resolved: resolved};
+	return {collectedAt: at, proc, resolved, resolveErrors: {}};
 }
 
 /** A harvest of one parsed table, quiet connections included, as ProcReader builds it. */

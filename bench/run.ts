@@ -124,7 +124,8 @@ if (run('scale')) {
 	const scale = await benchScale(120, 40);
 	const wide = await benchScale(200, 50);
 	console.log(
-		`scale: 500 services, 2,000 backends (12,000 sockets)\n  model update ${scale.updateMs.toFixed(2)} ms, snapshot ${scale.snapshotMs.toFixed(2)} ms, render (CPU) ${scale.renderMs.toFixed(2)} ms at 120x40, ${wide.renderMs.toFixed(2)} ms at 200x50`,
+		`scale: 500 services, 2,000 backends (12,000 sockets)\n  model update ${scale.updateMs.toFixed(2)} ms, snapshot ${scale.snapshotMs.toFixed(2)} ms, ` +
+			`render (CPU) ${scale.renderMs.toFixed(2)} ms at 120x40, ${wide.renderMs.toFixed(2)} ms at 200x50`,
 	);
 	extra['scale'] = {...scale, renderMs200x50: wide.renderMs};
 	comparisons.push({
@@ -162,7 +163,8 @@ if (run('startup')) {
 if (run('steady')) {
 	const steady = await benchSteady(60);
 	const line = (name: string, f: {cpuSecondsPerMinute: number; peakRssMb: number; bytesPerMinute: number}) =>
-		`  ${name.padEnd(34)} ${f.cpuSecondsPerMinute.toFixed(2)} CPU s/min (${((f.cpuSecondsPerMinute / 60) * 100).toFixed(2)} % of a core), peak RSS ${f.peakRssMb.toFixed(0)} MB, ${(f.bytesPerMinute / 1024).toFixed(0)} KiB/min to the terminal`;
+		`  ${name.padEnd(34)} ${f.cpuSecondsPerMinute.toFixed(2)} CPU s/min (${((f.cpuSecondsPerMinute / 60) * 100).toFixed(2)} % of a core), ` +
+		`peak RSS ${f.peakRssMb.toFixed(0)} MB, ${(f.bytesPerMinute / 1024).toFixed(0)} KiB/min to the terminal`;
 	console.log(`steady state, 60 s at 1 s polling, 120x40\n${line('traefik-top --demo', steady.tui)}\n${line('idle Ink clock (the floor)', steady.clock)}`);
 	extra['steady'] = steady;
 	comparisons.push({

@@ -1,9 +1,10 @@
 /** Scale: 500 services and 2,000 backends (a synthetic harvest): ms per model update and per render. */
 import {parseTraefikMetrics} from '../source/collect/traefik-metrics-parse.js';
-import type {BackendServer, Harvest, TcpSocket} from '../source/collect/types.js';
+import type {BackendServer, Harvest} from '../source/domain/harvest.js';
+import type {TcpSocket} from '../source/domain/tcp.js';
 import {Monitor} from '../source/model/monitor.js';
-import {DEFAULT_RULES} from '../source/model/rules-config.js';
-import type {Snapshot} from '../source/model/snapshot-types.js';
+import {DEFAULT_RULES} from '../source/model/rules/config.js';
+import type {Snapshot} from '../source/domain/snapshot.js';
 import {App} from '../source/ui/app.js';
 import {createTheme} from '../source/ui/theme.js';
 import {renderAt} from '../test/helpers/ink.js';
@@ -74,6 +75,7 @@ export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: n
 		},
 		metrics: readings[i % 2]!,
 		resolved,
+		resolveErrors: {},
 	});
 	const updates: number[] = [];
 	const snapshots: number[] = [];

@@ -116,7 +116,8 @@ export function toSvg(rows, columns, title) {
 				const opacity = cells[c].dim ? ' opacity="0.6"' : '';
 				// textLength keeps every run on the cell grid whatever the font's advance.
 				out.push(
-					`<text x="${(pad + c * cw).toFixed(1)}" y="${y + 13}" fill="${cells[c].fg}"${weight}${opacity} textLength="${((e - c) * cw).toFixed(1)}" lengthAdjust="spacingAndGlyphs" xml:space="preserve">${escapeXml(text)}</text>`,
+					`<text x="${(pad + c * cw).toFixed(1)}" y="${y + 13}" fill="${cells[c].fg}"${weight}${opacity} ` +
+						`textLength="${((e - c) * cw).toFixed(1)}" lengthAdjust="spacingAndGlyphs" xml:space="preserve">${escapeXml(text)}</text>`,
 				);
 			}
 			c = e;

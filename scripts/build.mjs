@@ -20,7 +20,13 @@ await build({
 	alias: {'react-devtools-core': './scripts/devtools-stub.mjs'},
 	// CommonJS dependencies inside an ESM bundle need require, __filename and __dirname.
 	banner: {
-		js: "import {createRequire as __ttCreateRequire} from 'node:module';import {fileURLToPath as __ttPath} from 'node:url';const require=__ttCreateRequire(import.meta.url);const __filename=__ttPath(import.meta.url);const __dirname=__ttPath(new URL('.', import.meta.url));",
+		js: [
+			"import {createRequire as __ttCreateRequire} from 'node:module';",
+			"import {fileURLToPath as __ttPath} from 'node:url';",
+			'const require=__ttCreateRequire(import.meta.url);',
+			'const __filename=__ttPath(import.meta.url);',
+			"const __dirname=__ttPath(new URL('.', import.meta.url));",
+		].join(''),
 	},
 	plugins: [inkPatchPlugin],
 	logLevel: 'warning',

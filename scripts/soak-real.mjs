@@ -71,7 +71,8 @@ const timer = setInterval(() => {
 	headless.push({at, rssMb: rssMb(child.pid), snapshots});
 	if (screenPid !== null) screen.push({at, rssMb: rssMb(screenPid)});
 	console.log(
-		`${String(at).padStart(4)} s  headless RSS ${headless.at(-1).rssMb} MB (${snapshots} snapshots)${screenPid === null ? '' : `  screen RSS ${screen.at(-1).rssMb} MB`}`,
+		`${String(at).padStart(4)} s  headless RSS ${headless.at(-1).rssMb} MB (${snapshots} snapshots)` +
+			(screenPid === null ? '' : `  screen RSS ${screen.at(-1).rssMb} MB`),
 	);
 	if (at >= seconds) {
 		clearInterval(timer);

@@ -1,9 +1,8 @@
-/** Fetches Traefik's API and resolves backend host names to the addresses the kernel shows. */
-import {lookup} from 'node:dns/promises';
-import {describeStatus, httpGet, isHtml, redactUrl, type HttpOptions} from './http.js';
+/** Fetches Traefik's API: the version, the configuration (rawdata, or the paginated lists), the entry points. */
+import {describeStatus, httpGet, isHtml, type HttpOptions} from './http.js';
+import {redactUrl} from '../domain/server-url.js';
 import {listToMap, mapConfiguration, parseEntryPoints, parseRawdata, parseVersion, type ApiConfiguration} from './api-parse.js';
-import {parseIpLiteral} from './address-parse.js';
-import type {ApiHarvest, BackendServer, IpAddress, Section} from './types.js';
+import type {ApiHarvest, Section} from '../domain/harvest.js';
 
 /** The most pages read from a paginated list: a broken X-Next-Page must not loop forever. */
 const MAX_PAGES = 50;
@@ -48,54 +47,8 @@ async function fetchConfiguration(base: string, options: HttpOptions): Promise<{
 	return {config: mapConfiguration(listToMap(services), listToMap(routers), listToMap(tcpServices)), via: 'lists'};
 }
 
-/** Resolves host names, keeping answers for `ttlMs` so DNS is not asked every poll. */
-export class HostResolver {
-	private readonly cache = new Map<string, {addresses: IpAddress[]; at: number; error?: string}>();
-
-	constructor(
-		private readonly ttlMs = 30_000,
-		private readonly lookupAll: (host: string) => Promise<{address: string}[]> = (host) => lookup(host, {all: true}),
-	) {}
-
-	/** Addresses of each host (literals map to themselves) and the errors of those that failed. */
-	async resolve(hosts: Iterable<string>, now = Date.now()): Promise<{resolved: Record<string, IpAddress[]>; errors: Record<string, string>}> {
-		const resolved: Record<string, IpAddress[]> = {};
-		const errors: Record<string, string> = {};
-		await Promise.all(
-			[...new Set(hosts)].map(async (host) => {
-				const literal = parseIpLiteral(host);
-				if (literal !== undefined) {
-					resolved[host] = [literal];
-					return;
-				}
-				let entry = this.cache.get(host);
-				if (entry === undefined || now - entry.at > this.ttlMs) {
-					try {
-						const answers = await this.lookupAll(host);
-						const addresses = answers.map((a) => parseIpLiteral(a.address)).filter((a): a is IpAddress => a !== undefined);
-						entry = {addresses, at: now};
-					} catch (error) {
-						const code = (error as NodeJS.ErrnoException).code ?? 'error';
-						// Keep the last good addresses: a DNS hiccup must not blank the table.
-						entry = {addresses: entry?.addresses ?? [], at: now, error: `cannot resolve ${host} (${code})`};
-					}
-					this.cache.set(host, entry);
-				}
-				resolved[host] = entry.addresses;
-				if (entry.error) errors[host] = entry.error;
-			}),
-		);
-		return {resolved, errors};
-	}
-}
-
-/** One API poll: version, services and routers, entry points, host names resolved. */
-export async function fetchApi(
-	base: string,
-	options: HttpOptions,
-	resolver: HostResolver,
-	extraServers: readonly BackendServer[] = [],
-): Promise<Section<ApiHarvest>> {
+/** One API poll: version, services and routers, entry points. */
+export async function fetchApi(base: string, options: HttpOptions): Promise<Section<ApiHarvest>> {
 	const root = base.replace(/\/+$/, '');
 	try {
 		const [version, configuration, entryPointsBody] = await Promise.all([
@@ -103,7 +56,6 @@ export async function fetchApi(
 			fetchConfiguration(root, options),
 			getAllPages(root, '/api/entrypoints', options),
 		]);
-		const {resolved, errors} = await resolver.resolve([...configuration.config.servers, ...extraServers].map((s) => s.host));
 		const versionInfo = version.status === 200 ? parseVersion(version.body) : {};
 		return {
 			...versionInfo,
@@ -111,8 +63,6 @@ export async function fetchApi(
 			routers: configuration.config.routers,
 			parents: configuration.config.parents,
 			entryPoints: entryPointsBody === undefined ? [] : parseEntryPoints(entryPointsBody),
-			resolved,
-			resolveErrors: errors,
 			via: configuration.via,
 		};
 	} catch (error) {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import {createGunzip, createInflate} from 'node:zlib';
 import type {Readable} from 'node:stream';
+import {redactUrl} from '../domain/server-url.js';
 
 /** How to reach a Traefik endpoint. */
 export interface HttpOptions {
@@ -40,20 +41,6 @@ const agents = {
 	https: new https.Agent({keepAlive: true, maxSockets: 4, timeout: 60_000}),
 	httpsInsecure: new https.Agent({keepAlive: true, maxSockets: 4, timeout: 60_000, rejectUnauthorized: false}),
 };
-
-/** The URL as text without user:password, safe for messages and snapshots. */
-export function redactUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		if (parsed.username || parsed.password) {
-			parsed.username = '';
-			parsed.password = '';
-		}
-		return parsed.toString();
-	} catch {
-		return url.replace(/\/\/[^/@]*@/, '//');
-	}
-}
 
 function describeNetError(error: NodeJS.ErrnoException): string {
 	switch (error.code) {

@@ -1,7 +1,9 @@
 /** Scrapes Traefik's /metrics and turns the answer into a reading, or says in words why not. */
-import {describeStatus, httpGet, isHtml, redactUrl, type HttpOptions} from './http.js';
-import {parseTraefikMetrics, type MetricsReading} from './traefik-metrics-parse.js';
-import type {Section} from './types.js';
+import {describeStatus, httpGet, isHtml, type HttpOptions} from './http.js';
+import {redactUrl} from '../domain/server-url.js';
+import {parseTraefikMetrics} from './traefik-metrics-parse.js';
+import type {MetricsReading} from '../domain/harvest.js';
+import type {Section} from '../domain/harvest.js';
 
 /** Checks that a response is a text exposition, then parses it. Pure apart from the text decode. */
 export function readExposition(url: string, status: number, contentType: string, body: Buffer, html: boolean): Section<MetricsReading> {

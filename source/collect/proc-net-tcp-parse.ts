@@ -3,7 +3,8 @@
  * net/ipv6/tcp_ipv6.c). It runs every poll over tables that may hold 100k rows, so it walks the
  * bytes once, builds no substrings for IPv4 and never uses a regex.
  */
-import {TCP_STATES, type InodeLookup, type IpAddress, type QuietConnections, type TcpSocket, type TcpState, type TcpTable} from './types.js';
+import {formatIpv6Bytes} from '../domain/address.js';
+import {TCP_STATES, type InodeLookup, type IpAddress, type QuietConnections, type TcpSocket, type TcpState, type TcpTable} from '../domain/tcp.js';
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -71,31 +72,6 @@ function decimalValue(b: Uint8Array, p: number, end: number): number {
 function wordToIpv4(word: number, littleEndian: boolean): number {
 	if (!littleEndian) return word >>> 0;
 	return (((word & 0xff) << 24) | (((word >>> 8) & 0xff) << 16) | (((word >>> 16) & 0xff) << 8) | (word >>> 24)) >>> 0;
-}
-
-const hexGroup = (hi: number, lo: number): string => ((hi << 8) | lo).toString(16);
-
-/** RFC 5952 text for 16 bytes: lower case, the longest run of 2+ zero groups shortened to `::`. */
-export function formatIpv6Bytes(bytes: ArrayLike<number>): string {
-	const groups: string[] = [];
-	for (let i = 0; i < 16; i += 2) groups.push(hexGroup(bytes[i]!, bytes[i + 1]!));
-	let bestStart = -1;
-	let bestLength = 1;
-	for (let i = 0; i < 8;) {
-		if (groups[i] !== '0') {
-			i++;
-			continue;
-		}
-		let j = i;
-		while (j < 8 && groups[j] === '0') j++;
-		if (j - i > bestLength) {
-			bestStart = i;
-			bestLength = j - i;
-		}
-		i = j;
-	}
-	if (bestStart < 0) return groups.join(':');
-	return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
 }
 
 const v6Bytes = new Array<number>(16);

@@ -7,7 +7,8 @@ import {promisify} from 'node:util';
 import {parseProcNetTcp} from './proc-net-tcp-parse.js';
 import {parseSs, ssFilter} from './ss-parse.js';
 import {InodeSet} from './inode-set.js';
-import type {InodeLookup, ProcHarvest, ProcessStat, QuietConnections, Section, TcpSocket} from './types.js';
+import type {InodeLookup, QuietConnections, TcpSocket} from '../domain/tcp.js';
+import type {ProcHarvest, ProcessStat, Section} from '../domain/harvest.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 

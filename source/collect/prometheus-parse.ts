@@ -3,6 +3,7 @@
  * label pairs in reused arrays, families the sink does not want skipped after their name.
  * Traefik is scraped every second and big installations expose 200k+ series: this is hot.
  */
+import type {ParseReport} from '../domain/harvest.js';
 
 /** Labels of the sample being visited; valid only during the `sample` call. */
 export class Labels {
@@ -31,16 +32,6 @@ export interface ExpositionSink {
 	sample(name: string, labels: Labels, value: number, timestampMs: number | undefined): void;
 	help?(name: string, text: string): void;
 	type?(name: string, type: string): void;
-}
-
-/** What a parse saw. */
-export interface ParseReport {
-	/** Sample lines read (wanted or not). */
-	readonly lines: number;
-	readonly samples: number;
-	readonly malformed: number;
-	/** The first few problems, with their line numbers. */
-	readonly errors: readonly string[];
 }
 
 const MAX_ERRORS = 5;

@@ -6,8 +6,8 @@
  * A line: `STATE RECV-Q SEND-Q LOCAL PEER [timer:(NAME,WHEN,COUNT)] [uid:N] [ino:N] [sk:X] ...`.
  * ss leaves uid out when it is 0, and prints `*` for a wildcard address or port.
  */
-import {parseIpLiteral} from './address-parse.js';
-import type {InodeLookup, IpAddress, TcpSocket, TcpState, TcpTable} from './types.js';
+import {parseIpLiteral} from '../domain/address.js';
+import type {InodeLookup, IpAddress, TcpSocket, TcpState, TcpTable} from '../domain/tcp.js';
 
 /** ss's state names (ss.c, sstate_name) -> the kernel's. */
 const STATES: Readonly<Record<string, TcpState>> = {

@@ -3,54 +3,9 @@
  * groups (summed over method and protocol, kept by status code and bucket bound), plus the
  * gauges of Traefik itself. Pure; v2 and v3 families both understood (traefik-reference.md).
  */
-import {parseExposition, type ExpositionSink, type Labels, type ParseReport} from './prometheus-parse.js';
-
-/** HTTP status class of a request; gRPC statuses (v3 puts them in `code`) are mapped to theirs. */
-export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'other';
-
-/** Counters of one service, entry point or router at one scrape. */
-export interface CounterGroup {
-	/** Status class -> requests (summed over code, method, protocol). */
-	readonly requests: Record<StatusClass, number>;
-	/** Upper bound (Infinity for +Inf) -> cumulative observations, summed over code, method, protocol. */
-	readonly buckets: Map<number, number>;
-	durationCount: number;
-	durationSum: number;
-	bytesIn: number | null;
-	bytesOut: number | null;
-	retries: number | null;
-	/** Routers only: the service the router sends to. */
-	service?: string;
-}
-
-/** A TLS certificate Traefik serves (traefik_tls_certs_not_after). */
-export interface CertificateExpiry {
-	readonly cn: string;
-	readonly sans: string;
-	readonly serial: string;
-	/** Expiry, seconds since the epoch. */
-	readonly notAfter: number;
-}
-
-/** One scrape of /metrics, aggregated. */
-export interface MetricsReading {
-	/** v3 has traefik_open_connections; v2 has *_open_connections per entry point or the reload failure metrics. */
-	readonly generation: 'v2' | 'v3' | 'unknown';
-	readonly services: Map<string, CounterGroup>;
-	readonly entrypoints: Map<string, CounterGroup>;
-	readonly routers: Map<string, CounterGroup>;
-	/** Entry point -> open TCP connections (v3), or in-flight requests (v2). */
-	readonly openConnections: Map<string, number>;
-	readonly serverUp: {readonly service: string; readonly url: string; readonly up: boolean}[];
-	configReloads: number | null;
-	lastReloadSuccess: number | null;
-	readonly certificates: CertificateExpiry[];
-	processCpuSeconds: number | null;
-	processRssBytes: number | null;
-	processStartTime: number | null;
-	goVersion: string | null;
-	readonly report: ParseReport;
-}
+import type {CertificateExpiry, CounterGroup, MetricsReading, ServerUp, StatusClass} from '../domain/harvest.js';
+import {serverUrlTarget} from '../domain/server-url.js';
+import {parseExposition, type ExpositionSink, type Labels} from './prometheus-parse.js';
 
 /** gRPC status code -> the HTTP status class it maps to (grpc-gateway's table). */
 const GRPC_CLASS: Record<string, StatusClass> = {
@@ -143,7 +98,7 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 	const routers = new Map<string, CounterGroup>();
 	const scopes: Record<Scope, Map<string, CounterGroup>> = {services, entrypoints, routers};
 	const openConnections = new Map<string, number>();
-	const serverUp: MetricsReading['serverUp'] = [];
+	const serverUp: ServerUp[] = [];
 	const certificates: CertificateExpiry[] = [];
 	let v3 = false;
 	let v2 = false;
@@ -227,7 +182,7 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 				case 'traefik_service_server_up': {
 					const service = labels.get('service');
 					const url = labels.get('url');
-					if (service !== undefined && url !== undefined) serverUp.push({service, url, up: value === 1});
+					if (service !== undefined && url !== undefined) serverUp.push({service, url, up: value === 1, target: serverUrlTarget(url)});
 					break;
 				}
 				case 'traefik_tls_certs_not_after':

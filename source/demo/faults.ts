@@ -1,5 +1,5 @@
 /** The demo's scripted faults: what each does, what it should trip, and the repeating timeline. */
-import type {RuleName} from '../model/rules-config.js';
+import type {RuleName} from '../domain/rules.js';
 
 export const FAULT_NAMES = ['slow', 'closeWait', 'timeWait', 'unreachable', 'refused', 'errors', 'certificate', 'restart'] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];

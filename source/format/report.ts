@@ -1,7 +1,8 @@
 /** The plain-text report of --once (and the default when stdout is not a terminal). Pure. */
-import type {Snapshot, SnapshotAlert, SourceState} from '../model/snapshot-types.js';
-import {BACKEND_COLUMNS, ENTRYPOINT_COLUMNS} from './backend-columns.js';
-import {SERVICE_COLUMNS} from './service-columns.js';
+import type {Snapshot, SnapshotAlert, SourceState} from '../domain/snapshot.js';
+import {BACKENDS_TABLE} from './columns/backends.js';
+import {ENTRYPOINTS_TABLE} from './columns/entrypoints.js';
+import {SERVICES_TABLE} from './columns/services.js';
 import {renderTable} from './table.js';
 import {formatAge, formatBytes, formatCount, formatPercent} from './units.js';
 
@@ -15,7 +16,11 @@ function sourceLine(name: string, s: SourceState): string {
 export function alertLine(a: SnapshotAlert, ascii = false): string {
 	const mark = a.level === 'crit' ? (ascii ? 'X' : '✖') : '!';
 	const resolved = a.resolvedAt ? ` resolved ${a.resolvedAt}` : '';
-	return `${mark} ${a.level.toUpperCase().padEnd(4)} ${a.rule.padEnd(18)} ${a.subject}${a.service && a.service !== a.subject ? ` (${a.service})` : ''}: ${a.value} (threshold ${a.threshold}) since ${a.since}${resolved}`;
+	const service = a.service && a.service !== a.subject ? ` (${a.service})` : '';
+	return (
+		`${mark} ${a.level.toUpperCase().padEnd(4)} ${a.rule.padEnd(18)} ${a.subject}${service}: ${a.value} (threshold ${a.threshold}) ` +
+		`since ${a.since}${resolved}`
+	);
 }
 
 /** Renders every table of the snapshot as text, `width` columns wide. */
@@ -34,7 +39,7 @@ export function renderReport(s: Snapshot, width = 120, ascii = false): string {
 	lines.push(
 		...(s.services.length === 0
 			? ['  none (no service has been requested yet, or /metrics is not available)']
-			: renderTable(SERVICE_COLUMNS, s.services, width, ascii)),
+			: renderTable(SERVICES_TABLE.columns, s.services, width, ascii)),
 	);
 	if (s.routers.length > 0) {
 		lines.push('', `ROUTERS (${s.routers.length})`);
@@ -47,14 +52,14 @@ export function renderReport(s: Snapshot, width = 120, ascii = false): string {
 	lines.push(
 		...(s.backends.length === 0
 			? ['  none known (no API, no traefik_service_server_up, no --backend)']
-			: renderTable(BACKEND_COLUMNS, s.backends, width, ascii)),
+			: renderTable(BACKENDS_TABLE.columns, s.backends, width, ascii)),
 	);
 	for (const u of s.unresolvedServers) lines.push(`  ${u.service} ${u.url}: ${u.error}`);
 	lines.push('', `ENTRY POINTS (${s.entrypoints.length})`);
 	lines.push(
 		...(s.entrypoints.length === 0
 			? ["  none known (no API, and Traefik's listening sockets are not readable)"]
-			: renderTable(ENTRYPOINT_COLUMNS, s.entrypoints, width, ascii)),
+			: renderTable(ENTRYPOINTS_TABLE.columns, s.entrypoints, width, ascii)),
 	);
 	lines.push(`  other Traefik connections: ${s.otherConnections}`);
 	lines.push('', `ALERTS (${s.alerts.length} active)`);

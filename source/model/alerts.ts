@@ -1,5 +1,5 @@
 /** Alert lifecycle: conditions that must hold for a time or a number of polls, then fire and resolve. Pure. */
-import type {AlertLevel, RuleName} from './rules-config.js';
+import type {AlertLevel, RuleName} from '../domain/rules.js';
 
 /** A rule's condition found true in this poll. */
 export interface Breach {
@@ -11,6 +11,8 @@ export interface Breach {
 	readonly service?: string;
 	readonly value: number | string;
 	readonly threshold: number | string;
+	/** What was seen against what limit, in units ("SYN_SENT for 3 polls (limit 2)"). */
+	readonly text: string;
 	/** The condition must hold this long before the alert fires. */
 	readonly holdSeconds?: number;
 	/** ... and for this many consecutive polls. */
@@ -25,6 +27,7 @@ export interface Alert {
 	readonly service?: string;
 	readonly value: number | string;
 	readonly threshold: number | string;
+	readonly text: string;
 	/** When the condition was first seen (ms since the epoch). */
 	readonly since: number;
 	/** When it stopped (resolved alerts only). */
@@ -52,8 +55,11 @@ export class AlertBook {
 		private readonly resolvedRetentionMs = 10 * 60_000,
 	) {}
 
-	/** Feeds the breaches of one poll; conditions absent from it end. */
-	update(now: number, breaches: readonly Breach[]): void {
+	/**
+	 * Feeds the breaches of one poll; conditions absent from it end, except those of `held` rules
+	 * (their source failed this poll: not seeing a condition is not seeing it end).
+	 */
+	update(now: number, breaches: readonly Breach[], held: ReadonlySet<RuleName> = new Set()): void {
 		const seen = new Set<string>();
 		for (const breach of breaches) {
 			const key = keyOf(breach);
@@ -70,7 +76,7 @@ export class AlertBook {
 			if (!p.active && now - p.first >= (breach.holdSeconds ?? 0) * 1000 && p.polls >= (breach.holdPolls ?? 1)) p.active = true;
 		}
 		for (const [key, p] of this.pending) {
-			if (seen.has(key)) continue;
+			if (seen.has(key) || held.has(p.breach.rule)) continue;
 			this.pending.delete(key);
 			if (p.active) this.resolvedList.unshift({...this.toAlert(p), resolvedAt: now});
 		}
@@ -78,8 +84,8 @@ export class AlertBook {
 	}
 
 	private toAlert(p: Pending): Alert {
-		const {rule, subject, service, value, threshold} = p.breach;
-		return {rule, level: p.level, subject, ...(service === undefined ? {} : {service}), value, threshold, since: p.first};
+		const {rule, subject, service, value, threshold, text} = p.breach;
+		return {rule, level: p.level, subject, ...(service === undefined ? {} : {service}), value, threshold, text, since: p.first};
 	}
 
 	/** Active alerts, critical first, then oldest first. */

@@ -1,6 +1,7 @@
 /** The join of Traefik's backend servers with the addresses the kernel shows. Pure. */
-import {endpointKey, formatEndpoint} from '../collect/address-parse.js';
-import type {BackendServer, IpAddress, ServerStatus} from '../collect/types.js';
+import {endpointKey, formatEndpoint} from '../domain/address.js';
+import type {BackendServer, ServerStatus} from '../domain/harvest.js';
+import type {IpAddress} from '../domain/tcp.js';
 
 /** One backend address (ip:port) and the services whose servers point at it. */
 export interface BackendTarget {
@@ -71,6 +72,20 @@ export function buildBackendIndex(
 		onPort.set(ip, target);
 	}
 	return {targets, find: portLookup(byPort), unresolved};
+}
+
+/** Whether two resolved-address maps say the same (the collector builds a new one every tick). */
+export function sameAddresses(a: Readonly<Record<string, readonly IpAddress[]>>, b: Readonly<Record<string, readonly IpAddress[]>>): boolean {
+	if (a === b) return true;
+	const keys = Object.keys(a);
+	if (keys.length !== Object.keys(b).length) return false;
+	for (const key of keys) {
+		const x = a[key]!;
+		const y = b[key];
+		if (y === undefined || x.length !== y.length) return false;
+		for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+	}
+	return true;
 }
 
 /** An index with no backend. */

@@ -2,9 +2,10 @@
  * Classifies the kernel's sockets (inbound on an entry point, outbound to a backend, other),
  * tracks each connection by its 4-tuple across polls, and sums them per backend. Pure.
  */
-import {endpointKey} from '../collect/address-parse.js';
+import {endpointKey} from '../domain/address.js';
 import type {BackendIndex} from './backends.js';
-import {REPORTED_STATES, type EntryPoint, type InodeLookup, type QuietConnections, type StateCounts, type TcpSocket, type TcpState} from '../collect/types.js';
+import {REPORTED_STATES, type InodeLookup, type QuietConnections, type StateCounts, type TcpSocket, type TcpState} from '../domain/tcp.js';
+import type {EntryPoint} from '../domain/harvest.js';
 
 /** Every reported state at zero. */
 export function emptyStates(): StateCounts {

@@ -1,7 +1,9 @@
 /** The services table: Traefik's figures per service joined with its servers and connections. Pure. */
-import {formatEndpoint} from '../collect/address-parse.js';
-import type {BackendServer, IpAddress} from '../collect/types.js';
-import type {BackendRow, Latency, ServiceRow, ServiceServer} from './snapshot-types.js';
+import {formatEndpoint} from '../domain/address.js';
+import type {BackendServer} from '../domain/harvest.js';
+import type {IpAddress} from '../domain/tcp.js';
+import type {Latency, ServiceServer} from '../domain/snapshot.js';
+import type {BackendFigures, ServiceFigures} from './rules/family.js';
 import type {TrafficModel} from './traffic.js';
 
 const NO_LATENCY: Latency = {p50: null, p95: null, p99: null, buckets: []};
@@ -18,12 +20,12 @@ export interface ServiceInputs {
 	readonly at: number;
 	readonly servers: readonly BackendServer[];
 	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
-	readonly backends: readonly BackendRow[];
+	readonly backends: readonly BackendFigures[];
 	readonly parents: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One row per service that has traffic figures now or backend servers, sorted by name. */
-export function buildServiceRows(input: ServiceInputs): ServiceRow[] {
+export function buildServiceRows(input: ServiceInputs): ServiceFigures[] {
 	const names = new Set<string>();
 	for (const [name, series] of input.traffic.services) if (series.lastSeen === input.at) names.add(name);
 	for (const server of input.servers) names.add(server.service);
@@ -48,12 +50,13 @@ export function buildServiceRows(input: ServiceInputs): ServiceRow[] {
 			t.CLOSE_WAIT += b.states.CLOSE_WAIT;
 		}
 	}
-	const rows: ServiceRow[] = [];
+	const rows: ServiceFigures[] = [];
 	for (const name of [...names].sort()) {
 		const series = input.traffic.services.get(name);
 		const fresh = series !== undefined && series.lastSeen === input.at;
 		const interval = fresh ? series.interval : null;
 		const minute = fresh ? series.minute : null;
+		const recent = fresh ? series.recent : null;
 		const servers = serversOf.get(name) ?? [];
 		const connections = totals.get(name) ?? {ESTABLISHED: 0, TIME_WAIT: 0, CLOSE_WAIT: 0};
 		const parents = input.parents[name];
@@ -65,6 +68,7 @@ export function buildServiceRows(input: ServiceInputs): ServiceRow[] {
 			statusRates: interval?.statusRates ?? {'2xx': null, '3xx': null, '4xx': null, '5xx': null},
 			latency: interval?.latency ?? NO_LATENCY,
 			latencyMinute: minute?.latency ?? NO_LATENCY,
+			latencyRecent: recent?.latency ?? NO_LATENCY,
 			servers,
 			serversUp: servers.filter((s) => s.status === 'UP').length,
 			bytesInPerSecond: interval?.bytesInPerSecond ?? null,

@@ -1,6 +1,6 @@
 /** The state of each data source across polls, and the alerts it raises. Pure. */
-import type {Alert, Breach} from './alerts.js';
-import type {SnapshotAlert, SourceState} from './snapshot-types.js';
+import type {Alert} from './alerts.js';
+import type {SnapshotAlert, SourceState} from '../domain/snapshot.js';
 
 export type SourceName = 'proc' | 'metrics' | 'api';
 
@@ -43,12 +43,12 @@ export class SourceBook {
 		return this.tracks[name].ok;
 	}
 
-	/** source_failed for every source that failed `polls` times in a row. */
-	breaches(polls: number): Breach[] {
-		const out: Breach[] = [];
-		for (const [name, t] of Object.entries(this.tracks)) {
-			if (t.ok || t.off || t.failedPolls === 0) continue;
-			out.push({rule: 'source_failed', level: 'warn', subject: name, value: t.error ?? 'failed', threshold: 'ok', holdPolls: polls});
+	/** Sources that are failing now (switched-off ones never are), with their errors and how many polls in a row. */
+	failing(): {name: SourceName; error: string; polls: number}[] {
+		const out: {name: SourceName; error: string; polls: number}[] = [];
+		for (const name of Object.keys(this.tracks) as SourceName[]) {
+			const t = this.tracks[name];
+			if (!t.ok && !t.off && t.failedPolls > 0) out.push({name, error: t.error ?? 'failed', polls: t.failedPolls});
 		}
 		return out;
 	}
@@ -73,6 +73,7 @@ export function toSnapshotAlert(a: Alert): SnapshotAlert {
 		...(a.service === undefined ? {} : {service: a.service}),
 		value: a.value,
 		threshold: a.threshold,
+		text: a.text,
 		since: iso(a.since),
 		...(a.resolvedAt === undefined ? {} : {resolvedAt: iso(a.resolvedAt)}),
 	};

@@ -3,10 +3,10 @@
  * and over the last minute, counter resets handled (a drop, or a new process start time), gaps
  * for failed scrapes, vanished series forgotten. Pure: times come in.
  */
-import type {CounterGroup, MetricsReading, StatusClass} from '../collect/traefik-metrics-parse.js';
+import type {CounterGroup, MetricsReading, StatusClass} from '../domain/harvest.js';
 import {quantileOrNull, type Bucket} from './quantile.js';
 import {Ring} from './ring.js';
-import type {Latency, LatencyBucket, StatusRates} from './snapshot-types.js';
+import type {Latency, LatencyBucket, StatusRates} from '../domain/snapshot.js';
 
 const CLASSES: readonly StatusClass[] = ['2xx', '3xx', '4xx', '5xx', 'other'];
 

@@ -1,11 +1,12 @@
 /** Active alerts (worst first) and, dimmed, the recently resolved ones. */
 import {Box, Text} from 'ink';
 import {fit} from '../format/table.js';
-import type {Snapshot, SnapshotAlert} from '../model/snapshot-types.js';
+import type {Snapshot, SnapshotAlert} from '../domain/snapshot.js';
 import type {Theme} from './theme.js';
 
 const line = (a: SnapshotAlert): string =>
-	`${a.rule} ${a.subject}${a.service && a.service !== a.subject ? ` (${a.service})` : ''}: ${a.value} vs ${a.threshold} since ${a.since.slice(11, 19)}${a.resolvedAt ? `, resolved ${a.resolvedAt.slice(11, 19)}` : ''}`;
+	`${a.rule} ${a.subject}${a.service && a.service !== a.subject ? ` (${a.service})` : ''}: ${a.value} vs ${a.threshold} ` +
+	`since ${a.since.slice(11, 19)}${a.resolvedAt ? `, resolved ${a.resolvedAt.slice(11, 19)}` : ''}`;
 
 export function Alerts({snapshot, width, height, theme}: {snapshot: Snapshot | null; width: number; height: number; theme: Theme}) {
 	const active = snapshot?.alerts ?? [];

@@ -1,8 +1,8 @@
 /** The screen: every panel, the keys, and the view state. It receives snapshots; it never fetches. */
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useMemo, useRef, useState} from 'react';
-import type {RulesConfig} from '../model/rules-config.js';
-import type {Snapshot} from '../model/snapshot-types.js';
+import type {RulesConfig} from '../model/rules/config.js';
+import type {Snapshot} from '../domain/snapshot.js';
 import {Alerts} from './alerts.js';
 import {Latency, TrafficChart} from './charts.js';
 import {Footer} from './footer.js';
@@ -10,7 +10,6 @@ import {Header} from './header.js';
 import {Help} from './help.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import {backendRows, serviceRows} from './rows.js';
-import {alertLevels} from './severity.js';
 import {BackendsTable, EntryPointsTable, ServicesTable} from './tables.js';
 import type {Theme} from './theme.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -36,7 +35,7 @@ export interface AppProps {
 type Message = {text: string; severity: 'ok' | 'warn' | 'crit'} | null;
 
 export function App(props: AppProps) {
-	const {theme, rules} = props;
+	const {theme} = props;
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize(props.size);
 	const [latest, setLatest] = useState<Snapshot | null>(null);
@@ -60,9 +59,8 @@ export function App(props: AppProps) {
 		[props.subscribe],
 	);
 	const snapshot = view.paused ? frozen : latest;
-	const levels = useMemo(() => (snapshot ? alertLevels(snapshot) : new Map()), [snapshot]);
 	const services = useMemo(() => serviceRows(snapshot, view), [snapshot, view]);
-	const backends = useMemo(() => backendRows(snapshot, view, levels), [snapshot, view, levels]);
+	const backends = useMemo(() => backendRows(snapshot, view), [snapshot, view]);
 	const filterError = compileFilter(view.filter).error;
 	const focusedRows = view.focus === 'services' ? services.length : backends.length;
 
@@ -161,29 +159,18 @@ export function App(props: AppProps) {
 	const width = columns;
 	const half = Math.floor((width - 1) / 2);
 	const header = <Header snapshot={snapshot} paused={view.paused} width={width} theme={theme} now={now} />;
-	const traffic = (
-		<TrafficChart
-			snapshot={snapshot}
-			width={layout.wide ? half : width}
-			rows={layout.chartRows}
-			theme={theme}
-			errorWarn={rules.error_ratio.warn}
-			errorCrit={rules.error_ratio.crit}
-		/>
-	);
+	const traffic = <TrafficChart snapshot={snapshot} width={layout.wide ? half : width} rows={layout.chartRows} theme={theme} />;
 	const latency = (
 		<Latency
 			snapshot={snapshot}
 			width={layout.wide ? width - half - 1 : width}
 			strips={layout.wide ? layout.chartRows - 1 : layout.latencyStrips}
 			theme={theme}
-			p95Bound={rules.latency_p95.bucket}
 		/>
 	);
-	const common = {theme, rules, levels};
 	const servicesTable = (
 		<ServicesTable
-			{...common}
+			theme={theme}
 			rows={services}
 			width={layout.wide ? half : width}
 			height={layout.serviceRows}
@@ -198,7 +185,7 @@ export function App(props: AppProps) {
 	const alerts = <Alerts snapshot={snapshot} width={layout.wide ? width - half - 1 : width} height={layout.alertRows} theme={theme} />;
 	const backendsTable = (
 		<BackendsTable
-			{...common}
+			theme={theme}
 			rows={backends}
 			width={width}
 			height={layout.backendRows}

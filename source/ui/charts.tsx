@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {barChart, maxOf, sparkline} from '../format/sparkline.js';
 import {fit} from '../format/table.js';
 import {formatCount, formatLatency, formatPercent} from '../format/units.js';
-import type {Snapshot, StatusRates} from '../model/snapshot-types.js';
+import type {Snapshot, StatusRates} from '../domain/snapshot.js';
 import type {Severity, Theme} from './theme.js';
 
 export interface ChartProps {
@@ -11,11 +11,9 @@ export interface ChartProps {
 	readonly width: number;
 	readonly rows: number;
 	readonly theme: Theme;
-	readonly errorWarn: number;
-	readonly errorCrit: number;
 }
 
-export function TrafficChart({snapshot, width, rows, theme, errorWarn, errorCrit}: ChartProps) {
+export function TrafficChart({snapshot, width, rows, theme}: ChartProps) {
 	const history = snapshot?.history.requestsPerSecond ?? [];
 	const totals = snapshot?.totals;
 	const rates = totals?.statusRates ?? {'2xx': null, '3xx': null, '4xx': null, '5xx': null};
@@ -24,7 +22,7 @@ export function TrafficChart({snapshot, width, rows, theme, errorWarn, errorCrit
 	const current = total;
 	const scope = totals?.scope ?? 'all entry points';
 	const share = (k: keyof StatusRates) => (total && rates[k] !== null ? formatPercent(rates[k]! / total) : '-');
-	const errSeverity: Severity = errorRatio === null ? 'muted' : errorRatio > errorCrit ? 'crit' : errorRatio > errorWarn ? 'warn' : 'ok';
+	const errSeverity: Severity = totals?.levels.errorRatio ?? (errorRatio === null ? 'muted' : 'ok');
 	const labelWidth = 7;
 	const chartWidth = Math.max(10, width - labelWidth - 1);
 	const max = maxOf(history.slice(-chartWidth));
@@ -55,16 +53,12 @@ export interface LatencyProps {
 	readonly width: number;
 	readonly strips: number;
 	readonly theme: Theme;
-	/** The p95 bound of the latency rule (null: the second bucket). */
-	readonly p95Bound: number | null;
 }
 
 /** p50/p95/p99 of what the screen covers, the SLO shares, and one strip per bucket. */
-export function Latency({snapshot, width, strips, theme, p95Bound}: LatencyProps) {
+export function Latency({snapshot, width, strips, theme}: LatencyProps) {
 	const latency = snapshot?.totals.latency;
-	const bounds = (latency?.buckets ?? []).map((b) => b.le).filter((le): le is number => le !== '+Inf');
-	const bound = p95Bound ?? bounds[1] ?? bounds[0];
-	const p95Severity: Severity = latency?.p95 != null && bound !== undefined && latency.p95 > bound ? 'warn' : 'plain';
+	const p95Severity: Severity = snapshot?.totals.levels.p95 ?? 'plain';
 	const slo = (latency?.buckets ?? [])
 		.filter((b) => b.le !== '+Inf')
 		.map((b) => `≤${formatLatency(b.le as number)} ${formatPercent(b.cumulativeShare)}`)

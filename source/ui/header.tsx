@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import {fit} from '../format/table.js';
 import {formatAge, formatBytes, formatCount, formatPercent} from '../format/units.js';
-import type {Snapshot} from '../model/snapshot-types.js';
+import type {Snapshot} from '../domain/snapshot.js';
 import type {Theme} from './theme.js';
 
 export interface HeaderProps {
@@ -28,7 +28,10 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 	const state = dataState(snapshot, paused);
 	const clock = new Date(now).toISOString().slice(11, 19);
 	const who = `traefik-top · ${snapshot?.host ?? ''} · Traefik ${t?.version ?? '?'} pid ${t?.pid ?? '-'} up ${formatAge(t?.uptimeSeconds)}`;
-	const figures = ` cpu ${formatPercent(t?.cpuRatio)} rss ${formatBytes(t?.rssBytes)} conns ${formatCount(t?.openConnections)} reload ${t?.configReloadAgeSeconds == null ? '-' : `${formatAge(t.configReloadAgeSeconds)} ago`} every ${snapshot?.intervalSeconds ?? '?'}s`;
+	const reload = t?.configReloadAgeSeconds == null ? '-' : `${formatAge(t.configReloadAgeSeconds)} ago`;
+	const figures =
+		` cpu ${formatPercent(t?.cpuRatio)} rss ${formatBytes(t?.rssBytes)} conns ${formatCount(t?.openConnections)} ` +
+		`reload ${reload} every ${snapshot?.intervalSeconds ?? '?'}s`;
 	const right = ` ${state.severity === 'ok' ? '●' : theme.mark(state.severity === 'accent' ? 'warn' : state.severity)} ${state.label} ${clock}`;
 	const restarted = t?.restartedAt ? ` · restarted ${t.restartedAt.slice(11, 19)}` : '';
 	const notes = snapshot
@@ -36,7 +39,8 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 		: [];
 	const line2 =
 		[state.detail, ...notes].filter(Boolean).join(' · ') ||
-		`sources: proc ${snapshot?.sources.proc.ok ? 'ok' : '-'} · metrics ${snapshot?.sources.metrics.ok ? 'ok' : 'off'} · api ${snapshot?.sources.api.ok ? 'ok' : 'off'}${restarted}`;
+		`sources: proc ${snapshot?.sources.proc.ok ? 'ok' : '-'} · metrics ${snapshot?.sources.metrics.ok ? 'ok' : 'off'} · ` +
+			`api ${snapshot?.sources.api.ok ? 'ok' : 'off'}${restarted}`;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>

@@ -1,9 +1,19 @@
-/** A table with per-cell colour and a mark column, scrolled to keep the selection in view. */
+/**
+ * A data table with per-cell levels and a mark column, scrolled to keep the selection in view.
+ * Our own rather than ink-table's: each cell takes the colour its rule gave it, long tables
+ * scroll in a window, and at 80x24 there is no room for row rules.
+ */
 import {Box, Text} from 'ink';
 import {fit, fitColumns, type Column} from '../format/table.js';
 import type {Severity, Theme} from './theme.js';
 
-export interface TableProps<Row> {
+/** A row as the tables draw it: its figures' levels, and the worst active alert about it. */
+export interface LeveledRow {
+	readonly levels: Readonly<Partial<Record<string, 'ok' | 'warn' | 'crit'>>>;
+	readonly alertLevel?: 'warn' | 'crit';
+}
+
+export interface TableProps<Row extends LeveledRow> {
 	readonly title: string;
 	readonly columns: readonly Column<Row>[];
 	readonly rows: readonly Row[];
@@ -13,10 +23,6 @@ export interface TableProps<Row> {
 	/** Selected row index, or -1 when the table has no focus. */
 	readonly selected: number;
 	readonly theme: Theme;
-	/** Severity of one cell (threshold breaches). */
-	readonly severity: (row: Row, key: string) => Severity;
-	/** Severity of the whole row: its mark (`!`, `✖`). */
-	readonly mark: (row: Row) => Severity;
 	readonly rowKey: (row: Row) => string;
 	readonly empty: string;
 	readonly focused: boolean;
@@ -29,9 +35,16 @@ export function visibleWindow(count: number, height: number, selected: number): 
 	return [start, start + height];
 }
 
-export function Table<Row>(props: TableProps<Row>) {
+/** A cell's colour: its rule's level; a cell that shows no value ("-") is dimmed. */
+function cellSeverity(row: LeveledRow, levelKey: string | undefined, text: string): Severity {
+	const level = levelKey === undefined ? undefined : row.levels[levelKey];
+	if (level !== undefined) return level;
+	return text === '-' ? 'muted' : 'plain';
+}
+
+export function Table<Row extends LeveledRow>(props: TableProps<Row>) {
 	const {theme, rows, width} = props;
-	const fitted = fitColumns(props.columns, width - 2);
+	const fitted = fitColumns<Row, Column<Row>>(props.columns, width - 2);
 	const [start, end] = visibleWindow(rows.length, props.height, Math.max(0, props.selected));
 	const shown = rows.slice(start, end);
 	const more = rows.length > props.height ? ` ${start + 1}-${end} of ${rows.length}` : ` ${rows.length}`;
@@ -47,12 +60,13 @@ export function Table<Row>(props: TableProps<Row>) {
 			{shown.map((row, i) => {
 				const index = start + i;
 				const isSelected = index === props.selected;
-				const rowMark = props.mark(row);
+				const rowMark: Severity = row.alertLevel ?? 'plain';
 				// Cells of the same severity are drawn as one run: fewer styled pieces for Ink to lay out.
 				const runs: {severity: Severity; text: string}[] = [];
 				fitted.forEach((c, k) => {
-					const severity = props.severity(row, c.key);
-					const text = fit(c.cell(row), c.fitted, c.align, theme.ascii) + (k < fitted.length - 1 ? ' ' : '');
+					const value = c.cell(row);
+					const severity = cellSeverity(row, c.level, value);
+					const text = fit(value, c.fitted, c.align, theme.ascii) + (k < fitted.length - 1 ? ' ' : '');
 					const last = runs[runs.length - 1];
 					if (last && last.severity === severity) last.text += text;
 					else runs.push({severity, text});

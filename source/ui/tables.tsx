@@ -1,22 +1,24 @@
-/** The services, backends and entry-points tables, with their threshold highlights. */
-import {BACKEND_COLUMNS, ENTRYPOINT_COLUMNS} from '../format/backend-columns.js';
-import {SERVICE_COLUMNS} from '../format/service-columns.js';
-import type {RulesConfig} from '../model/rules-config.js';
-import type {BackendRow, EntryPointRow, ServiceRow} from '../model/snapshot-types.js';
-import {backendCell, entryPointCell, serviceCell} from './severity.js';
+/** The services, backends and entry-points tables: their definitions drawn with the shared Table. */
+import {BACKENDS_TABLE} from '../format/columns/backends.js';
+import {ENTRYPOINTS_TABLE} from '../format/columns/entrypoints.js';
+import {SERVICES_TABLE} from '../format/columns/services.js';
+import type {Column} from '../format/table.js';
+import type {BackendRow, EntryPointRow, ServiceRow} from '../domain/snapshot.js';
 import {Table} from './table.js';
-import {worst, type Severity, type Theme} from './theme.js';
+import type {Theme} from './theme.js';
 
-interface Common {
+interface Frame<Row> {
+	readonly rows: readonly Row[];
 	readonly width: number;
 	readonly height: number;
 	readonly theme: Theme;
-	readonly rules: RulesConfig;
-	readonly levels: ReadonlyMap<string, Severity>;
+	readonly selected: number;
+	readonly focused: boolean;
+	readonly sort: string;
 }
 
 /** The props a focusable table takes from its panel: size, rows, selection (shown only with focus), theme. */
-function frame<Row>(props: Common & {rows: readonly Row[]; selected: number; focused: boolean}) {
+function frame<Row>(props: Frame<Row>) {
 	return {
 		rows: props.rows,
 		width: props.width,
@@ -27,40 +29,38 @@ function frame<Row>(props: Common & {rows: readonly Row[]; selected: number; foc
 	};
 }
 
-export function ServicesTable(props: Common & {rows: readonly ServiceRow[]; selected: number; focused: boolean; sort: string}) {
+export function ServicesTable(props: Frame<ServiceRow>) {
 	return (
 		<Table
 			title={`Services (sort: ${props.sort})`}
-			columns={SERVICE_COLUMNS}
+			columns={SERVICES_TABLE.columns as readonly Column<ServiceRow>[]}
 			{...frame(props)}
 			rowKey={(r) => r.name}
 			empty="no service yet: no request has reached a service, or /metrics and the API are unavailable"
-			mark={(r) => props.levels.get(r.name) ?? 'plain'}
-			severity={(r, key) => serviceCell(r, key, props.rules)}
 		/>
 	);
 }
 
-export function BackendsTable(props: Common & {rows: readonly BackendRow[]; selected: number; focused: boolean; sort: string}) {
+export function BackendsTable(props: Frame<BackendRow>) {
 	return (
 		<Table
 			title={`Backends, Traefik → server, kernel TCP states (sort: ${props.sort})`}
-			columns={BACKEND_COLUMNS}
+			columns={BACKENDS_TABLE.columns as readonly Column<BackendRow>[]}
 			{...frame(props)}
 			rowKey={(r) => r.address}
 			empty="no backend known: no API, no traefik_service_server_up, no --backend"
-			mark={(r) => worst(props.levels.get(r.address) ?? 'plain', r.status === 'DOWN' ? 'crit' : 'plain')}
-			severity={(r, key) => backendCell(r, key, props.rules)}
 		/>
 	);
 }
 
-export function EntryPointsTable(props: Omit<Common, 'rules' | 'levels'> & {rows: readonly EntryPointRow[]}) {
+const unjudged = (row: EntryPointRow) => ({...row, levels: {}});
+
+export function EntryPointsTable(props: Omit<Frame<EntryPointRow>, 'selected' | 'focused' | 'sort'>) {
 	return (
 		<Table
 			title="Entry points, inbound connections"
-			columns={ENTRYPOINT_COLUMNS}
-			rows={props.rows}
+			columns={ENTRYPOINTS_TABLE.columns as readonly Column<EntryPointRow & {levels: object}>[]}
+			rows={props.rows.map(unjudged)}
 			width={props.width}
 			height={props.height}
 			selected={-1}
@@ -68,8 +68,6 @@ export function EntryPointsTable(props: Omit<Common, 'rules' | 'levels'> & {rows
 			theme={props.theme}
 			rowKey={(r) => r.name}
 			empty="no entry point known (no API, and Traefik's listening sockets are not readable)"
-			mark={() => 'plain'}
-			severity={(r, key) => entryPointCell(r, key)}
 		/>
 	);
 }

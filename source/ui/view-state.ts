@@ -1,4 +1,10 @@
 /** What the user has set on the screen: filter, sort, focus, selection, pin, pause, help. Pure. */
+import {BACKENDS_TABLE} from '../format/columns/backends.js';
+import {SERVICES_TABLE} from '../format/columns/services.js';
+
+/** The sort keys `s` cycles through, per table. */
+export const SERVICE_SORTS = SERVICES_TABLE.sorts.map((s) => s.key);
+export const BACKEND_SORTS = BACKENDS_TABLE.sorts.map((s) => s.key);
 
 export type Focus = 'services' | 'backends';
 
@@ -15,16 +21,13 @@ export interface ViewState {
 	readonly help: boolean;
 }
 
-export const SERVICE_SORTS = ['name', 'rps', 'err', 'p95', 'estab', 'cw'] as const;
-export const BACKEND_SORTS = ['alert', 'service', 'address', 'estab', 'synSent', 'timeWait', 'closeWait', 'twRatio', 'retrans'] as const;
-
 export function initialViewState(pinned: string | null): ViewState {
 	return {
 		focus: 'services',
 		selected: 0,
 		filter: '',
 		editingFilter: false,
-		sort: {services: 'name', backends: 'alert', reverse: false},
+		sort: {services: SERVICE_SORTS[0]!, backends: BACKEND_SORTS[0]!, reverse: false},
 		pinned,
 		paused: false,
 		help: false,

@@ -1,15 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {
-	listToMap,
-	mapConfiguration,
-	normalizeServerUrl,
-	parseEntryPoints,
-	parseRawdata,
-	parseVersion,
-	qualify,
-	serverUrlTarget,
-	splitHostPort,
-} from '../../source/collect/api-parse.js';
+import {listToMap, mapConfiguration, parseEntryPoints, parseRawdata, parseVersion} from '../../source/collect/api-parse.js';
+import {normalizeServerUrl, qualify, serverUrlTarget, splitHostPort} from '../../source/domain/server-url.js';
 import {fixtureJson, fixtureNames} from '../helpers/fixtures.js';
 
 function byService(servers: readonly {service: string; url: string; status: string}[]): Record<string, string[]> {

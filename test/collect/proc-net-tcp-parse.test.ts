@@ -1,26 +1,16 @@
 import {describe, expect, it} from 'vitest';
 import fc from 'fast-check';
-import {formatEndpoint, parseIpLiteral} from '../../source/collect/address-parse.js';
 import {InodeSet} from '../../source/collect/inode-set.js';
-import {formatIpv6Bytes, parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
-import {TCP_STATES} from '../../source/collect/types.js';
+import {formatEndpoint, formatIpv6Bytes, parseIpLiteral} from '../../source/domain/address.js';
+import {parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
+import {TCP_STATES} from '../../source/domain/tcp.js';
+import {fixtureText, PROC_FIXTURES} from '../helpers/fixtures.js';
 
-// Rows as the kernel prints them (tcp4_seq_show / get_tcp4_sock / get_timewait4_sock), with the header.
-const TCP4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode                                                     
-   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1599 1 00000000e0939a97 100 0 0 10 0                      
-   1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 02:000A7C3B 00000000  1000        0 271828 1 00000000a1b2c3d4 20 4 30 10 -1                   
-   2: 0100007F:D431 0100007F:1F91 08 00000000:00000001 00:00000000 00000000  1000        0 271829 1 00000000a1b2c3d5 20 4 0 10 -1                    
-   3: 0100007F:C350 0300000A:0050 06 00000000:00000000 03:000016F4 00000000     0        0 0 3 0000000000000000                                      
-   4: 0100007F:C351 0300000A:0050 02 00000001:00000000 01:00000183 00000002  1000        0 271830 2 00000000a1b2c3d6 1000 0 0 10 -1                   
-  10: 0A00000A:A1B2 0500000A:1F40 01 0000FA00:000001F4 01:00000014 00000003   33        0 99 1 00000000a1b2c3d7 20 4 30 10 -1                     
-`;
+// Rows as the kernel prints them (tcp4_seq_show / get_tcp4_sock / get_timewait4_sock), with the header:
+// test/fixtures/proc/README.md says which case each row is.
+const TCP4 = fixtureText('tcp.txt', PROC_FIXTURES);
 
-const TCP6 = `  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3111 1 0000000000000000 100 0 0 10 0
-   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000200007F:E2A0 01 00000000:00000000 00:00000000 00000000     0        0 3112 1 0000000000000000 20 4 29 10 -1
-   2: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:E2A1 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000
-   3: B80D0120000000000000000001000000:C000 B80D0120000000000000000002000000:0050 01 00000000:00000000 00:00000000 00000000     0        0 3113 1 0000000000000000 20 4 29 10 -1
-`;
+const TCP6 = fixtureText('tcp6.txt', PROC_FIXTURES);
 
 describe('parseProcNetTcp (IPv4)', () => {
 	const table = parseProcNetTcp(TCP4, false);
@@ -162,9 +152,11 @@ describe('fixed-width fast path', () => {
 			inode: number;
 		},
 	) =>
-		`${String(sl).padStart(4)}: ${hex(f.local, 8)}:${hex(f.lport, 4)} ${hex(f.remote, 8)}:${hex(f.rport, 4)} ${hex(f.st, 2)} ${hex(f.tx, 8)}:${hex(f.rx, 8)} ${hex(f.tr, 2)}:${hex(f.when, 8)} ${hex(f.retr, 8)} ${String(f.uid).padStart(5)} ${String(f.timeout).padStart(8)} ${f.inode} 1 0000000000000000 20 4 30 10 -1`.padEnd(
-			149,
-		);
+		(
+			`${String(sl).padStart(4)}: ${hex(f.local, 8)}:${hex(f.lport, 4)} ${hex(f.remote, 8)}:${hex(f.rport, 4)} ${hex(f.st, 2)} ` +
+			`${hex(f.tx, 8)}:${hex(f.rx, 8)} ${hex(f.tr, 2)}:${hex(f.when, 8)} ${hex(f.retr, 8)} ${String(f.uid).padStart(5)} ` +
+			`${String(f.timeout).padStart(8)} ${f.inode} 1 0000000000000000 20 4 30 10 -1`
+		).padEnd(149);
 	const fields = fc.record({
 		local: fc.nat({max: 0xffffffff}),
 		lport: fc.nat({max: 0xffff}),

@@ -4,9 +4,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {findTraefikPids, parseProcessStat, ProcReader} from '../../source/collect/proc.js';
-import {isError, type ProcHarvest} from '../../source/collect/types.js';
+import {isError, type ProcHarvest} from '../../source/domain/harvest.js';
 import {Monitor} from '../../source/model/monitor.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
 const row = (local: string, remote: string, st: string, inode: number) =>
@@ -21,7 +21,8 @@ function addProcess(pid: number, comm: string, startTicks: number, rows: string,
 	writeFileSync(join(dir, 'comm'), `${comm}\n`);
 	writeFileSync(
 		join(dir, 'stat'),
-		`${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 ${startTicks} 900000000 5000 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n`,
+		`${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 ${startTicks} 900000000 5000 ` +
+			'18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n',
 	);
 	writeFileSync(join(dir, 'net', 'tcp'), HEADER + rows);
 	writeFileSync(join(dir, 'net', 'tcp6'), '  sl  local_address remote_address st\n');
@@ -79,11 +80,11 @@ describe('ProcReader', () => {
 			flagServers: [{service: 's@x', url: '10.0.0.3:80', host: '10.0.0.3', port: 80, status: 'unknown', origin: 'flag'}],
 		});
 		const resolved = {'10.0.0.3': [0x0a000003]};
-		monitor.ingest({collectedAt: 1000, proc: read(reader), resolved});
+		monitor.ingest({collectedAt: 1000, proc: read(reader), resolved, resolveErrors: {}});
 		expect(monitor.snapshot().backends[0]!.states.CLOSE_WAIT).toBe(1);
 		rmSync(join(root, '4242'), {recursive: true});
 		addProcess(5353, 'traefik', 9000, row('0100007F:D431', '0300000A:0050', '08', 12), [12]);
-		monitor.ingest({collectedAt: 2000, proc: read(reader), resolved});
+		monitor.ingest({collectedAt: 2000, proc: read(reader), resolved, resolveErrors: {}});
 		const s = monitor.snapshot();
 		expect(s.traefik.pid).toBe(5353);
 		expect(s.traefik.restartedAt).toBe(new Date(2000).toISOString());

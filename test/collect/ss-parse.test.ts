@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {formatEndpoint} from '../../source/collect/address-parse.js';
+import {formatEndpoint} from '../../source/domain/address.js';
 import {parseSs, parseSsEndpoint, ssFilter} from '../../source/collect/ss-parse.js';
 
 // Lines as `ss -tanHeo state all` (iproute2 6.1) prints them.
@@ -27,7 +27,8 @@ describe('parseSs', () => {
 	it('maps states, queues, timers and retransmissions as /proc has them', () => {
 		const view = table.sockets.map(
 			(s) =>
-				`${s.state} ${formatEndpoint(s.localIp, s.localPort)} ${formatEndpoint(s.remoteIp, s.remotePort)} rx=${s.rxQueue} tx=${s.txQueue} tr=${s.timer} re=${s.retransmits} uid=${s.uid} ino=${s.inode}`,
+				`${s.state} ${formatEndpoint(s.localIp, s.localPort)} ${formatEndpoint(s.remoteIp, s.remotePort)} ` +
+				`rx=${s.rxQueue} tx=${s.txQueue} tr=${s.timer} re=${s.retransmits} uid=${s.uid} ino=${s.inode}`,
 		);
 		expect(view).toEqual([
 			'LISTEN 127.0.0.1:44889 0.0.0.0:0 rx=0 tx=511 tr=0 re=0 uid=0 ino=3022851',

@@ -6,8 +6,8 @@ import {writeFileSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FAULTS, type FaultName} from '../../source/demo/faults.js';
 import type {StackInfo} from '../../source/demo/stack.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
-import type {Snapshot, SnapshotAlert} from '../../source/model/snapshot-types.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
+import type {Snapshot, SnapshotAlert} from '../../source/domain/snapshot.js';
 import {fault, spawnCli, startStack, stopStack} from '../helpers/demo.js';
 import {schemaErrors} from '../helpers/schema.js';
 

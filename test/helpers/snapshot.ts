@@ -1,5 +1,9 @@
-import {REPORTED_STATES, type StateCounts} from '../../source/collect/types.js';
-import type {BackendRow, Latency, ServiceRow, Snapshot, SnapshotAlert} from '../../source/model/snapshot-types.js';
+import {REPORTED_STATES, type StateCounts} from '../../source/domain/tcp.js';
+import type {BackendRow, Latency, ServiceRow, Snapshot, SnapshotAlert} from '../../source/domain/snapshot.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
+import type {BackendFigures, ServiceFigures} from '../../source/model/rules/family.js';
+import {judge} from '../../source/model/rules/index.js';
+import type {SpanStats} from '../../source/model/traffic.js';
 
 export const states = (counts: Partial<StateCounts> = {}): StateCounts => Object.fromEntries(REPORTED_STATES.map((s) => [s, counts[s] ?? 0])) as StateCounts;
 
@@ -16,7 +20,7 @@ const latency = (p50: number, p95: number, p99: number): Latency => ({
 	],
 });
 
-export function service(name: string, over: Partial<ServiceRow> = {}): ServiceRow {
+export function service(name: string, over: Partial<ServiceFigures> = {}): ServiceFigures {
 	return {
 		name,
 		requestsPerSecond: 12.5,
@@ -25,6 +29,7 @@ export function service(name: string, over: Partial<ServiceRow> = {}): ServiceRo
 		statusRates: {'2xx': 12, '3xx': 0.5, '4xx': 0, '5xx': 0},
 		latency: latency(0.04, 0.09, 0.2),
 		latencyMinute: latency(0.04, 0.09, 0.2),
+		latencyRecent: latency(0.04, 0.09, 0.2),
 		servers: [{url: 'http://10.0.0.1:80', address: '10.0.0.1:80', status: 'UP'}],
 		serversUp: 1,
 		bytesInPerSecond: 1000,
@@ -35,7 +40,7 @@ export function service(name: string, over: Partial<ServiceRow> = {}): ServiceRo
 	};
 }
 
-export function backend(serviceName: string, address: string, over: Partial<BackendRow> & {counts?: Partial<StateCounts>} = {}): BackendRow {
+export function backend(serviceName: string, address: string, over: Partial<BackendFigures> & {counts?: Partial<StateCounts>} = {}): BackendFigures {
 	const {counts, ...rest} = over;
 	const s = states(counts ?? {ESTABLISHED: 4});
 	const total = Object.values(s).reduce((a, b) => a + b, 0);
@@ -66,13 +71,87 @@ export const alert = (rule: SnapshotAlert['rule'], level: SnapshotAlert['level']
 	...(service ? {service} : {}),
 	value: 5,
 	threshold: 1,
+	text: `${rule} seen (5, limit 1)`,
 	since: '2026-11-22T03:00:00.000Z',
 });
+
+const span = (requests: number, errorRatio: number | null, lat: Latency): SpanStats => ({
+	requests,
+	requestsPerSecond: requests / 60,
+	statusRates: {'2xx': null, '3xx': null, '4xx': null, '5xx': null},
+	errorRatio,
+	latency: lat,
+	bytesInPerSecond: null,
+	bytesOutPerSecond: null,
+	retriesPerSecond: null,
+});
+
+/**
+ * Rows with the levels the real rule families give their figures, and marks from `alerts`: the
+ * screen only draws what the model would have said.
+ */
+export function judged(
+	services: readonly ServiceFigures[],
+	backends: readonly BackendFigures[],
+	alerts: readonly SnapshotAlert[],
+): {services: ServiceRow[]; backends: BackendRow[]} {
+	const bySubject = new Map<string, 'warn' | 'crit'>();
+	for (const a of alerts) for (const key of [a.subject, a.service]) if (key && bySubject.get(key) !== 'crit') bySubject.set(key, a.level);
+	const found = judge(
+		{backends, services, totals: {minute: null, recent: null}, judge: {proc: true, metrics: true}},
+		{
+			rules: DEFAULT_RULES,
+			now: Date.UTC(2026, 10, 22, 3, 10),
+			ephemeralPorts: [32768, 60999],
+			serviceRate: (name) => services.find((s) => s.name === name)?.requestsPerSecond,
+			spans: (name) => {
+				const s = services.find((r) => r.name === name);
+				return s === undefined
+					? {minute: null, recent: null}
+					: {minute: span(600, s.errorRatioMinute, s.latencyMinute), recent: span(100, s.errorRatio, s.latencyRecent)};
+			},
+			certificates: [],
+			failingSources: [],
+		},
+	);
+	const mark = <T extends {levels: object}>(row: T, key: string): T => {
+		const level = bySubject.get(key);
+		return level === undefined ? row : {...row, alertLevel: level};
+	};
+	return {services: found.services.map((r) => mark(r, r.name)), backends: found.backends.map((r) => mark(r, r.address))};
+}
 
 const series = (n: number, f: (i: number) => number | null) => Array.from({length: n}, (_, i) => f(i));
 
 /** A realistic snapshot: four services, one leaking CLOSE_WAIT, one stuck in SYN_SENT, alerts. */
 export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
+	const alerts = [
+		alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'),
+		alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'),
+		alert('error_ratio', 'crit', 'web@docker', 'web@docker'),
+		alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker'),
+	];
+	const rows = judged(
+		[
+			service('api@docker'),
+			service('web@docker', {errorRatio: 0.08, errorRatioMinute: 0.06, connections: {ESTABLISHED: 3, TIME_WAIT: 0, CLOSE_WAIT: 12}}),
+			service('auth@docker', {
+				servers: [
+					{url: 'http://10.0.0.7:80', address: '10.0.0.7:80', status: 'DOWN'},
+					{url: 'http://10.0.0.8:80', address: '10.0.0.8:80', status: 'UP'},
+				],
+				serversUp: 1,
+			}),
+			service('static@file', {requestsPerSecond: null, errorRatio: null, latency: {p50: null, p95: null, p99: null, buckets: []}}),
+		],
+		[
+			backend('api@docker', '10.0.0.1:80'),
+			backend('web@docker', '10.0.0.2:8080', {counts: {ESTABLISHED: 3, CLOSE_WAIT: 12}}),
+			backend('auth@docker', '10.0.0.7:80', {status: 'DOWN', counts: {SYN_SENT: 3}}),
+			backend('auth@docker', '10.0.0.8:80', {counts: {ESTABLISHED: 2, TIME_WAIT: 30}}),
+		],
+		alerts,
+	);
 	return {
 		schema: 'traefik-top/snapshot@1',
 		takenAt: '2026-11-22T03:10:00.000Z',
@@ -91,36 +170,16 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 			statusRates: {'2xx': 50, '3xx': 1, '4xx': 1, '5xx': 0.5},
 			errorRatio: 0.0095,
 			latency: latency(0.05, 0.12, 0.4),
+			levels: {},
 		},
-		services: [
-			service('api@docker'),
-			service('web@docker', {errorRatio: 0.08, errorRatioMinute: 0.06, connections: {ESTABLISHED: 3, TIME_WAIT: 0, CLOSE_WAIT: 12}}),
-			service('auth@docker', {
-				servers: [
-					{url: 'http://10.0.0.7:80', address: '10.0.0.7:80', status: 'DOWN'},
-					{url: 'http://10.0.0.8:80', address: '10.0.0.8:80', status: 'UP'},
-				],
-				serversUp: 1,
-			}),
-			service('static@file', {requestsPerSecond: null, errorRatio: null, latency: {p50: null, p95: null, p99: null, buckets: []}}),
-		],
-		backends: [
-			backend('api@docker', '10.0.0.1:80'),
-			backend('web@docker', '10.0.0.2:8080', {counts: {ESTABLISHED: 3, CLOSE_WAIT: 12}}),
-			backend('auth@docker', '10.0.0.7:80', {status: 'DOWN', counts: {SYN_SENT: 3}}),
-			backend('auth@docker', '10.0.0.8:80', {counts: {ESTABLISHED: 2, TIME_WAIT: 30}}),
-		],
+		services: rows.services,
+		backends: rows.backends,
 		entrypoints: [
 			{name: 'web', port: 80, states: states({ESTABLISHED: 40, TIME_WAIT: 3}), total: 43, openConnections: 40},
 			{name: 'websecure', port: 443, states: states({ESTABLISHED: 17}), total: 17, openConnections: 17},
 		],
 		routers: [],
-		alerts: [
-			alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'),
-			alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'),
-			alert('error_ratio', 'crit', 'web@docker', 'web@docker'),
-			alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker'),
-		],
+		alerts,
 		recentAlerts: [{...alert('latency_p95', 'warn', 'api@docker', 'api@docker'), resolvedAt: '2026-11-22T03:05:00.000Z'}],
 		history: {
 			requestsPerSecond: series(120, (i) => (i === 60 ? null : 40 + 10 * Math.sin(i / 8))),

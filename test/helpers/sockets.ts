@@ -1,5 +1,5 @@
-import {parseIpLiteral} from '../../source/collect/address-parse.js';
-import type {TcpSocket, TcpState} from '../../source/collect/types.js';
+import {parseIpLiteral} from '../../source/domain/address.js';
+import type {TcpSocket, TcpState} from '../../source/domain/tcp.js';
 
 /** A socket for model tests: `sock('10.0.0.9:41000', '10.0.0.3:80', 'ESTABLISHED', {inode: 7})`. */
 export function sock(local: string, remote: string, state: TcpState, extra: Partial<TcpSocket> = {}): TcpSocket {

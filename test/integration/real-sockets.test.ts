@@ -6,10 +6,10 @@ import {fileURLToPath} from 'node:url';
 import type {ChildProcess} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ProcReader} from '../../source/collect/proc.js';
-import {isError, type BackendServer} from '../../source/collect/types.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
+import {isError, type BackendServer} from '../../source/domain/harvest.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import {Monitor} from '../../source/model/monitor.js';
-import type {Snapshot} from '../../source/model/snapshot-types.js';
+import type {Snapshot} from '../../source/domain/snapshot.js';
 import {spawnNode, stopChild} from '../helpers/processes.js';
 import {schemaErrors} from '../helpers/schema.js';
 
@@ -95,7 +95,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		monitor.disableSource('api');
 		monitor.disableSource('metrics');
 		const reader = new ProcReader({procRoot: '/proc', pid: proxy!.pid!});
-		monitor.ingest({collectedAt: Date.now(), proc: reader.read(), resolved: {'127.0.0.1': [LOCALHOST]}});
+		monitor.ingest({collectedAt: Date.now(), proc: reader.read(), resolved: {'127.0.0.1': [LOCALHOST]}, resolveErrors: {}});
 		return monitor.snapshot();
 	}
 
@@ -152,7 +152,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		});
 		monitor.disableSource('api');
 		monitor.disableSource('metrics');
-		monitor.ingest({collectedAt: Date.now(), proc: second, resolved: {'127.0.0.1': [LOCALHOST]}});
+		monitor.ingest({collectedAt: Date.now(), proc: second, resolved: {'127.0.0.1': [LOCALHOST]}, resolveErrors: {}});
 		const snapshot = monitor.snapshot();
 		expect(snapshot.sources.proc.notes).toContainEqual(expect.stringMatching(/netlink query/));
 		const byProc = Object.fromEntries(monitorSnapshot().backends.map((b) => [b.service, nonZero(b.states)]));

@@ -4,10 +4,10 @@ import http from 'node:http';
 import {gzipSync} from 'node:zlib';
 import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {Collector} from '../../source/collect/harvest.js';
+import {Collector} from '../../source/collect/collector.js';
 import {Monitor} from '../../source/model/monitor.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
-import type {Snapshot} from '../../source/model/snapshot-types.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
+import type {Snapshot} from '../../source/domain/snapshot.js';
 import {fixtureText} from '../helpers/fixtures.js';
 import {schemaErrors} from '../helpers/schema.js';
 

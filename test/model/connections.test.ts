@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {buildBackendIndex} from '../../source/model/backends.js';
 import {ConnectionTracker, classifySockets, connectionStats, entryPointPorts} from '../../source/model/connections.js';
-import type {BackendServer} from '../../source/collect/types.js';
+import type {BackendServer} from '../../source/domain/harvest.js';
 import {sock} from '../helpers/sockets.js';
 
 const server = (service: string, host: string, port: number, status: BackendServer['status'] = 'UP'): BackendServer => ({

@@ -5,7 +5,7 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {writeSnapshot} from '../../source/headless.js';
+import {writeSnapshot} from '../../source/run/headless.js';
 import {CLI} from '../helpers/demo.js';
 import {sampleSnapshot} from '../helpers/snapshot.js';
 

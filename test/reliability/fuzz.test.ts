@@ -6,19 +6,17 @@ import {parseEntryPoints, parseRawdata} from '../../source/collect/api-parse.js'
 import {parseProcNetTcp} from '../../source/collect/proc-net-tcp-parse.js';
 import {parseSs} from '../../source/collect/ss-parse.js';
 import {parseTraefikMetrics} from '../../source/collect/traefik-metrics-parse.js';
-import {TCP_STATES} from '../../source/collect/types.js';
-import {resolveConfig} from '../../source/config.js';
-import {parseFlags} from '../../source/flags.js';
-import {fixtureJson, fixtureText} from '../helpers/fixtures.js';
+import {TCP_STATES} from '../../source/domain/tcp.js';
+import {resolveConfig} from '../../source/run/config.js';
+import {parseFlags} from '../../source/run/flags.js';
+import {fixtureJson, fixtureText, PROC_FIXTURES} from '../helpers/fixtures.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 2000);
 const TIMEOUT = Math.max(60_000, RUNS * 2);
 
-const ROWS = [
-	'   0: 0100007F:1F90 0100007F:D431 01 00000000:00000000 02:000A7C3B 00000000  1000        0 271828 1 00000000a1b2c3d4 20 4 30 10 -1                   ',
-	'   3: 0100007F:C350 0300000A:0050 06 00000000:00000000 03:000016F4 00000000     0        0 0 3 0000000000000000                                      ',
-	'   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000200007F:E2A0 01 00000000:00000000 00:00000000 00000000     0        0 3112 1 0000000000000000 20 4 29 10 -1',
-];
+/** Kernel rows to mutate: ESTABLISHED, TIME_WAIT, and an IPv4-mapped IPv6 one. */
+const TCP = fixtureText('tcp.txt', PROC_FIXTURES).split('\n');
+const ROWS = [TCP[2]!, TCP[4]!, fixtureText('tcp6.txt', PROC_FIXTURES).split('\n')[2]!];
 
 /** A text with some characters replaced, inserted or cut. */
 const mutated = (texts: readonly string[]) =>

@@ -1,10 +1,11 @@
 // The host changes under the monitor: a backend's name resolves to a new address, DNS fails for a
 // while, thousands of sockets churn between two polls.
 import {describe, expect, it} from 'vitest';
-import {HostResolver} from '../../source/collect/api.js';
-import type {BackendServer, Harvest, TcpSocket} from '../../source/collect/types.js';
+import {HostResolver} from '../../source/collect/resolver.js';
+import type {BackendServer, Harvest} from '../../source/domain/harvest.js';
+import type {TcpSocket} from '../../source/domain/tcp.js';
 import {Monitor} from '../../source/model/monitor.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import {sock} from '../helpers/sockets.js';
 
 describe('host names', () => {
@@ -45,12 +46,18 @@ describe('host names', () => {
 			warnings: [],
 			ephemeralPorts: [32768, 60999] as const,
 		});
-		monitor.ingest({collectedAt: 1000, proc: proc([sock('10.9.9.9:40000', '10.0.0.5:80', 'ESTABLISHED')]), resolved: {whoami: [0x0a000005]}});
+		monitor.ingest({
+			collectedAt: 1000,
+			proc: proc([sock('10.9.9.9:40000', '10.0.0.5:80', 'ESTABLISHED')]),
+			resolved: {whoami: [0x0a000005]},
+			resolveErrors: {},
+		});
 		expect(monitor.snapshot().backends.map((b) => `${b.address} ${b.hostname} ${b.states.ESTABLISHED}`)).toEqual(['10.0.0.5:80 whoami 1']);
 		monitor.ingest({
 			collectedAt: 2000,
 			proc: proc([sock('10.9.9.9:40001', '10.0.0.9:80', 'ESTABLISHED'), sock('10.9.9.9:40000', '10.0.0.5:80', 'TIME_WAIT')]),
 			resolved: {whoami: [0x0a000009]},
+			resolveErrors: {},
 		});
 		expect(monitor.snapshot().backends.map((b) => `${b.address} ${b.states.ESTABLISHED}`)).toEqual(['10.0.0.9:80 1']);
 	});
@@ -81,6 +88,7 @@ describe('churn', () => {
 				ephemeralPorts: [32768, 60999],
 			},
 			resolved: {'10.0.0.5': [0x0a000005]},
+			resolveErrors: {},
 		});
 		monitor.ingest(poll(1000, 10_000));
 		monitor.ingest(poll(2000, 20_000));

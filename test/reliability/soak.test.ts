@@ -5,9 +5,10 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import {describe, expect, it} from 'vitest';
 import {parseTraefikMetrics} from '../../source/collect/traefik-metrics-parse.js';
-import type {BackendServer, Harvest, TcpSocket} from '../../source/collect/types.js';
+import type {BackendServer, Harvest} from '../../source/domain/harvest.js';
+import type {TcpSocket} from '../../source/domain/tcp.js';
 import {Monitor} from '../../source/model/monitor.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -78,6 +79,7 @@ function harvest(i: number, servers: readonly BackendServer[]): Harvest {
 		},
 		metrics: i % 997 === 0 ? {error: 'http://127.0.0.1:8080/metrics: no answer within 800 ms'} : parseTraefikMetrics(lines.join('\n')),
 		resolved: Object.fromEntries(servers.map((s, b) => [s.host, [0x0a000000 + b]])),
+		resolveErrors: {},
 	};
 }
 

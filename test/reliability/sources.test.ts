@@ -4,12 +4,12 @@ import http from 'node:http';
 import net from 'node:net';
 import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {fetchApi, HostResolver} from '../../source/collect/api.js';
+import {fetchApi} from '../../source/collect/api.js';
 import {httpGet, type HttpOptions} from '../../source/collect/http.js';
 import {fetchMetrics} from '../../source/collect/metrics.js';
-import {isError} from '../../source/collect/types.js';
+import {isError} from '../../source/domain/harvest.js';
 import {Monitor} from '../../source/model/monitor.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 
 const OPTIONS: HttpOptions = {timeoutMs: 800, maxBytes: 8 * 1024 * 1024};
 const sockets = new Set<net.Socket>();
@@ -145,7 +145,7 @@ describe('a metrics endpoint that misbehaves', () => {
 
 describe('an API that misbehaves', () => {
 	it('a list that always has a next page is cut, and said so', async () => {
-		const result = await fetchApi(base, {...OPTIONS, timeoutMs: 5000}, new HostResolver());
+		const result = await fetchApi(base, {...OPTIONS, timeoutMs: 5000});
 		expect(isError(result) && result.error).toMatch(/\/api\/http\/services: more than 50 pages; the list was cut there/);
 	});
 
@@ -153,7 +153,7 @@ describe('an API that misbehaves', () => {
 		const truncated = http.createServer((_req, res) => res.writeHead(200, {'content-type': 'application/json'}).end('{"routers": {"a": '));
 		await new Promise<void>((resolve) => truncated.listen(0, '127.0.0.1', resolve));
 		try {
-			const result = await fetchApi(`http://127.0.0.1:${(truncated.address() as net.AddressInfo).port}`, OPTIONS, new HostResolver());
+			const result = await fetchApi(`http://127.0.0.1:${(truncated.address() as net.AddressInfo).port}`, OPTIONS);
 			expect(isError(result) && result.error).toMatch(/the answer is not valid JSON \(\d+ bytes, maybe truncated\)/);
 		} finally {
 			truncated.closeAllConnections();
@@ -187,6 +187,7 @@ describe('the monitor with a failing source', () => {
 			collectedAt: 1000,
 			proc,
 			resolved: {},
+			resolveErrors: {},
 			metrics: {error: 'http://127.0.0.1:8080/metrics: no answer within 800 ms'},
 			api: {error: 'http://127.0.0.1:8080/api/version: HTTP 401 Unauthorized'},
 		});

@@ -2,8 +2,8 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {App, type AppProps} from '../../source/ui/app.js';
 import {createTheme} from '../../source/ui/theme.js';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
-import type {Snapshot} from '../../source/model/snapshot-types.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
+import type {Snapshot} from '../../source/domain/snapshot.js';
 import {renderAt} from '../helpers/ink.js';
 import {sampleSnapshot} from '../helpers/snapshot.js';
 

@@ -3,8 +3,8 @@
 import {Console} from 'node:console';
 import {EventEmitter} from 'node:events';
 import {describe, expect, it} from 'vitest';
-import {DEFAULT_RULES} from '../../source/model/rules-config.js';
-import type {Snapshot} from '../../source/model/snapshot-types.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
+import type {Snapshot} from '../../source/domain/snapshot.js';
 import {runInteractive} from '../../source/ui/render.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {sampleSnapshot} from '../helpers/snapshot.js';

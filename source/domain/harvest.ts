@@ -1,86 +1,73 @@
-/** Types shared by the collectors, the model and the UI. Pure data, no behaviour. */
-import type {MetricsReading} from './traefik-metrics-parse.js';
-
-/** TCP states as the kernel numbers them in /proc/net/tcp (include/net/tcp_states.h). */
-export const TCP_STATES = [
-	'ESTABLISHED',
-	'SYN_SENT',
-	'SYN_RECV',
-	'FIN_WAIT1',
-	'FIN_WAIT2',
-	'TIME_WAIT',
-	'CLOSE',
-	'CLOSE_WAIT',
-	'LAST_ACK',
-	'LISTEN',
-	'CLOSING',
-	'NEW_SYN_RECV',
-] as const;
-
-export type TcpState = (typeof TCP_STATES)[number];
-
-/** The states a snapshot reports for a backend or an entry point (every key always present). */
-export const REPORTED_STATES = [
-	'ESTABLISHED',
-	'SYN_SENT',
-	'SYN_RECV',
-	'FIN_WAIT1',
-	'FIN_WAIT2',
-	'TIME_WAIT',
-	'CLOSE',
-	'CLOSE_WAIT',
-	'LAST_ACK',
-	'CLOSING',
-] as const satisfies readonly TcpState[];
-
-export type ReportedState = (typeof REPORTED_STATES)[number];
-export type StateCounts = Record<ReportedState, number>;
-
 /**
- * An IP address as parsed from /proc: IPv4 (and IPv4-mapped IPv6) as an unsigned 32-bit number
- * in network order (a.b.c.d = a<<24|b<<16|c<<8|d), other IPv6 as its RFC 5952 text.
- * Numbers keep the hot path free of string building; see format/address.ts for display.
+ * What one tick collects, as the collectors hand it to the model: data or the reason it is
+ * missing, per source. Types and one guard; no behaviour.
  */
-export type IpAddress = number | string;
+import type {InodeLookup, IpAddress, QuietConnections, TcpSocket} from './tcp.js';
 
-/** One row of /proc/<pid>/net/tcp{,6}. */
-export interface TcpSocket {
-	readonly localIp: IpAddress;
-	readonly localPort: number;
-	readonly remoteIp: IpAddress;
-	readonly remotePort: number;
-	readonly state: TcpState;
-	readonly txQueue: number;
-	readonly rxQueue: number;
-	/** Kernel timer: 0 none, 1 retransmit/probe, 2 keepalive, 3 TIME_WAIT, 4 zero window probe. */
-	readonly timer: number;
-	/** Consecutive unacknowledged retransmissions (icsk_retransmits). */
-	readonly retransmits: number;
-	readonly uid: number;
-	/** Socket inode; 0 for TIME_WAIT and other sockets no process owns. */
-	readonly inode: number;
-}
-
-/** A parsed table plus the count of rows that could not be read. */
-export interface TcpTable {
-	readonly sockets: TcpSocket[];
+/** What a parse of an exposition saw. */
+export interface ParseReport {
+	/** Sample lines read (wanted or not). */
+	readonly lines: number;
+	readonly samples: number;
 	readonly malformed: number;
-	/** Rows of other processes, skipped when the owner's inodes were known. */
-	readonly foreign: number;
-	/** With the parser's `quiet` option: the quiet ESTABLISHED rows, not in `sockets`. */
-	readonly quiet?: QuietConnections;
+	/** The first few problems, with their line numbers. */
+	readonly errors: readonly string[];
 }
 
-/**
- * ESTABLISHED connections to IPv4 addresses (IPv4-mapped included) with empty queues and no
- * retransmission, which is most of a busy proxy's table: all a poll needs of them is where they go, so they are kept as two columns
- * instead of one object each.
- */
-export interface QuietConnections {
-	/** IPv4 addresses in network order, as TcpSocket.remoteIp. */
-	readonly remoteIp: number[];
-	readonly remotePort: number[];
-	readonly localPort: number[];
+/** HTTP status class of a request; gRPC statuses (v3 puts them in `code`) are mapped to theirs. */
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'other';
+
+/** Counters of one service, entry point or router at one scrape. */
+export interface CounterGroup {
+	/** Status class -> requests (summed over code, method, protocol). */
+	readonly requests: Record<StatusClass, number>;
+	/** Upper bound (Infinity for +Inf) -> cumulative observations, summed over code, method, protocol. */
+	readonly buckets: Map<number, number>;
+	durationCount: number;
+	durationSum: number;
+	bytesIn: number | null;
+	bytesOut: number | null;
+	retries: number | null;
+	/** Routers only: the service the router sends to. */
+	service?: string;
+}
+
+/** One traefik_service_server_up series: a server Traefik health-checks, and where it connects. */
+export interface ServerUp {
+	readonly service: string;
+	readonly url: string;
+	readonly up: boolean;
+	/** Host and port of the URL, parsed once; undefined when Traefik's URL cannot be connected to as given. */
+	readonly target: {readonly host: string; readonly port: number} | undefined;
+}
+
+/** A TLS certificate Traefik serves (traefik_tls_certs_not_after). */
+export interface CertificateExpiry {
+	readonly cn: string;
+	readonly sans: string;
+	readonly serial: string;
+	/** Expiry, seconds since the epoch. */
+	readonly notAfter: number;
+}
+
+/** One scrape of /metrics, aggregated. */
+export interface MetricsReading {
+	/** v3 has traefik_open_connections; v2 has *_open_connections per entry point or the reload failure metrics. */
+	readonly generation: 'v2' | 'v3' | 'unknown';
+	readonly services: Map<string, CounterGroup>;
+	readonly entrypoints: Map<string, CounterGroup>;
+	readonly routers: Map<string, CounterGroup>;
+	/** Entry point -> open TCP connections (v3), or in-flight requests (v2). */
+	readonly openConnections: Map<string, number>;
+	readonly serverUp: readonly ServerUp[];
+	configReloads: number | null;
+	lastReloadSuccess: number | null;
+	readonly certificates: CertificateExpiry[];
+	processCpuSeconds: number | null;
+	processRssBytes: number | null;
+	processStartTime: number | null;
+	goVersion: string | null;
+	readonly report: ParseReport;
 }
 
 /** A failed source: what happened, in words an operator understands. */
@@ -170,12 +157,8 @@ export interface ProcHarvest {
 	readonly netlink?: {readonly ports: number; readonly tableRows: number; readonly fullEvery: number};
 }
 
-/** What the API poll gathered: the configuration, with host names resolved to addresses. */
+/** What the API poll gathered: the configuration. */
 export interface ApiHarvest extends ApiInventory {
-	/** Host name -> addresses (IP literals map to themselves). */
-	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
-	/** Host name -> why it could not be resolved. */
-	readonly resolveErrors: Readonly<Record<string, string>>;
 	/** Which endpoint gave the services (rawdata, or the paginated lists). */
 	readonly via: 'rawdata' | 'lists';
 }
@@ -196,13 +179,8 @@ export interface Harvest {
 	readonly api?: Section<ApiHarvest>;
 	/** Undefined when /metrics is switched off. */
 	readonly metrics?: Section<MetricsReading>;
-	/** Addresses of the hosts of --backend flags and of traefik_service_server_up URLs. */
+	/** Addresses of every server host (API, --backend flags, traefik_service_server_up), IP literals included. */
 	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
-}
-
-/** The socket inodes a process holds (a Set, or the collector's InodeSet). */
-export interface InodeLookup {
-	has(inode: number): boolean;
-	readonly size: number;
-	[Symbol.iterator](): Iterator<number>;
+	/** Host name -> why it could not be resolved (the last good addresses are kept meanwhile). */
+	readonly resolveErrors: Readonly<Record<string, string>>;
 }

@@ -19,7 +19,8 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 	return yargs([...argv])
 		.scriptName('traefik-top')
 		.usage(
-			'$0 [options]\n\nLive terminal monitor for a host that runs Traefik: per-backend TCP states from the kernel, request rates and latency quantiles from /metrics.',
+			'$0 [options]\n\nLive terminal monitor for a host that runs Traefik: ' +
+				'per-backend TCP states from the kernel, request rates and latency quantiles from /metrics.',
 		)
 		.version(VERSION)
 		.options({
@@ -51,7 +52,9 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 		})
 		.example(EXAMPLES)
 		.epilogue(
-			'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL, TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR. Flags win over the environment, which wins over the config file.',
+			'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL, ' +
+				'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR. ' +
+				'Flags win over the environment, which wins over the config file.',
 		)
 		.strictOptions()
 		.wrap(Math.min(120, process.stdout.columns ?? 100))

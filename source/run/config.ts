@@ -2,9 +2,9 @@
  * The settings of one run: flags over environment (TRAEFIK_TOP_*) over the config file over
  * defaults. Pure: the caller reads the file and the environment.
  */
-import {splitHostPort} from './collect/api-parse.js';
-import type {BackendServer} from './collect/types.js';
-import {applyRuleOverrides, DEFAULT_RULES, type RulesConfig} from './model/rules-config.js';
+import {splitHostPort} from '../domain/server-url.js';
+import type {BackendServer} from '../domain/harvest.js';
+import {applyRuleOverrides, DEFAULT_RULES, type RulesConfig} from '../model/rules/config.js';
 
 export type Mode = 'interactive' | 'once' | 'json' | 'snapshot' | 'check';
 

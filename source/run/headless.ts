@@ -1,8 +1,8 @@
 /** The non-interactive modes: --once, --json, --snapshot, --check. */
 import writeFileAtomic from 'write-file-atomic';
 import type {AppConfig} from './config.js';
-import {renderReport} from './format/report.js';
-import type {Snapshot} from './model/snapshot-types.js';
+import {renderReport} from '../format/report.js';
+import type {Snapshot} from '../domain/snapshot.js';
 import {startPolling} from './poll.js';
 
 /** Polls until `done` says enough; resolves with the last snapshot. */

@@ -1,8 +1,8 @@
 /** The poll loop shared by every mode: one harvest per tick, never stacked, never blocking input. */
-import {Collector} from './collect/harvest.js';
+import {Collector} from '../collect/collector.js';
 import type {AppConfig} from './config.js';
-import {Monitor} from './model/monitor.js';
-import type {Snapshot} from './model/snapshot-types.js';
+import {Monitor} from '../model/monitor.js';
+import type {Snapshot} from '../domain/snapshot.js';
 import {hostname} from 'node:os';
 
 /** Builds the collector and the monitor for a configuration. */

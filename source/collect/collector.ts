@@ -1,11 +1,11 @@
 /** One harvest per tick: /proc and /metrics every tick, the API every few ticks, host names resolved with a cache. */
-import {fetchApi, HostResolver} from './api.js';
+import type {ApiHarvest, BackendServer, Harvest, MetricsReading, Section} from '../domain/harvest.js';
+import {isError} from '../domain/harvest.js';
+import {fetchApi} from './api.js';
 import type {HttpOptions} from './http.js';
 import {fetchMetrics} from './metrics.js';
-import type {MetricsReading} from './traefik-metrics-parse.js';
 import {ProcReader} from './proc.js';
-import {serverUrlTarget} from './api-parse.js';
-import {isError, type ApiHarvest, type BackendServer, type Harvest, type IpAddress, type Section} from './types.js';
+import {HostResolver} from './resolver.js';
 
 /** Where and how to collect. */
 export interface CollectorOptions {
@@ -25,23 +25,11 @@ export class Collector {
 	private readonly resolver = new HostResolver();
 	private lastApiAt = Number.NEGATIVE_INFINITY;
 	private running: Promise<Harvest> | null = null;
-	private resolvedKey = '';
-	/** Ports of the last good API answer: a filtered netlink query asks for them. */
-	private apiPorts: {backends: number[]; entryPoints: number[]} = {backends: [], entryPoints: []};
-	private lastResolved: Readonly<Record<string, readonly IpAddress[]>> = {};
+	/** The last good API answer: its servers are resolved every tick, its ports asked for by a netlink query. */
+	private api: ApiHarvest | null = null;
 
 	constructor(private readonly options: CollectorOptions) {
 		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile});
-	}
-
-	/** The previous answer when the addresses did not change: the model then keeps its backend index. */
-	private stable(resolved: Record<string, IpAddress[]>): Readonly<Record<string, readonly IpAddress[]>> {
-		const key = JSON.stringify(resolved);
-		if (key !== this.resolvedKey) {
-			this.resolvedKey = key;
-			this.lastResolved = resolved;
-		}
-		return this.lastResolved;
 	}
 
 	collect(): Promise<Harvest> {
@@ -49,6 +37,11 @@ export class Collector {
 			this.running = null;
 		});
 		return this.running;
+	}
+
+	/** Asks the API again at the next tick (Traefik restarted: its configuration may have changed). */
+	refreshApi(): void {
+		this.lastApiAt = Number.NEGATIVE_INFINITY;
 	}
 
 	private async collectOnce(): Promise<Harvest> {
@@ -60,28 +53,27 @@ export class Collector {
 		if (apiDue) this.lastApiAt = started;
 		await Promise.all([
 			metricsUrl === null ? undefined : fetchMetrics(metricsUrl, http).then((r) => (metrics = r)),
-			apiDue ? fetchApi(apiUrl, http, this.resolver, flagServers).then((r) => (api = r)) : undefined,
+			apiDue ? fetchApi(apiUrl, http).then((r) => (api = r)) : undefined,
 		]);
-		// Hosts of --backend flags and of traefik_service_server_up URLs (answers are cached), and
-		// their ports with the API's for a filtered netlink query.
-		if (api !== undefined && !isError(api)) this.apiPorts = {backends: api.servers.map((s) => s.port), entryPoints: api.entryPoints.map((e) => e.port)};
-		const hosts = flagServers.map((s) => s.host);
-		const backendPorts = [...this.apiPorts.backends, ...flagServers.map((s) => s.port)];
+		if (api !== undefined && !isError(api)) this.api = api;
+		// Every server's host (answers are cached), and the ports a filtered netlink query asks for.
+		const hosts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.host);
+		const backendPorts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.port);
 		if (metrics !== undefined && !isError(metrics)) {
-			for (const s of metrics.serverUp) {
-				const target = serverUrlTarget(s.url);
+			for (const {target} of metrics.serverUp) {
 				if (target === undefined) continue;
 				hosts.push(target.host);
 				backendPorts.push(target.port);
 			}
 		}
-		const resolved = this.stable(hosts.length === 0 ? {} : (await this.resolver.resolve(hosts)).resolved);
+		const {resolved, errors} = hosts.length === 0 ? {resolved: {}, errors: {}} : await this.resolver.resolve(hosts);
 		// /proc last: the table then matches the freshest backend list.
-		const proc = await this.proc.readWithPorts({backends: backendPorts, entryPoints: this.apiPorts.entryPoints});
+		const proc = await this.proc.readWithPorts({backends: backendPorts, entryPoints: (this.api?.entryPoints ?? []).map((e) => e.port)});
 		return {
 			collectedAt: Date.now(),
 			proc,
 			resolved,
+			resolveErrors: errors,
 			...(api === undefined ? {} : {api}),
 			...(metrics === undefined ? {} : {metrics}),
 		};

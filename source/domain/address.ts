@@ -1,6 +1,30 @@
-/** IP address text <-> the IpAddress form used by the TCP tables. Pure. */
-import {formatIpv6Bytes} from './proc-net-tcp-parse.js';
-import type {IpAddress} from './types.js';
+/** IP address text <-> the IpAddress form of the TCP tables, and the endpoint texts and keys. Pure. */
+import type {IpAddress} from './tcp.js';
+
+const hexGroup = (hi: number, lo: number): string => ((hi << 8) | lo).toString(16);
+
+/** RFC 5952 text for 16 bytes: lower case, the longest run of 2+ zero groups shortened to `::`. */
+export function formatIpv6Bytes(bytes: ArrayLike<number>): string {
+	const groups: string[] = [];
+	for (let i = 0; i < 16; i += 2) groups.push(hexGroup(bytes[i]!, bytes[i + 1]!));
+	let bestStart = -1;
+	let bestLength = 1;
+	for (let i = 0; i < 8;) {
+		if (groups[i] !== '0') {
+			i++;
+			continue;
+		}
+		let j = i;
+		while (j < 8 && groups[j] === '0') j++;
+		if (j - i > bestLength) {
+			bestStart = i;
+			bestLength = j - i;
+		}
+		i = j;
+	}
+	if (bestStart < 0) return groups.join(':');
+	return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
+}
 
 function parseIpv4(text: string): number | undefined {
 	const parts = text.split('.');

@@ -1,4 +1,7 @@
+import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
+import {snapshotJsonSchema} from '../../source/domain/snapshot-schema.js';
 import {schemaErrors} from '../helpers/schema.js';
 import {sampleSnapshot} from '../helpers/snapshot.js';
 
@@ -15,5 +18,12 @@ describe('the snapshot JSON Schema', () => {
 		const backends = sampleSnapshot().backends.map((b) => ({...b, states: {ESTABLISHED: 1}}));
 		expect(schemaErrors({...s, backends}).join()).toMatch(/SYN_SENT/);
 		expect(schemaErrors({...s, alerts: [{...sampleSnapshot().alerts[0], level: 'info'}]}).join()).toMatch(/level/);
+	});
+});
+
+describe('the shipped schema file', () => {
+	it('is the one the definition writes (npm run schema)', () => {
+		const shipped = readFileSync(fileURLToPath(new URL('../../schema/snapshot.schema.json', import.meta.url)), 'utf8');
+		expect(shipped).toBe(snapshotJsonSchema());
 	});
 });

@@ -1,0 +1,220 @@
+/**
+ * The snapshot@1 document, defined once: the TypeScript types (snapshot.ts) and the shipped JSON
+ * Schema (schema/snapshot.schema.json, written by scripts/schema.mjs) both come from here. Field
+ * names that PRODUCT.md fixes never change; fields are only ever added.
+ */
+import {Type, type Static, type TSchema} from '@sinclair/typebox';
+import {RULE_NAMES} from './rules.js';
+import {REPORTED_STATES} from './tcp.js';
+
+/** A value or null, written as `"type": ["number", "null"]` rather than an anyOf. */
+const nullable = <T extends TSchema & {type: string}>(schema: T) => Type.Unsafe<Static<T> | null>({...schema, type: [schema.type, 'null']});
+const Time = Type.String({format: 'date-time'});
+const Ratio = nullable(Type.Number({minimum: 0, maximum: 1}));
+const Rate = nullable(Type.Number({minimum: 0}));
+const Count = Type.Integer({minimum: 0});
+
+const Level = Type.Union([Type.Literal('ok'), Type.Literal('warn'), Type.Literal('crit')], {
+	description: "How the rule that reads a figure judges it now (the alert waits for the rule's hold)",
+});
+const AlertLevel = Type.Union([Type.Literal('warn'), Type.Literal('crit')]);
+const ServerStatus = Type.Union([Type.Literal('UP'), Type.Literal('DOWN'), Type.Literal('unknown')]);
+
+const Source = Type.Object(
+	{
+		ok: Type.Boolean(),
+		error: Type.Optional(Type.String()),
+		lastSuccessAt: Type.Optional(Time),
+		notes: Type.Optional(Type.Array(Type.String())),
+	},
+	{$id: 'source'},
+);
+
+const States = Type.Object(Object.fromEntries(REPORTED_STATES.map((s) => [s, Count])) as Record<(typeof REPORTED_STATES)[number], typeof Count>, {
+	$id: 'states',
+	additionalProperties: false,
+});
+
+const StatusRates = Type.Object({'2xx': Rate, '3xx': Rate, '4xx': Rate, '5xx': Rate}, {$id: 'statusRates'});
+
+const LatencyBucket = Type.Object({
+	le: Type.Union([Type.Number(), Type.Literal('+Inf')], {description: 'upper bound in seconds'}),
+	share: Ratio,
+	cumulativeShare: Ratio,
+});
+
+const Latency = Type.Object(
+	{
+		p50: nullable(Type.Number()),
+		p95: nullable(Type.Number()),
+		p99: nullable(Type.Number()),
+		buckets: Type.Array(LatencyBucket),
+	},
+	{$id: 'latency'},
+);
+
+const ServiceServer = Type.Object({url: Type.String({description: 'without user:password'}), address: nullable(Type.String()), status: ServerStatus});
+
+const ServiceLevels = Type.Partial(Type.Object({errorRatioMinute: Level, p95Recent: Level, servers: Level, CLOSE_WAIT: Level}));
+
+const Service = Type.Object(
+	{
+		name: Type.String(),
+		requestsPerSecond: Rate,
+		errorRatio: Ratio,
+		errorRatioMinute: Ratio,
+		statusRates: Type.Ref(StatusRates),
+		latency: Type.Ref(Latency),
+		latencyMinute: Type.Ref(Latency),
+		latencyRecent: Type.Ref(Latency),
+		servers: Type.Array(ServiceServer),
+		serversUp: Count,
+		bytesInPerSecond: Rate,
+		bytesOutPerSecond: Rate,
+		retriesPerSecond: Rate,
+		connections: Type.Object({ESTABLISHED: Count, TIME_WAIT: Count, CLOSE_WAIT: Count}),
+		parents: Type.Optional(Type.Array(Type.String())),
+		levels: ServiceLevels,
+		alertLevel: Type.Optional(AlertLevel),
+	},
+	{$id: 'service'},
+);
+
+const BackendLevels = Type.Partial(
+	Type.Object({
+		status: Level,
+		ESTABLISHED: Level,
+		SYN_SENT: Level,
+		TIME_WAIT: Level,
+		CLOSE_WAIT: Level,
+		closeWaitOldestSeconds: Level,
+		timeWaitRatio: Level,
+		retransmitting: Level,
+	}),
+);
+
+const Backend = Type.Object(
+	{
+		service: Type.String(),
+		services: Type.Array(Type.String()),
+		address: Type.String({pattern: '^(\\[[0-9a-f:.]+\\]|[0-9.]+):[0-9]+$'}),
+		urls: Type.Array(Type.String()),
+		hostname: Type.Optional(Type.String()),
+		status: ServerStatus,
+		states: Type.Ref(States),
+		total: Count,
+		closeWaitOldestSeconds: nullable(Type.Number({minimum: 0})),
+		timeWaitRatio: Ratio,
+		txQueueBytes: Count,
+		rxQueueBytes: Count,
+		retransmitting: Count,
+		synSentPolls: Count,
+		retransmitPolls: Count,
+		newAnswered: Count,
+		error: Type.Optional(Type.String()),
+		levels: BackendLevels,
+		alertLevel: Type.Optional(AlertLevel),
+	},
+	{$id: 'backend'},
+);
+
+const EntryPoint = Type.Object({
+	name: Type.String(),
+	port: nullable(Type.Integer()),
+	states: Type.Ref(States),
+	total: Count,
+	openConnections: Type.Optional(nullable(Type.Number())),
+	requestsPerSecond: Type.Optional(Rate),
+	errorRatio: Type.Optional(Ratio),
+	statusRates: Type.Optional(Type.Ref(StatusRates)),
+	bytesInPerSecond: Type.Optional(Rate),
+	bytesOutPerSecond: Type.Optional(Rate),
+});
+
+const Router = Type.Object({
+	name: Type.String(),
+	service: nullable(Type.String()),
+	requestsPerSecond: Rate,
+	errorRatio: Ratio,
+	statusRates: Type.Ref(StatusRates),
+	latency: Type.Ref(Latency),
+});
+
+const Alert = Type.Object(
+	{
+		rule: Type.Union(RULE_NAMES.map((name) => Type.Literal(name))),
+		level: AlertLevel,
+		subject: Type.String(),
+		service: Type.Optional(Type.String()),
+		value: Type.Union([Type.Number(), Type.String()]),
+		threshold: Type.Union([Type.Number(), Type.String()]),
+		text: Type.String({description: 'what was seen against what limit, in units'}),
+		since: Time,
+		resolvedAt: Type.Optional(Time),
+	},
+	{$id: 'alert'},
+);
+
+const Series = Type.Array(nullable(Type.Number()), {$id: 'series', description: 'oldest first; null is a gap (a failed poll)'});
+
+const Traefik = Type.Object({
+	pid: nullable(Type.Integer()),
+	version: nullable(Type.String()),
+	uptimeSeconds: nullable(Type.Number()),
+	cpuRatio: nullable(Type.Number()),
+	rssBytes: nullable(Type.Number()),
+	openConnections: nullable(Type.Number()),
+	configReloadAgeSeconds: nullable(Type.Number()),
+	restartedAt: Type.Optional(Time),
+});
+
+/** The whole document. */
+export const SnapshotSchema = Type.Object(
+	{
+		schema: Type.Literal('traefik-top/snapshot@1'),
+		takenAt: Time,
+		host: Type.String(),
+		intervalSeconds: Type.Number({exclusiveMinimum: 0}),
+		filter: Type.Object({service: nullable(Type.String()), entrypoint: nullable(Type.String())}),
+		traefik: Traefik,
+		sources: Type.Object({proc: Type.Ref(Source), metrics: Type.Ref(Source), api: Type.Ref(Source)}),
+		totals: Type.Object({
+			scope: Type.String(),
+			requestsPerSecond: Rate,
+			statusRates: Type.Ref(StatusRates),
+			errorRatio: Ratio,
+			latency: Type.Ref(Latency),
+			levels: Type.Partial(Type.Object({errorRatio: Level, p95: Level}), {
+				description: 'judged as a service is: the 5xx share of the last minute, p95 of the last seconds',
+			}),
+		}),
+		services: Type.Array(Type.Ref(Service)),
+		backends: Type.Array(Type.Ref(Backend)),
+		entrypoints: Type.Array(EntryPoint),
+		routers: Type.Array(Router),
+		alerts: Type.Array(Type.Ref(Alert)),
+		recentAlerts: Type.Array(Type.Ref(Alert)),
+		history: Type.Object({
+			requestsPerSecond: Type.Ref(Series),
+			errorRatio: Type.Ref(Series),
+			p95: Type.Ref(Series),
+			bucketShares: Type.Record(Type.String(), Type.Ref(Series), {description: 'per latency bucket bound (as text), the share of requests in it per poll'}),
+			establishedConnections: Type.Ref(Series),
+		}),
+		otherConnections: Count,
+		unresolvedServers: Type.Array(Type.Object({service: Type.String(), url: Type.String(), error: Type.String()})),
+	},
+	{
+		$schema: 'https://json-schema.org/draft/2020-12/schema',
+		$id: 'https://github.com/traefik-top/traefik-top/schema/snapshot.schema.json',
+		title: 'traefik-top snapshot',
+		description:
+			'One snapshot of what traefik-top shows: written by --json (one per line), --snapshot FILE and the e key. Version 1; fields are only ever added.',
+		$defs: {source: Source, states: States, statusRates: StatusRates, latency: Latency, service: Service, backend: Backend, alert: Alert, series: Series},
+	},
+);
+
+/** The JSON Schema text shipped in schema/snapshot.schema.json. */
+export function snapshotJsonSchema(): string {
+	return `${JSON.stringify(SnapshotSchema, null, 2)}\n`;
+}

@@ -1,0 +1,115 @@
+/** The backends table: every TCP state, CLOSE_WAIT age, TIME_WAIT ratio, queues, retransmits, per column. */
+import type {BackendLevelKey, BackendRow} from '../../domain/snapshot.js';
+import {byNumber, byText, sortsOf, type Column, type TableDefinition} from '../table.js';
+import {formatAge, formatBytes, formatPercent} from '../units.js';
+
+export type BackendColumnKey =
+	| 'service'
+	| 'address'
+	| 'status'
+	| 'estab'
+	| 'synSent'
+	| 'timeWait'
+	| 'closeWait'
+	| 'closeWaitAge'
+	| 'finWait'
+	| 'other'
+	| 'twRatio'
+	| 'sendQ'
+	| 'recvQ'
+	| 'retrans';
+
+const other = (r: BackendRow): number => r.states.SYN_RECV + r.states.CLOSE + r.states.LAST_ACK + r.states.CLOSING;
+const byService = (a: BackendRow, b: BackendRow): number => byText(a.service, b.service) || byText(a.address, b.address);
+const RANK = {crit: 2, warn: 1} as const;
+
+const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] = [
+	{
+		key: 'service',
+		header: 'SERVICE',
+		width: 24,
+		min: 11,
+		grow: 2,
+		cell: (r) => (r.services.length > 1 ? `${r.service} +${r.services.length - 1}` : r.service),
+		sort: byService,
+	},
+	{key: 'address', header: 'BACKEND', width: 21, min: 15, grow: 1, cell: (r) => r.address, sort: (a, b) => byText(a.address, b.address)},
+	{key: 'status', header: 'STATUS', width: 6, priority: 5, level: 'status', cell: (r) => (r.status === 'unknown' ? '-' : r.status)},
+	{
+		key: 'estab',
+		header: 'ESTAB',
+		width: 5,
+		align: 'right',
+		level: 'ESTABLISHED',
+		cell: (r) => String(r.states.ESTABLISHED),
+		sort: (a, b) => b.states.ESTABLISHED - a.states.ESTABLISHED,
+	},
+	{
+		key: 'synSent',
+		header: 'SYN_S',
+		width: 5,
+		align: 'right',
+		level: 'SYN_SENT',
+		cell: (r) => String(r.states.SYN_SENT),
+		sort: (a, b) => b.states.SYN_SENT - a.states.SYN_SENT,
+	},
+	{
+		key: 'timeWait',
+		header: 'TIME_W',
+		width: 6,
+		align: 'right',
+		level: 'TIME_WAIT',
+		cell: (r) => String(r.states.TIME_WAIT),
+		sort: (a, b) => b.states.TIME_WAIT - a.states.TIME_WAIT,
+	},
+	{
+		key: 'closeWait',
+		header: 'CLOSE_W',
+		width: 7,
+		align: 'right',
+		level: 'CLOSE_WAIT',
+		cell: (r) => String(r.states.CLOSE_WAIT),
+		sort: (a, b) => b.states.CLOSE_WAIT - a.states.CLOSE_WAIT || byNumber(a.closeWaitOldestSeconds, b.closeWaitOldestSeconds),
+	},
+	{
+		key: 'closeWaitAge',
+		header: 'CW_AGE',
+		width: 6,
+		align: 'right',
+		priority: 3,
+		level: 'closeWaitOldestSeconds',
+		cell: (r) => formatAge(r.closeWaitOldestSeconds),
+	},
+	{key: 'finWait', header: 'FIN_W', width: 5, align: 'right', priority: 4, cell: (r) => String(r.states.FIN_WAIT1 + r.states.FIN_WAIT2)},
+	{key: 'other', header: 'OTHER', width: 5, align: 'right', priority: 6, cell: (r) => String(other(r))},
+	{
+		key: 'twRatio',
+		header: 'TW%',
+		width: 4,
+		align: 'right',
+		priority: 2,
+		level: 'timeWaitRatio',
+		cell: (r) => formatPercent(r.timeWaitRatio),
+		sort: (a, b) => byNumber(a.timeWaitRatio, b.timeWaitRatio),
+	},
+	{key: 'sendQ', header: 'SEND-Q', width: 6, align: 'right', priority: 7, cell: (r) => formatBytes(r.txQueueBytes)},
+	{key: 'recvQ', header: 'RECV-Q', width: 6, align: 'right', priority: 8, cell: (r) => formatBytes(r.rxQueueBytes)},
+	{
+		key: 'retrans',
+		header: 'RETR',
+		width: 4,
+		align: 'right',
+		priority: 3,
+		level: 'retransmitting',
+		cell: (r) => String(r.retransmitting),
+		sort: (a, b) => b.retransmitting - a.retransmitting,
+	},
+];
+
+/** Rows with an active alert first (critical before warning), then by service. */
+const byAlert = (a: BackendRow, b: BackendRow): number => (b.alertLevel ? RANK[b.alertLevel] : 0) - (a.alertLevel ? RANK[a.alertLevel] : 0) || byService(a, b);
+
+export const BACKENDS_TABLE: TableDefinition<BackendRow, BackendColumnKey, BackendLevelKey> = {
+	columns,
+	sorts: sortsOf(columns, [{key: 'alert', compare: byAlert}]),
+};

@@ -1,0 +1,59 @@
+/** The services table: one definition per column (header, cell, sort, the rule that colours it). */
+import type {ServiceLevelKey, ServiceRow} from '../../domain/snapshot.js';
+import {byNumber, byText, sortsOf, type Column, type TableDefinition} from '../table.js';
+import {formatCount, formatLatency, formatPercent} from '../units.js';
+
+export type ServiceColumnKey = 'name' | 'rps' | 'err' | 'err1m' | 'p50' | 'p95' | 'p99' | 'servers' | 'estab' | 'tw' | 'cw';
+
+const columns: readonly Column<ServiceRow, ServiceColumnKey, ServiceLevelKey>[] = [
+	{key: 'name', header: 'SERVICE', width: 30, min: 12, grow: 1, cell: (r) => r.name, sort: (a, b) => byText(a.name, b.name)},
+	{
+		key: 'rps',
+		header: 'REQ/S',
+		width: 6,
+		align: 'right',
+		cell: (r) => formatCount(r.requestsPerSecond),
+		sort: (a, b) => byNumber(a.requestsPerSecond, b.requestsPerSecond),
+	},
+	{key: 'err', header: '5XX%', width: 5, align: 'right', cell: (r) => formatPercent(r.errorRatio), sort: (a, b) => byNumber(a.errorRatio, b.errorRatio)},
+	{key: 'err1m', header: '5XX%1m', width: 6, align: 'right', priority: 4, level: 'errorRatioMinute', cell: (r) => formatPercent(r.errorRatioMinute)},
+	{key: 'p50', header: 'P50', width: 6, align: 'right', priority: 3, cell: (r) => formatLatency(r.latency.p50)},
+	{
+		key: 'p95',
+		header: 'P95',
+		width: 6,
+		align: 'right',
+		level: 'p95Recent',
+		cell: (r) => formatLatency(r.latency.p95),
+		sort: (a, b) => byNumber(a.latency.p95, b.latency.p95),
+	},
+	{key: 'p99', header: 'P99', width: 6, align: 'right', priority: 2, cell: (r) => formatLatency(r.latency.p99)},
+	{
+		key: 'servers',
+		header: 'UP',
+		width: 5,
+		align: 'right',
+		level: 'servers',
+		cell: (r) => (r.servers.length === 0 ? '-' : `${r.serversUp}/${r.servers.length}`),
+	},
+	{
+		key: 'estab',
+		header: 'ESTAB',
+		width: 5,
+		align: 'right',
+		cell: (r) => String(r.connections.ESTABLISHED),
+		sort: (a, b) => b.connections.ESTABLISHED - a.connections.ESTABLISHED,
+	},
+	{key: 'tw', header: 'TIME_W', width: 6, align: 'right', priority: 1, cell: (r) => String(r.connections.TIME_WAIT)},
+	{
+		key: 'cw',
+		header: 'CLOSE_W',
+		width: 7,
+		align: 'right',
+		level: 'CLOSE_WAIT',
+		cell: (r) => String(r.connections.CLOSE_WAIT),
+		sort: (a, b) => b.connections.CLOSE_WAIT - a.connections.CLOSE_WAIT,
+	},
+];
+
+export const SERVICES_TABLE: TableDefinition<ServiceRow, ServiceColumnKey, ServiceLevelKey> = {columns, sorts: sortsOf(columns)};

@@ -1,0 +1,160 @@
+/** The snapshot document of the monitor's latest tick: pinned service and entry point applied, alerts by row. Pure. */
+import type {ApiHarvest, MetricsReading, ProcHarvest} from '../domain/harvest.js';
+import type {AlertLevel} from '../domain/rules.js';
+import {SNAPSHOT_SCHEMA, type EntryPointRow, type Snapshot} from '../domain/snapshot.js';
+import {emptyStates, type StateCounts} from '../domain/tcp.js';
+import type {AlertBook} from './alerts.js';
+import type {BackendIndex} from './backends.js';
+import type {Ring} from './ring.js';
+import {serviceMatches} from './services.js';
+import {iso, toSnapshotAlert, type SourceBook} from './sources.js';
+import type {GroupSeries, TrafficModel} from './traffic.js';
+
+/** An entry point's connections as the kernel shows them (the snapshot adds Traefik's figures). */
+export interface EntryPointFigures {
+	readonly name: string;
+	readonly port: number | null;
+	readonly states: StateCounts;
+	readonly total: number;
+}
+
+/** What a snapshot is built from: the monitor's state after a tick. */
+export interface MonitorState {
+	readonly config: {readonly host: string; readonly filter: {readonly entrypoint: string | null}};
+	readonly focus: string | null;
+	readonly intervalSeconds: number;
+	readonly traffic: TrafficModel;
+	readonly alerts: AlertBook;
+	readonly sources: SourceBook;
+	readonly api: ApiHarvest | null;
+	readonly proc: ProcHarvest | null;
+	readonly metrics: MetricsReading | null;
+	readonly index: BackendIndex;
+	readonly resolveErrors: Readonly<Record<string, string>>;
+	readonly serviceRows: Snapshot['services'];
+	readonly backendRows: Snapshot['backends'];
+	readonly entryRows: readonly EntryPointFigures[];
+	readonly totalsLevels: Snapshot['totals']['levels'];
+	readonly establishedHistory: Ring<number>;
+	readonly other: number;
+	readonly restartedAt: number | undefined;
+}
+
+const NO_RATES = {'2xx': null, '3xx': null, '4xx': null, '5xx': null} as const;
+const NO_LATENCY = {p50: null, p95: null, p99: null, buckets: []} as const;
+
+const worse = (a: AlertLevel | undefined, b: AlertLevel): AlertLevel => (a === 'crit' || b === 'crit' ? 'crit' : 'warn');
+
+/** Entry points seen in the kernel (by port), plus those only /metrics knows (port unknown). */
+function entryPointRows(state: MonitorState, now: number): EntryPointRow[] {
+	const known = new Set(state.entryRows.map((e) => e.name));
+	const extra: EntryPointFigures[] = [];
+	for (const [name, series] of state.traffic.entrypoints) {
+		if (known.has(name) || series.lastSeen !== now) continue;
+		extra.push({name, port: null, states: emptyStates(), total: 0});
+	}
+	return [...state.entryRows, ...extra.sort((a, b) => a.name.localeCompare(b.name))].map((row) => {
+		const open = state.metrics?.openConnections.get(row.name);
+		const span = state.traffic.entrypoints.get(row.name)?.interval;
+		return {
+			...row,
+			...(open === undefined ? {} : {openConnections: Math.max(0, open)}),
+			...(span == null
+				? {}
+				: {
+						requestsPerSecond: span.requestsPerSecond,
+						errorRatio: span.errorRatio,
+						statusRates: span.statusRates,
+						bytesInPerSecond: span.bytesInPerSecond,
+						bytesOutPerSecond: span.bytesOutPerSecond,
+					}),
+		};
+	});
+}
+
+function traefikIdentity(state: MonitorState, now: number): Snapshot['traefik'] {
+	const m = state.metrics;
+	const process = state.proc?.process ?? null;
+	const startedAt =
+		m?.processStartTime != null ? m.processStartTime * 1000 : state.api?.startDate ? Date.parse(state.api.startDate) : (process?.startedAt ?? null);
+	const open = m === null || m.openConnections.size === 0 ? null : [...m.openConnections.values()].reduce((a, b) => a + Math.max(0, b), 0);
+	return {
+		pid: state.proc?.pid ?? null,
+		version: state.api?.version ?? (m && m.generation !== 'unknown' ? m.generation : null),
+		uptimeSeconds: startedAt === null || Number.isNaN(startedAt) ? null : Math.max(0, Math.round((now - startedAt) / 1000)),
+		cpuRatio: state.traffic.cpuRatio,
+		rssBytes: m?.processRssBytes ?? process?.rssBytes ?? null,
+		openConnections: open,
+		configReloadAgeSeconds: m?.lastReloadSuccess ? Math.max(0, Math.round(now / 1000 - m.lastReloadSuccess)) : null,
+		...(state.restartedAt === undefined ? {} : {restartedAt: iso(state.restartedAt)}),
+	};
+}
+
+function history(series: GroupSeries | undefined, established: Ring<number>): Snapshot['history'] {
+	const bounds = series?.bounds.map((b) => (b === Number.POSITIVE_INFINITY ? '+Inf' : String(b))) ?? [];
+	const bucketRows = series?.bucketShares?.toArray() ?? [];
+	return {
+		requestsPerSecond: series?.rps.toArray() ?? [],
+		errorRatio: series?.errorRatio.toArray() ?? [],
+		p95: series?.p95.toArray() ?? [],
+		bucketShares: Object.fromEntries(bounds.map((le, i) => [le, bucketRows.map((row) => (row === null ? null : (row[i] ?? null)))])),
+		establishedConnections: established.toArray(),
+	};
+}
+
+/** The snapshot of `state` at `now` (the time of its latest harvest). */
+export function buildSnapshot(state: MonitorState, now: number): Snapshot {
+	const wanted = state.focus;
+	const entrypoint = state.config.filter.entrypoint;
+	const pinnedTo = (services: readonly string[]): boolean => wanted === null || services.some((s) => serviceMatches(s, wanted));
+	const alerts = state.alerts.active().filter((a) => a.service === undefined || pinnedTo([a.service]));
+	// The worst active alert about a row: its mark.
+	const bySubject = new Map<string, AlertLevel>();
+	for (const a of alerts)
+		for (const subject of [a.subject, a.service]) if (subject !== undefined) bySubject.set(subject, worse(bySubject.get(subject), a.level));
+	const marked = <T extends {alertLevel?: AlertLevel}>(row: T, key: string): T => {
+		const level = bySubject.get(key);
+		return level === undefined ? row : {...row, alertLevel: level};
+	};
+	const services = state.serviceRows.filter((r) => pinnedTo([r.name])).map((r) => marked(r, r.name));
+	const pinned = wanted === null ? undefined : services[0]?.name;
+	const series = pinned === undefined ? state.traffic.total : state.traffic.services.get(pinned);
+	const span = series?.interval;
+	return {
+		schema: SNAPSHOT_SCHEMA,
+		takenAt: iso(now),
+		host: state.config.host,
+		intervalSeconds: state.intervalSeconds,
+		filter: {service: wanted, entrypoint},
+		traefik: traefikIdentity(state, now),
+		sources: state.sources.snapshot(),
+		totals: {
+			scope: pinned ?? 'all entry points',
+			requestsPerSecond: span?.requestsPerSecond ?? null,
+			statusRates: span?.statusRates ?? NO_RATES,
+			errorRatio: span?.errorRatio ?? null,
+			latency: span?.latency ?? NO_LATENCY,
+			levels: pinned === undefined ? state.totalsLevels : {errorRatio: services[0]?.levels.errorRatioMinute, p95: services[0]?.levels.p95Recent},
+		},
+		services,
+		backends: state.backendRows.filter((r) => pinnedTo(r.services)).map((r) => marked(r, r.address)),
+		entrypoints: entryPointRows(state, now).filter((e) => entrypoint === null || e.name === entrypoint),
+		routers: [...state.traffic.routers]
+			.filter(([, s]) => s.lastSeen === now)
+			.map(([name, s]) => ({
+				name,
+				service: state.metrics?.routers.get(name)?.service ?? null,
+				requestsPerSecond: s.interval?.requestsPerSecond ?? null,
+				errorRatio: s.interval?.errorRatio ?? null,
+				statusRates: s.interval?.statusRates ?? NO_RATES,
+				latency: s.interval?.latency ?? NO_LATENCY,
+			}))
+			.filter((r) => wanted === null || (r.service !== null && serviceMatches(r.service, wanted)))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+		alerts: alerts.map(toSnapshotAlert),
+		recentAlerts: state.alerts.resolved().map(toSnapshotAlert),
+		history: history(series, state.establishedHistory),
+		otherConnections: state.other,
+		unresolvedServers: state.index.unresolved.map((s) => ({service: s.service, url: s.url, error: state.resolveErrors[s.host] ?? `cannot resolve ${s.host}`})),
+	};
+}
