@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {build} from 'esbuild';
-import {readProcessStat} from '../source/collect/proc.js';
+import {readProcessStat} from '../source/collect/process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'}).trim();

@@ -1,6 +1,5 @@
 // Bundles cli.tsx and everything it imports into one ESM file with no runtime dependencies.
 import {build} from 'esbuild';
-import {inkPatchPlugin} from './ink-patches.mjs';
 import {copyFileSync, mkdirSync, readFileSync, chmodSync} from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -28,7 +27,6 @@ await build({
 			"const __dirname=__ttPath(new URL('.', import.meta.url));",
 		].join(''),
 	},
-	plugins: [inkPatchPlugin],
 	logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);

@@ -160,7 +160,20 @@ function socketOf(
 }
 
 /** Column offsets of an IPv4 row after "sl: " as the kernel prints it (fixed widths). */
-const C = {localPort: 9, remote: 14, remotePort: 23, state: 28, tx: 31, rx: 40, timer: 49, retransmits: 61, rest: 69, uid: 70, timeout: 76, inode: 85} as const;
+const COLUMN = {
+	localPort: 9,
+	remote: 14,
+	remotePort: 23,
+	state: 28,
+	tx: 31,
+	rx: 40,
+	timer: 49,
+	retransmits: 61,
+	rest: 69,
+	uid: 70,
+	timeout: 76,
+	inode: 85,
+} as const;
 
 /**
  * The fast path: an IPv4 row in the kernel's exact fixed-width layout ("%5u %8d %lu" for uid,
@@ -178,34 +191,34 @@ function parseCanonicalIpv4(
 	owned: InodeLookup | null,
 	quiet: QuietConnections | null,
 ): TcpSocket | null | undefined | false | true {
-	if (p + C.inode + 1 > end || b[p + 84] !== SPACE) return null;
-	let q = p + C.inode;
+	if (p + COLUMN.inode + 1 > end || b[p + 84] !== SPACE) return null;
+	let q = p + COLUMN.inode;
 	let inode = 0;
 	for (; q < end; q++) {
 		const digit = b[q]! - 0x30;
 		if (digit < 0 || digit > 9) break;
 		inode = inode * 10 + digit;
 	}
-	if (q === p + C.inode || (q < end && b[q] !== SPACE)) return null;
+	if (q === p + COLUMN.inode || (q < end && b[q] !== SPACE)) return null;
 	// Another process's socket: not worth the rest of the row (TIME_WAIT has inode 0, no owner).
 	if (owned !== null && inode !== 0 && !owned.has(inode)) return false;
 	// Written out: a loop over an offsets table costs more than the rest of the row.
 	if (b[p + 8] !== COLON || b[p + 13] !== SPACE || b[p + 22] !== COLON || b[p + 27] !== SPACE || b[p + 30] !== SPACE) return null;
 	if (b[p + 39] !== COLON || b[p + 48] !== SPACE || b[p + 51] !== COLON || b[p + 60] !== SPACE || b[p + 69] !== SPACE || b[p + 75] !== SPACE) return null;
-	const uid = paddedDecimal(b, p + C.uid, p + C.uid + 5);
+	const uid = paddedDecimal(b, p + COLUMN.uid, p + COLUMN.uid + 5);
 	// The timeout, like tm->when, is not reported: its column must end in a digit, its value is not read.
-	const timeoutLast = b[p + C.timeout + 7]!;
+	const timeoutLast = b[p + COLUMN.timeout + 7]!;
 	if (Number.isNaN(uid) || timeoutLast < 0x30 || timeoutLast > 0x39) return undefined;
 	const localWord = word8(dv, p);
-	const localPort = word4(dv, p + C.localPort);
-	const remoteWord = word8(dv, p + C.remote);
-	const remotePort = word4(dv, p + C.remotePort);
-	const stateCode = hex2(b, p + C.state);
-	const txQueue = word8(dv, p + C.tx);
-	const rxQueue = word8(dv, p + C.rx);
-	const timer = hex2(b, p + C.timer);
+	const localPort = word4(dv, p + COLUMN.localPort);
+	const remoteWord = word8(dv, p + COLUMN.remote);
+	const remotePort = word4(dv, p + COLUMN.remotePort);
+	const stateCode = hex2(b, p + COLUMN.state);
+	const txQueue = word8(dv, p + COLUMN.tx);
+	const rxQueue = word8(dv, p + COLUMN.rx);
+	const timer = hex2(b, p + COLUMN.timer);
 	// tm->when is not used: its width was checked with the separators, its digits are not read.
-	const retransmits = word8(dv, p + C.retransmits);
+	const retransmits = word8(dv, p + COLUMN.retransmits);
 	const state = TCP_STATES[stateCode - 1];
 	// 32-bit words are compared one by one: OR-ing them would read 0x80000000 and up as negative.
 	if (localWord < 0 || remoteWord < 0 || txQueue < 0 || rxQueue < 0 || retransmits < 0 || (localPort | remotePort | timer) < 0 || state === undefined)

@@ -1,7 +1,7 @@
 /**
  * Turns a Traefik /metrics exposition into per-service, per-entry-point and per-router counter
  * groups (summed over method and protocol, kept by status code and bucket bound), plus the
- * gauges of Traefik itself. Pure; v2 and v3 families both understood (traefik-reference.md).
+ * gauges of Traefik itself. Pure; v2 and v3 families both understood (Traefik's pkg/observability/metrics).
  */
 import type {CertificateExpiry, CounterGroup, MetricsReading, ServerUp, StatusClass} from '../domain/harvest.js';
 import {serverUrlTarget} from '../domain/server-url.js';

@@ -26,7 +26,7 @@ import {
 export type ProxyCommand =
 	{type: 'leak'; server: ServerName; on: boolean} | {type: 'closeFirst'; service: string; on: boolean} | {type: 'certificate'; expiresInDays: number};
 
-const H = {
+const HELP = {
 	epReq: 'How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.',
 	epDur: 'How long it took to process the request on an entrypoint, partitioned by status code, protocol, and method.',
 	epIn: 'The total size of requests in bytes handled by an entrypoint, partitioned by status code, protocol, and method.',
@@ -63,11 +63,11 @@ export async function runProxy(requested: Ports): Promise<void> {
 
 	const reload = (): void => {
 		reloads++;
-		registry.set('traefik_config_reloads_total', H.reloads, {}, reloads);
-		registry.set('traefik_config_last_reload_success', H.lastReload, {}, Math.floor(Date.now() / 1000));
+		registry.set('traefik_config_reloads_total', HELP.reloads, {}, reloads);
+		registry.set('traefik_config_last_reload_success', HELP.lastReload, {}, Math.floor(Date.now() / 1000));
 		registry.set(
 			'traefik_tls_certs_not_after',
-			H.cert,
+			HELP.cert,
 			{cn: 'demo.localhost', sans: 'demo.localhost,www.demo.localhost', serial: '5a3f09c1d27e'},
 			Math.floor(Date.now() / 1000 + certificateDays * 86400),
 		);
@@ -132,19 +132,19 @@ export async function runProxy(requested: Ports): Promise<void> {
 		bytesOut: number,
 	): void => {
 		const base = {code: String(code), method: METHODS.has(method) ? method : 'EXTENSION_METHOD', protocol: 'http'};
-		registry.inc('traefik_entrypoint_requests_total', H.epReq, {...base, entrypoint: entryPoint});
-		registry.observe('traefik_entrypoint_request_duration_seconds', H.epDur, {...base, entrypoint: entryPoint}, seconds);
-		registry.inc('traefik_entrypoint_requests_bytes_total', H.epIn, {...base, entrypoint: entryPoint}, bytesIn);
-		registry.inc('traefik_entrypoint_responses_bytes_total', H.epOut, {...base, entrypoint: entryPoint}, bytesOut);
+		registry.inc('traefik_entrypoint_requests_total', HELP.epReq, {...base, entrypoint: entryPoint});
+		registry.observe('traefik_entrypoint_request_duration_seconds', HELP.epDur, {...base, entrypoint: entryPoint}, seconds);
+		registry.inc('traefik_entrypoint_requests_bytes_total', HELP.epIn, {...base, entrypoint: entryPoint}, bytesIn);
+		registry.inc('traefik_entrypoint_responses_bytes_total', HELP.epOut, {...base, entrypoint: entryPoint}, bytesOut);
 		if (router !== undefined && routerService !== undefined) {
-			registry.inc('traefik_router_requests_total', H.rtReq, {...base, router, service: routerService});
-			registry.observe('traefik_router_request_duration_seconds', H.rtDur, {...base, router, service: routerService}, seconds);
+			registry.inc('traefik_router_requests_total', HELP.rtReq, {...base, router, service: routerService});
+			registry.observe('traefik_router_request_duration_seconds', HELP.rtDur, {...base, router, service: routerService}, seconds);
 		}
 		if (service !== undefined) {
-			registry.inc('traefik_service_requests_total', H.svReq, {...base, service});
-			registry.observe('traefik_service_request_duration_seconds', H.svDur, {...base, service}, seconds);
-			registry.inc('traefik_service_requests_bytes_total', H.svIn, {...base, service}, bytesIn);
-			registry.inc('traefik_service_responses_bytes_total', H.svOut, {...base, service}, bytesOut);
+			registry.inc('traefik_service_requests_total', HELP.svReq, {...base, service});
+			registry.observe('traefik_service_request_duration_seconds', HELP.svDur, {...base, service}, seconds);
+			registry.inc('traefik_service_requests_bytes_total', HELP.svIn, {...base, service}, bytesIn);
+			registry.inc('traefik_service_responses_bytes_total', HELP.svOut, {...base, service}, bytesOut);
 		}
 	};
 
@@ -275,12 +275,12 @@ export async function runProxy(requested: Ports): Promise<void> {
 					r.resume();
 					const up = r.statusCode === 200 ? 'UP' : 'DOWN';
 					status.set(url, up);
-					registry.set('traefik_service_server_up', H.up, {service: name, url}, up === 'UP' ? 1 : 0);
+					registry.set('traefik_service_server_up', HELP.up, {service: name, url}, up === 'UP' ? 1 : 0);
 				});
 				const down = (): void => {
 					request.destroy();
 					status.set(url, 'DOWN');
-					registry.set('traefik_service_server_up', H.up, {service: name, url}, 0);
+					registry.set('traefik_service_server_up', HELP.up, {service: name, url}, 0);
 				};
 				request.on('timeout', down);
 				request.on('error', down);
@@ -336,5 +336,5 @@ function processMetrics(registry: Registry, startedAt: number, open: Record<stri
 	registry.set('go_goroutines', 'Number of goroutines that currently exist.', {}, 12 + Object.values(open).reduce((a, b) => a + b, 0));
 	registry.set('go_memstats_alloc_bytes', 'Number of bytes allocated and still in use.', {}, process.memoryUsage().heapUsed);
 	registry.set('go_threads', 'Number of OS threads created.', {}, threads());
-	for (const name of ENTRY_POINTS) registry.set('traefik_open_connections', H.open, {entrypoint: name, protocol: 'TCP'}, open[name] ?? 0);
+	for (const name of ENTRY_POINTS) registry.set('traefik_open_connections', HELP.open, {entrypoint: name, protocol: 'TCP'}, open[name] ?? 0);
 }

@@ -1,7 +1,7 @@
 /**
  * The snapshot@1 document, defined once: the TypeScript types (snapshot.ts) and the shipped JSON
  * Schema (schema/snapshot.schema.json, written by scripts/schema.mjs) both come from here. Field
- * names that PRODUCT.md fixes never change; fields are only ever added.
+ * names that outside scripts rely on (README, Snapshots) never change; fields are only ever added.
  */
 import {Type, type Static, type TSchema} from '@sinclair/typebox';
 import {RULE_NAMES} from './rules.js';

@@ -49,7 +49,7 @@ const num = (v: number | null | undefined): number => (v === null || v === undef
  * Fits columns into `total` characters (one space between columns): drops the least important
  * columns first, then shrinks text columns to their minimum, then shares spare room by `grow`.
  */
-export function fitColumns<Row, C extends Column<Row>>(columns: readonly C[], total: number): (C & {readonly fitted: number})[] {
+export function fitColumns<C extends Column<never>>(columns: readonly C[], total: number): (C & {readonly fitted: number})[] {
 	let kept = [...columns];
 	const need = (cols: readonly C[], useMin: boolean): number =>
 		cols.reduce((sum, c) => sum + (useMin ? (c.min ?? c.width) : c.width), 0) + Math.max(0, cols.length - 1);
@@ -93,7 +93,7 @@ export function fit(text: string, width: number, align: Align = 'left', ascii = 
 
 /** Renders rows as plain text lines (header first), columns fitted to `total`. */
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], total: number, ascii = false): string[] {
-	const fitted = fitColumns<Row, Column<Row>>(columns, total);
+	const fitted = fitColumns(columns, total);
 	const line = (cells: string[]): string => cells.join(' ').trimEnd();
 	return [
 		line(fitted.map((c) => fit(c.header, c.fitted, c.align, ascii))),

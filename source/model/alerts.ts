@@ -41,6 +41,8 @@ interface Pending {
 	active: boolean;
 	/** The worst level reached while active (an alert does not calm down while it lasts). */
 	level: AlertLevel;
+	/** The alert as last handed out: kept while nothing in it changes, so snapshots reuse it. */
+	alert: Alert | null;
 }
 
 const keyOf = (b: {rule: string; subject: string}): string => `${b.rule}\u0000${b.subject}`;
@@ -49,6 +51,8 @@ const keyOf = (b: {rule: string; subject: string}): string => `${b.rule}\u0000${
 export class AlertBook {
 	private readonly pending = new Map<string, Pending>();
 	private resolvedList: Alert[] = [];
+	/** The active alerts in order, kept until an update changes one. */
+	private activeList: Alert[] | null = null;
 
 	constructor(
 		private readonly keepResolved = 20,
@@ -67,33 +71,43 @@ export class AlertBook {
 			seen.add(key);
 			let p = this.pending.get(key);
 			if (p === undefined) {
-				p = {first: now, polls: 0, breach, active: false, level: breach.level};
+				p = {first: now, polls: 0, breach, active: false, level: breach.level, alert: null};
 				this.pending.set(key, p);
 			}
 			p.polls++;
+			const level = p.active && p.level === 'crit' ? 'crit' : breach.level;
+			const old = p.breach;
+			if (level !== p.level || old.value !== breach.value || old.threshold !== breach.threshold || old.text !== breach.text) p.alert = null;
 			p.breach = breach;
-			p.level = p.active && p.level === 'crit' ? 'crit' : breach.level;
+			p.level = level;
 			if (!p.active && now - p.first >= (breach.holdSeconds ?? 0) * 1000 && p.polls >= (breach.holdPolls ?? 1)) p.active = true;
+			if (p.active && p.alert === null) this.activeList = null;
 		}
 		for (const [key, p] of this.pending) {
 			if (seen.has(key) || held.has(p.breach.rule)) continue;
 			this.pending.delete(key);
-			if (p.active) this.resolvedList.unshift({...this.toAlert(p), resolvedAt: now});
+			if (p.active) {
+				this.resolvedList.unshift({...this.toAlert(p), resolvedAt: now});
+				this.activeList = null;
+			}
 		}
 		this.resolvedList = this.resolvedList.filter((a) => now - (a.resolvedAt ?? now) <= this.resolvedRetentionMs).slice(0, this.keepResolved);
 	}
 
 	private toAlert(p: Pending): Alert {
+		if (p.alert !== null) return p.alert;
 		const {rule, subject, service, value, threshold, text} = p.breach;
-		return {rule, level: p.level, subject, ...(service === undefined ? {} : {service}), value, threshold, text, since: p.first};
+		p.alert = {rule, level: p.level, subject, ...(service === undefined ? {} : {service}), value, threshold, text, since: p.first};
+		return p.alert;
 	}
 
-	/** Active alerts, critical first, then oldest first. */
-	active(): Alert[] {
-		return [...this.pending.values()]
+	/** Active alerts, critical first, then oldest first (the same objects while they do not change). */
+	active(): readonly Alert[] {
+		this.activeList ??= [...this.pending.values()]
 			.filter((p) => p.active)
 			.map((p) => this.toAlert(p))
 			.sort((a, b) => (a.level === b.level ? a.since - b.since : a.level === 'crit' ? -1 : 1));
+		return this.activeList;
 	}
 
 	/** Recently resolved alerts, newest first. */
@@ -104,5 +118,6 @@ export class AlertBook {
 	/** Forgets pending conditions of the given rules (e.g. after a Traefik restart). */
 	reset(): void {
 		this.pending.clear();
+		this.activeList = null;
 	}
 }

@@ -4,9 +4,9 @@
  * draws. Pure: times come with the harvest.
  */
 import type {ApiHarvest, BackendServer, Harvest, MetricsReading, ProcHarvest} from '../domain/harvest.js';
-import type {RuleName} from '../domain/rules.js';
+import type {AlertLevel, RuleName} from '../domain/rules.js';
 import {isError} from '../domain/harvest.js';
-import type {Snapshot} from '../domain/snapshot.js';
+import type {ServiceServer, Snapshot} from '../domain/snapshot.js';
 import type {IpAddress} from '../domain/tcp.js';
 import {AlertBook} from './alerts.js';
 import {buildBackendIndex, EMPTY_INDEX, sameAddresses, type BackendIndex} from './backends.js';
@@ -15,7 +15,7 @@ import {Ring} from './ring.js';
 import type {RulesConfig} from './rules/config.js';
 import type {BackendFigures, ServiceFigures} from './rules/family.js';
 import {judge, rulesReading} from './rules/index.js';
-import {buildServiceRows, serviceMatches} from './services.js';
+import {buildServiceRows, serviceMatches, serversByService} from './services.js';
 import {buildSnapshot, type EntryPointFigures, type MonitorState} from './snapshot.js';
 import {SourceBook, type SourceName} from './sources.js';
 import {TrafficModel} from './traffic.js';
@@ -72,7 +72,7 @@ export class Monitor implements MonitorState {
 	intervalSeconds: number;
 	focus: string | null;
 	private resolved: Readonly<Record<string, readonly IpAddress[]>> = {};
-	private servers: BackendServer[] = [];
+	private serversOf: ReadonlyMap<string, readonly ServiceServer[]> = new Map();
 	/** What the backend index was built from: it is rebuilt only when one of them changes. */
 	private indexInputs: {api: ApiHarvest | null; resolved: Readonly<Record<string, readonly IpAddress[]>>; serverUp: MetricsReading['serverUp']} | null = null;
 	private readonly heldBy: Record<'proc' | 'metrics', ReadonlySet<RuleName>> = {proc: rulesReading('proc'), metrics: rulesReading('metrics')};
@@ -128,8 +128,7 @@ export class Monitor implements MonitorState {
 		const services = buildServiceRows({
 			traffic: this.traffic,
 			at: now,
-			servers: this.servers,
-			resolved: this.resolved,
+			servers: this.serversOf,
 			backends: backends ?? this.backendRows,
 			parents: this.api?.parents ?? {},
 		});
@@ -168,9 +167,10 @@ export class Monitor implements MonitorState {
 		if (inputs !== null && inputs.api === this.api && sameAddresses(inputs.resolved, this.resolved) && sameServerUp(inputs.serverUp, serverUp)) return;
 		this.indexInputs = {api: this.api, resolved: this.resolved, serverUp};
 		const known = [...(this.api?.servers ?? []), ...this.config.flagServers];
-		this.servers = [...known, ...metricsServers(this.metrics, known)];
+		const servers = [...known, ...metricsServers(this.metrics, known)];
 		const used = new Set((this.api?.routers ?? []).filter((r) => r.status !== 'disabled').flatMap((r) => r.loadBalancers));
-		this.index = buildBackendIndex(this.servers, this.resolved, used);
+		this.index = buildBackendIndex(servers, this.resolved, used);
+		this.serversOf = serversByService(servers, this.resolved);
 	}
 
 	private ingestProc(now: number, proc: ProcHarvest): BackendFigures[] {
@@ -203,6 +203,8 @@ export class Monitor implements MonitorState {
 			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
 			status: target.status,
 			...connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker, classified.quietBackends.get(target.key)),
+			levels: {},
+			alertLevel: undefined,
 		}));
 		this.entryRows = [...ports].map(([port, name]) => {
 			const stats = connectionStats(now, classified.inbound.get(name) ?? [], this.tracker, classified.quietInbound.get(name));
@@ -245,6 +247,17 @@ export class Monitor implements MonitorState {
 		if (backends === null) for (const r of this.heldBy.proc) held.add(r);
 		if (!metricsOk) for (const r of this.heldBy.metrics) held.add(r);
 		this.alerts.update(now, judged.breaches, held);
+		this.markRows();
+	}
+
+	/** Each row's mark: the worst active alert about it (by its address, its service, or its name). */
+	private markRows(): void {
+		const bySubject = new Map<string, AlertLevel>();
+		for (const a of this.alerts.active()) {
+			for (const subject of [a.subject, a.service]) if (subject !== undefined && bySubject.get(subject) !== 'crit') bySubject.set(subject, a.level);
+		}
+		for (const row of this.backendRows as unknown as {address: string; alertLevel?: AlertLevel}[]) row.alertLevel = bySubject.get(row.address);
+		for (const row of this.serviceRows as unknown as {name: string; alertLevel?: AlertLevel}[]) row.alertLevel = bySubject.get(row.name);
 	}
 
 	/** The snapshot of the latest tick, filtered by the pinned service and entry point. */

@@ -18,24 +18,29 @@ export interface ServiceInputs {
 	readonly traffic: TrafficModel;
 	/** Time of the latest harvest: services whose series were not in it are not listed. */
 	readonly at: number;
-	readonly servers: readonly BackendServer[];
-	readonly resolved: Readonly<Record<string, readonly IpAddress[]>>;
+	/** Each service's servers (serversByService), built when the servers or their addresses change. */
+	readonly servers: ReadonlyMap<string, readonly ServiceServer[]>;
 	readonly backends: readonly BackendFigures[];
 	readonly parents: Readonly<Record<string, readonly string[]>>;
 }
 
-/** One row per service that has traffic figures now or backend servers, sorted by name. */
-export function buildServiceRows(input: ServiceInputs): ServiceFigures[] {
-	const names = new Set<string>();
-	for (const [name, series] of input.traffic.services) if (series.lastSeen === input.at) names.add(name);
-	for (const server of input.servers) names.add(server.service);
+/** The servers of each service as its row lists them: URL, the address it resolves to, Traefik's status. */
+export function serversByService(servers: readonly BackendServer[], resolved: Readonly<Record<string, readonly IpAddress[]>>): Map<string, ServiceServer[]> {
 	const serversOf = new Map<string, ServiceServer[]>();
-	for (const s of input.servers) {
-		const ip = input.resolved[s.host]?.[0];
+	for (const s of servers) {
+		const ip = resolved[s.host]?.[0];
 		const list = serversOf.get(s.service) ?? [];
 		list.push({url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status});
 		serversOf.set(s.service, list);
 	}
+	return serversOf;
+}
+
+/** One row per service that has traffic figures now or backend servers, sorted by name. */
+export function buildServiceRows(input: ServiceInputs): (ServiceFigures & {levels: object; alertLevel: undefined})[] {
+	const names = new Set<string>();
+	for (const [name, series] of input.traffic.services) if (series.lastSeen === input.at) names.add(name);
+	for (const name of input.servers.keys()) names.add(name);
 	// Connection totals per service, in one pass over the backends (not one pass per service).
 	const totals = new Map<string, {ESTABLISHED: number; TIME_WAIT: number; CLOSE_WAIT: number}>();
 	for (const b of input.backends) {
@@ -50,14 +55,14 @@ export function buildServiceRows(input: ServiceInputs): ServiceFigures[] {
 			t.CLOSE_WAIT += b.states.CLOSE_WAIT;
 		}
 	}
-	const rows: ServiceFigures[] = [];
+	const rows: (ServiceFigures & {levels: object; alertLevel: undefined})[] = [];
 	for (const name of [...names].sort()) {
 		const series = input.traffic.services.get(name);
 		const fresh = series !== undefined && series.lastSeen === input.at;
 		const interval = fresh ? series.interval : null;
 		const minute = fresh ? series.minute : null;
 		const recent = fresh ? series.recent : null;
-		const servers = serversOf.get(name) ?? [];
+		const servers = input.servers.get(name) ?? [];
 		const connections = totals.get(name) ?? {ESTABLISHED: 0, TIME_WAIT: 0, CLOSE_WAIT: 0};
 		const parents = input.parents[name];
 		rows.push({
@@ -76,6 +81,8 @@ export function buildServiceRows(input: ServiceInputs): ServiceFigures[] {
 			retriesPerSecond: interval?.retriesPerSecond ?? null,
 			connections,
 			...(parents === undefined ? {} : {parents}),
+			levels: {},
+			alertLevel: undefined,
 		});
 	}
 	return rows;

@@ -1,6 +1,5 @@
 /** The snapshot document of the monitor's latest tick: pinned service and entry point applied, alerts by row. Pure. */
 import type {ApiHarvest, MetricsReading, ProcHarvest} from '../domain/harvest.js';
-import type {AlertLevel} from '../domain/rules.js';
 import {SNAPSHOT_SCHEMA, type EntryPointRow, type Snapshot} from '../domain/snapshot.js';
 import {emptyStates, type StateCounts} from '../domain/tcp.js';
 import type {AlertBook} from './alerts.js';
@@ -42,8 +41,6 @@ export interface MonitorState {
 
 const NO_RATES = {'2xx': null, '3xx': null, '4xx': null, '5xx': null} as const;
 const NO_LATENCY = {p50: null, p95: null, p99: null, buckets: []} as const;
-
-const worse = (a: AlertLevel | undefined, b: AlertLevel): AlertLevel => (a === 'crit' || b === 'crit' ? 'crit' : 'warn');
 
 /** Entry points seen in the kernel (by port), plus those only /metrics knows (port unknown). */
 function entryPointRows(state: MonitorState, now: number): EntryPointRow[] {
@@ -107,16 +104,9 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 	const wanted = state.focus;
 	const entrypoint = state.config.filter.entrypoint;
 	const pinnedTo = (services: readonly string[]): boolean => wanted === null || services.some((s) => serviceMatches(s, wanted));
-	const alerts = state.alerts.active().filter((a) => a.service === undefined || pinnedTo([a.service]));
-	// The worst active alert about a row: its mark.
-	const bySubject = new Map<string, AlertLevel>();
-	for (const a of alerts)
-		for (const subject of [a.subject, a.service]) if (subject !== undefined) bySubject.set(subject, worse(bySubject.get(subject), a.level));
-	const marked = <T extends {alertLevel?: AlertLevel}>(row: T, key: string): T => {
-		const level = bySubject.get(key);
-		return level === undefined ? row : {...row, alertLevel: level};
-	};
-	const services = state.serviceRows.filter((r) => pinnedTo([r.name])).map((r) => marked(r, r.name));
+	const active = state.alerts.active();
+	const alerts = wanted === null ? active : active.filter((a) => a.service === undefined || pinnedTo([a.service]));
+	const services = wanted === null ? state.serviceRows : state.serviceRows.filter((r) => pinnedTo([r.name]));
 	const pinned = wanted === null ? undefined : services[0]?.name;
 	const series = pinned === undefined ? state.traffic.total : state.traffic.services.get(pinned);
 	const span = series?.interval;
@@ -137,7 +127,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 			levels: pinned === undefined ? state.totalsLevels : {errorRatio: services[0]?.levels.errorRatioMinute, p95: services[0]?.levels.p95Recent},
 		},
 		services,
-		backends: state.backendRows.filter((r) => pinnedTo(r.services)).map((r) => marked(r, r.address)),
+		backends: wanted === null ? state.backendRows : state.backendRows.filter((r) => pinnedTo(r.services)),
 		entrypoints: entryPointRows(state, now).filter((e) => entrypoint === null || e.name === entrypoint),
 		routers: [...state.traffic.routers]
 			.filter(([, s]) => s.lastSeen === now)

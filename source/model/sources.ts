@@ -64,9 +64,13 @@ export class SourceBook {
 	}
 }
 
-/** An alert as the snapshot writes it (ISO times). */
+const written = new WeakMap<Alert, SnapshotAlert>();
+
+/** An alert as the snapshot writes it (ISO times); an unchanged alert is written once. */
 export function toSnapshotAlert(a: Alert): SnapshotAlert {
-	return {
+	const known = written.get(a);
+	if (known !== undefined) return known;
+	const out: SnapshotAlert = {
 		rule: a.rule,
 		level: a.level,
 		subject: a.subject,
@@ -77,4 +81,6 @@ export function toSnapshotAlert(a: Alert): SnapshotAlert {
 		since: iso(a.since),
 		...(a.resolvedAt === undefined ? {} : {resolvedAt: iso(a.resolvedAt)}),
 	};
+	written.set(a, out);
+	return out;
 }

@@ -44,7 +44,7 @@ function cellSeverity(row: LeveledRow, levelKey: string | undefined, text: strin
 
 export function Table<Row extends LeveledRow>(props: TableProps<Row>) {
 	const {theme, rows, width} = props;
-	const fitted = fitColumns<Row, Column<Row>>(props.columns, width - 2);
+	const fitted = fitColumns(props.columns, width - 2);
 	const [start, end] = visibleWindow(rows.length, props.height, Math.max(0, props.selected));
 	const shown = rows.slice(start, end);
 	const more = rows.length > props.height ? ` ${start + 1}-${end} of ${rows.length}` : ` ${rows.length}`;

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {InodeSet} from '../../source/collect/inode-set.js';
-import {ProcFileReader} from '../../source/collect/proc.js';
+import {ProcFileReader} from '../../source/collect/proc-files.js';
 
 describe('InodeSet', () => {
 	it('answers as a Set does, through growth, duplicates and keys past 32 bits', () => {

@@ -3,7 +3,8 @@ import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {findTraefikPids, parseProcessStat, ProcReader} from '../../source/collect/proc.js';
+import {findTraefikPids, parseProcessStat} from '../../source/collect/process.js';
+import {ProcReader} from '../../source/collect/proc.js';
 import {isError, type ProcHarvest} from '../../source/domain/harvest.js';
 import {Monitor} from '../../source/model/monitor.js';
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';

@@ -11,13 +11,13 @@ export const certExpiry: RuleFamily<typeof CERT_EXPIRY_RULES> = {
 	defaults: CERT_EXPIRY_RULES,
 	source: 'metrics',
 	global({rules, certificates, now}, found) {
-		const ce = rules.cert_expiry;
-		if (!ce.enabled) return;
+		const settings = rules.cert_expiry;
+		if (!settings.enabled) return;
 		for (const cert of certificates) {
 			const days = (cert.notAfter * 1000 - now) / 86_400_000;
-			if (days > ce.warnDays) continue;
-			const crit = days <= ce.critDays;
-			const limit = crit ? ce.critDays : ce.warnDays;
+			if (days > settings.warnDays) continue;
+			const crit = days <= settings.critDays;
+			const limit = crit ? settings.critDays : settings.warnDays;
 			const subject = `${cert.cn || cert.sans.split(',')[0] || 'certificate'}${cert.serial ? ` (serial ${cert.serial})` : ''}`;
 			const when = days < 0 ? `expired ${round(-days, 1)} days ago` : `expires in ${round(days, 1)} days`;
 			found.push({

@@ -6,12 +6,12 @@ import {percent, round} from './verdict.js';
 
 /** The level of a minute's 5xx share, or undefined when it is below the rule or too few requests back it. */
 function judge(minute: Spans['minute'], rules: RulesConfig): {level: AlertLevel; ratio: number; limit: number; requests: number} | undefined {
-	const er = rules.error_ratio;
+	const settings = rules.error_ratio;
 	const ratio = minute?.errorRatio ?? null;
 	const requests = minute?.requests ?? 0;
-	if (!er.enabled || ratio === null || requests < er.minRequests || ratio <= er.warn) return undefined;
-	const level: AlertLevel = ratio > er.crit ? 'crit' : 'warn';
-	return {level, ratio, limit: level === 'crit' ? er.crit : er.warn, requests};
+	if (!settings.enabled || ratio === null || requests < settings.minRequests || ratio <= settings.warn) return undefined;
+	const level: AlertLevel = ratio > settings.crit ? 'crit' : 'warn';
+	return {level, ratio, limit: level === 'crit' ? settings.crit : settings.warn, requests};
 }
 
 /** The rules' settings and their defaults. */

@@ -12,9 +12,9 @@ export function p95Bound(rules: RulesConfig, buckets: readonly LatencyBucket[]):
 }
 
 function judge(recent: Spans['recent'], rules: RulesConfig): {p95: number; bound: number} | undefined {
-	const lp = rules.latency_p95;
+	const settings = rules.latency_p95;
 	const p95 = recent?.latency.p95 ?? null;
-	if (!lp.enabled || recent === null || p95 === null || recent.requests < lp.minRequests) return undefined;
+	if (!settings.enabled || recent === null || p95 === null || recent.requests < settings.minRequests) return undefined;
 	const bound = p95Bound(rules, recent.latency.buckets);
 	return bound !== undefined && p95 > bound ? {p95, bound} : undefined;
 }

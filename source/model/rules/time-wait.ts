@@ -12,11 +12,11 @@ export const timeWait: RuleFamily<typeof TIME_WAIT_RULES> = {
 	defaults: TIME_WAIT_RULES,
 	source: 'proc',
 	backend(row, {rules, ephemeralPorts}, verdict) {
-		const tw = rules.time_wait_ratio;
+		const ratioRule = rules.time_wait_ratio;
 		const ratio = row.timeWaitRatio;
-		if (tw.enabled && ratio !== null && row.total >= tw.minConnections && ratio > tw.warn) {
-			const level = ratio > tw.crit ? 'crit' : 'warn';
-			const limit = level === 'crit' ? tw.crit : tw.warn;
+		if (ratioRule.enabled && ratio !== null && row.total >= ratioRule.minConnections && ratio > ratioRule.warn) {
+			const level = ratio > ratioRule.crit ? 'crit' : 'warn';
+			const limit = level === 'crit' ? ratioRule.crit : ratioRule.warn;
 			verdict.level('TIME_WAIT', level);
 			verdict.level('timeWaitRatio', level);
 			verdict.breach({
@@ -29,10 +29,10 @@ export const timeWait: RuleFamily<typeof TIME_WAIT_RULES> = {
 				text: `${row.states.TIME_WAIT} of ${row.total} connections in TIME_WAIT: ${percent(ratio)} (limit ${percent(limit)})`,
 			});
 		}
-		const ep = rules.ephemeral_ports;
+		const portsRule = rules.ephemeral_ports;
 		const range = ephemeralPorts[1] - ephemeralPorts[0] + 1;
-		const limit = Math.floor(ep.ratio * range);
-		if (ep.enabled && row.states.TIME_WAIT > limit) {
+		const limit = Math.floor(portsRule.ratio * range);
+		if (portsRule.enabled && row.states.TIME_WAIT > limit) {
 			verdict.level('TIME_WAIT', 'crit');
 			verdict.breach({
 				rule: 'ephemeral_ports',
@@ -41,7 +41,7 @@ export const timeWait: RuleFamily<typeof TIME_WAIT_RULES> = {
 				service: row.service,
 				value: row.states.TIME_WAIT,
 				threshold: limit,
-				text: `${row.states.TIME_WAIT} connections in TIME_WAIT hold ephemeral ports (limit ${limit}, ${percent(ep.ratio)} of ${range})`,
+				text: `${row.states.TIME_WAIT} connections in TIME_WAIT hold ephemeral ports (limit ${limit}, ${percent(portsRule.ratio)} of ${range})`,
 			});
 		}
 	},

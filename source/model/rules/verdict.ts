@@ -12,9 +12,15 @@ export const worseLevel = (a: CellLevel | undefined, b: CellLevel): CellLevel =>
  * for the rule's hold (10 s of CLOSE_WAIT, 2 polls of SYN_SENT), so a cell can turn before its mark.
  */
 export class Verdict<Key extends string> {
-	readonly levels: Partial<Record<Key, CellLevel>> = {};
+	levels: Partial<Record<Key, CellLevel>> = {};
 
 	constructor(private readonly found: Breach[]) {}
+
+	/** Starts the verdict of the next row (one verdict serves every row of a poll). */
+	next(): this {
+		this.levels = {};
+		return this;
+	}
 
 	/** A condition of a rule holds this poll. */
 	breach(breach: Breach): void {

@@ -1,15 +1,14 @@
-// The renderer changes in scripts/ink-patches.mjs must not change a single frame: the patched and
-// the original Output class draw the same random frames, one after another (the caches now live
-// across frames, so later frames reuse what earlier ones cached).
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+// Ink's renderer as patched by patches/ink+6.8.0.patch (applied by patch-package on install, so
+// the tests, the benches and the bundle all run it) must not change a single frame: the patched
+// Output draws the same random frames as Ink's own, one after another (the caches now live across
+// frames), and measures texts as Ink's own does. Ink's own is rebuilt here by reversing the patch.
+import {execFileSync} from 'node:child_process';
+import {cpSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-// @ts-expect-error: a build script without types
-import {inkPatchPlugin, patchInk, SINGLE_UNIT_RANGES} from '../../scripts/ink-patches.mjs';
 
 interface OutputLike {
 	write(x: number, y: number, text: string, options: {transformers: unknown[]}): void;
@@ -23,33 +22,45 @@ interface Variant {
 	measureText: (text: string) => {width: number; height: number};
 }
 
-const inkBuild = join(process.cwd(), 'node_modules/ink/build');
-let dir = '';
+const ROOT = process.cwd();
+// Inside node_modules, so that Ink's own dependencies resolve from the copy as from the original.
+const dir = join(ROOT, 'node_modules', '.cache', `tt-ink-${process.pid}`);
 let original: Variant;
 let patched: Variant;
 
-async function variant(name: string, plugins: (typeof inkPatchPlugin)[]): Promise<Variant> {
+/** The single-unit ranges, read from the patched measure-text.js itself. */
+const SINGLE_UNIT_RANGES = [...readFileSync(join(ROOT, 'node_modules/ink/build/measure-text.js'), 'utf8').matchAll(/\(c >= (\d+) && c <= (\d+)\)/g)].map(
+	(m) => [Number(m[1]), Number(m[2])] as const,
+);
+
+async function variant(name: string, inkBuild: string): Promise<Variant> {
 	const outfile = join(dir, `${name}.mjs`);
 	await build({
 		stdin: {
-			contents: `export {default as Output} from ${JSON.stringify(join(inkBuild, 'output.js'))};\nexport {default as measureText} from ${JSON.stringify(join(inkBuild, 'measure-text.js'))};`,
-			resolveDir: process.cwd(),
+			contents: [
+				`export {default as Output} from ${JSON.stringify(join(inkBuild, 'output.js'))};`,
+				`export {default as measureText} from ${JSON.stringify(join(inkBuild, 'measure-text.js'))};`,
+			].join('\n'),
+			resolveDir: ROOT,
 			loader: 'js',
 		},
 		outfile,
 		bundle: true,
 		platform: 'node',
 		format: 'esm',
-		plugins,
 		logLevel: 'error',
 	});
 	return (await import(pathToFileURL(outfile).href)) as Variant;
 }
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'tt-ink-'));
-	original = await variant('original', []);
-	patched = await variant('patched', [inkPatchPlugin]);
+	// Ink as published: a copy of the patched package with the patch reversed.
+	const pristine = join(dir, 'node_modules', 'ink');
+	mkdirSync(join(dir, 'node_modules'), {recursive: true});
+	cpSync(join(ROOT, 'node_modules/ink'), pristine, {recursive: true});
+	execFileSync('git', ['apply', '-R', '--directory', 'node_modules/.cache/' + `tt-ink-${process.pid}`, join(ROOT, 'patches/ink+6.8.0.patch')], {cwd: ROOT});
+	original = await variant('original', join(pristine, 'build'));
+	patched = await variant('patched', join(ROOT, 'node_modules/ink/build'));
 }, 60_000);
 
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
@@ -142,7 +153,7 @@ describe('Ink renderer patches', () => {
 	});
 
 	it('draws every character of the single-unit ranges, in and out of style, as the original does', () => {
-		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
+		for (const [from, to] of SINGLE_UNIT_RANGES) {
 			for (let c = from; c <= to; c++) {
 				const ch = String.fromCharCode(c);
 				const f = {
@@ -164,7 +175,7 @@ describe('Ink renderer patches', () => {
 		// and from itself breaks between any two units of these ranges.
 		const segmenter = new Intl.Segmenter();
 		const graphemes = (t: string) => [...segmenter.segment(t)].length;
-		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
+		for (const [from, to] of SINGLE_UNIT_RANGES) {
 			for (let c = from; c <= to; c++) {
 				const ch = String.fromCharCode(c);
 				for (const pair of [`a${ch}`, `${ch}a`, `${ch}${ch}`, ` ${ch}`, `${ch} `])
@@ -191,7 +202,7 @@ describe('Ink renderer patches', () => {
 	});
 
 	it('measures every character of the single-unit ranges as string-width does, alone and among others', () => {
-		for (const [from, to] of SINGLE_UNIT_RANGES as [number, number][]) {
+		for (const [from, to] of SINGLE_UNIT_RANGES) {
 			for (let c = from; c <= to; c++) {
 				const ch = String.fromCharCode(c);
 				for (const t of [ch, `a${ch}${ch}b`, `${ch}世`, `x\n${ch}${ch}${ch}`, `\u001B[1m\u001B[38;5;196m${ch}\u001B[39m${ch}\u001B[22m`])
@@ -225,8 +236,39 @@ describe('Ink renderer patches', () => {
 		}
 	});
 
-	it('refuses to build against an Ink whose source moved on', () => {
-		expect(() => patchInk('/n/node_modules/ink/build/measure-text.js', 'export default () => 0;')).toThrow(/no longer contains/);
-		expect(patchInk('/n/node_modules/other/build/output.js', 'x')).toBe('x');
+	it('is what the installed Ink runs: the patch is applied, to the Ink version it was made for', () => {
+		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {devDependencies: Record<string, string>};
+		const ink = JSON.parse(readFileSync(join(ROOT, 'node_modules/ink/package.json'), 'utf8')) as {version: string};
+		expect(`ink+${pkg.devDependencies['ink']}.patch`).toBe(`ink+${ink.version}.patch`);
+		for (const file of ['ink.js', 'output.js', 'measure-text.js', 'render-node-to-output.js']) {
+			expect(readFileSync(join(ROOT, 'node_modules/ink/build', file), 'utf8'), file).toMatch(/traefik-top:/);
+		}
+	});
+
+	it('redraws a full-screen frame line by line: no clear, the scrollback stays', async () => {
+		const {render, Text, Box} = await import('ink');
+		const React = await import('react');
+		const {EventEmitter} = await import('node:events');
+		const stdout = Object.assign(new EventEmitter(), {
+			columns: 20,
+			rows: 3,
+			isTTY: true,
+			written: '',
+			write(t: string) {
+				this.written += t;
+				return true;
+			},
+		});
+		const frame = (n: number) =>
+			React.createElement(Box, {flexDirection: 'column', height: 3}, ...[0, 1, 2].map((i) => React.createElement(Text, {key: i}, `line ${i} ${n}`)));
+		const app = render(frame(0), {stdout: stdout as unknown as NodeJS.WriteStream, patchConsole: false, incrementalRendering: true, exitOnCtrlC: false});
+		for (let n = 1; n < 4; n++) {
+			app.rerender(frame(n));
+			await new Promise((resolve) => setTimeout(resolve, 40));
+		}
+		app.unmount();
+		expect(stdout.written).toMatch(/line 2 3/);
+		expect(stdout.written).not.toContain('\u001B[2J');
+		expect(stdout.written).not.toContain('\u001B[3J');
 	});
 });

@@ -1,0 +1,112 @@
+/** The whole screen for one snapshot and one view state: a pure view, drawn the same by the app and by frame tests. */
+import {Box, Text} from 'ink';
+import type {BackendRow, ServiceRow, Snapshot} from '../domain/snapshot.js';
+import {Alerts} from './alerts.js';
+import {Latency, TrafficChart} from './charts.js';
+import {Footer, type Message} from './footer.js';
+import {Header} from './header.js';
+import {Help} from './help.js';
+import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
+import {BackendsTable, EntryPointsTable, ServicesTable} from './tables.js';
+import type {Theme} from './theme.js';
+import {compileFilter, type ViewState} from './view-state.js';
+
+export interface ScreenProps {
+	readonly snapshot: Snapshot | null;
+	readonly view: ViewState;
+	readonly services: readonly ServiceRow[];
+	readonly backends: readonly BackendRow[];
+	readonly columns: number;
+	readonly rows: number;
+	readonly theme: Theme;
+	readonly now: number;
+	readonly message: Message;
+}
+
+export function Screen({snapshot, view, services, backends, columns, rows, theme, now, message}: ScreenProps) {
+	const layout = layoutFor(columns, rows, {
+		buckets: Object.keys(snapshot?.history.bucketShares ?? {}).length,
+		services: services.length,
+		backends: backends.length,
+		entrypoints: snapshot?.entrypoints.length ?? 0,
+		alerts: (snapshot?.alerts.length ?? 0) + Math.min(2, snapshot?.recentAlerts.length ?? 0),
+	});
+	if (layout === null) {
+		return (
+			<Box flexDirection="column">
+				<Text bold color={theme.color('warn')}>
+					{`traefik-top needs a terminal of at least ${MIN_COLUMNS}x${MIN_ROWS}; this one is ${columns}x${rows}.`}
+				</Text>
+				<Text>Enlarge the window (or the font smaller); q quits.</Text>
+			</Box>
+		);
+	}
+	const width = columns;
+	const half = Math.floor((width - 1) / 2);
+	const side = width - half - 1;
+	const sortLabel = (key: string) => `${key}${view.sort.reverse ? ' ↓' : ''}`;
+	const traffic = <TrafficChart snapshot={snapshot} width={layout.wide ? half : width} rows={layout.chartRows} theme={theme} />;
+	const latency = (
+		<Latency snapshot={snapshot} width={layout.wide ? side : width} strips={layout.wide ? layout.chartRows - 1 : layout.latencyStrips} theme={theme} />
+	);
+	const servicesTable = (
+		<ServicesTable
+			theme={theme}
+			rows={services}
+			width={layout.wide ? half : width}
+			height={layout.serviceRows}
+			selected={view.selected}
+			focused={view.focus === 'services'}
+			sort={sortLabel(view.sort.services)}
+		/>
+	);
+	const entrypoints = <EntryPointsTable theme={theme} rows={snapshot?.entrypoints ?? []} width={layout.wide ? side : width} height={layout.entryPointRows} />;
+	const alerts = <Alerts snapshot={snapshot} width={layout.wide ? side : width} height={layout.alertRows} theme={theme} />;
+	const backendsTable = (
+		<BackendsTable
+			theme={theme}
+			rows={backends}
+			width={width}
+			height={layout.backendRows}
+			selected={view.selected}
+			focused={view.focus === 'backends'}
+			sort={sortLabel(view.sort.backends)}
+		/>
+	);
+	return (
+		<Box flexDirection="column" width={width} height={rows}>
+			<Header snapshot={snapshot} paused={view.paused} width={width} theme={theme} now={now} />
+			{view.help ? (
+				<Help theme={theme} width={width} />
+			) : layout.wide ? (
+				<>
+					<Box>
+						{traffic}
+						<Text> </Text>
+						{latency}
+					</Box>
+					<Box>
+						{servicesTable}
+						<Text> </Text>
+						<Box flexDirection="column">
+							{alerts}
+							{entrypoints}
+						</Box>
+					</Box>
+					{backendsTable}
+				</>
+			) : (
+				<>
+					{traffic}
+					{latency}
+					{servicesTable}
+					{backendsTable}
+					{entrypoints}
+					{alerts}
+				</>
+			)}
+			<Box flexGrow={1} />
+			<Footer view={view} width={width} theme={theme} message={message} filterError={compileFilter(view.filter).error} />
+		</Box>
+	);
+}

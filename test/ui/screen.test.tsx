@@ -1,0 +1,93 @@
+// Exact frames of the screen at fixed sizes, from a scripted snapshot (Ink's renderToString), kept
+// as files under frames/: a change to the screen shows as a diff of what an operator would see.
+import {renderToString} from 'ink';
+import {describe, expect, it} from 'vitest';
+import type {Snapshot} from '../../source/domain/snapshot.js';
+import {backendRows, serviceRows} from '../../source/ui/rows.js';
+import {Screen} from '../../source/ui/screen.js';
+import {createTheme} from '../../source/ui/theme.js';
+import {initialViewState, type ViewState} from '../../source/ui/view-state.js';
+import {sampleSnapshot} from '../helpers/snapshot.js';
+
+const NOW = Date.UTC(2026, 10, 22, 3, 10, 1);
+
+/** The screen as text, `columns` wide and `rows` high. */
+export function frame(columns: number, rows: number, over: {snapshot?: Snapshot | null; view?: Partial<ViewState>; ascii?: boolean} = {}): string {
+	const snapshot = over.snapshot === undefined ? sampleSnapshot() : over.snapshot;
+	const view = {...initialViewState(null), ...over.view};
+	return renderToString(
+		<Screen
+			snapshot={snapshot}
+			view={view}
+			services={serviceRows(snapshot, view)}
+			backends={backendRows(snapshot, view)}
+			columns={columns}
+			rows={rows}
+			theme={createTheme({colors: false, ascii: over.ascii ?? false})}
+			now={NOW}
+			message={null}
+		/>,
+		{columns},
+	);
+}
+
+const fits = (text: string, columns: number, rows: number) => {
+	const lines = text.split('\n');
+	expect(lines.length).toBeLessThanOrEqual(rows);
+	for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(columns);
+};
+
+describe.each([
+	[80, 24],
+	[120, 40],
+	[200, 50],
+])('at %ix%i', (columns, rows) => {
+	it('the overview', async () => {
+		const text = frame(columns, rows);
+		fits(text, columns, rows);
+		await expect(text).toMatchFileSnapshot(`frames/overview-${columns}x${rows}.txt`);
+	});
+
+	it('the backends table in focus', async () => {
+		await expect(frame(columns, rows, {view: {focus: 'backends'}})).toMatchFileSnapshot(`frames/backends-focus-${columns}x${rows}.txt`);
+	});
+});
+
+describe('states of the screen', () => {
+	it('collecting, before the first snapshot', async () => {
+		await expect(frame(80, 24, {snapshot: null})).toMatchFileSnapshot('frames/collecting-80x24.txt');
+	});
+
+	it('a failed source: STALE with its error and last good time, the rest kept', async () => {
+		const s = sampleSnapshot({
+			sources: {
+				...sampleSnapshot().sources,
+				metrics: {ok: false, error: 'http://127.0.0.1:8080/metrics: HTTP 401 Unauthorized', lastSuccessAt: '2026-11-22T03:09:30.000Z'},
+			},
+		});
+		await expect(frame(120, 40, {snapshot: s})).toMatchFileSnapshot('frames/stale-120x40.txt');
+	});
+
+	it('the help overlay', async () => {
+		await expect(frame(120, 40, {view: {help: true}})).toMatchFileSnapshot('frames/help-120x40.txt');
+	});
+
+	it('a filter being typed, and a kept one', async () => {
+		await expect(frame(80, 24, {view: {filter: 'auth', editingFilter: true}})).toMatchFileSnapshot('frames/filter-typing-80x24.txt');
+		await expect(frame(120, 40, {view: {filter: '!/^a/'}})).toMatchFileSnapshot('frames/filter-kept-120x40.txt');
+	});
+
+	it('paused', async () => {
+		await expect(frame(120, 40, {view: {paused: true}})).toMatchFileSnapshot('frames/paused-120x40.txt');
+	});
+
+	it('ASCII marks only', async () => {
+		const text = frame(120, 40, {ascii: true});
+		expect(text).not.toMatch(/✖/);
+		await expect(text).toMatchFileSnapshot('frames/ascii-120x40.txt');
+	});
+
+	it('a terminal below the minimum says what it needs', () => {
+		expect(frame(70, 20)).toBe('traefik-top needs a terminal of at least 80x24; this one is 70x20.\nEnlarge the window (or the font smaller); q quits.');
+	});
+});
