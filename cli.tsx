@@ -1,40 +1,26 @@
 #!/usr/bin/env node
 /** traefik-top: flags -> configuration -> the interactive screen or a headless mode. */
 import './source/run/runtime.js';
-import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import envPaths from 'env-paths';
 import {hideBin} from 'yargs/helpers';
 import {resolveConfig, type AppConfig} from './source/run/config.js';
+import {readConfigFile} from './source/run/config-file.js';
+import {terminalSafe} from './source/format/terminal-safe.js';
 import {parseFlags} from './source/run/flags.js';
 import {launchDemo} from './source/demo/launch.js';
 import {runProxy} from './source/demo/proxy.js';
 import {runBlackhole, runStack} from './source/demo/stack.js';
 import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/run/headless.js';
 import type {Snapshot} from './source/domain/snapshot.js';
-import {startPolling, type Poller} from './source/run/poll.js';
-
-function readConfigFile(explicit: string | undefined): Record<string, unknown> {
-	const file = explicit ?? process.env['TRAEFIK_TOP_CONFIG'] ?? join(envPaths('traefik-top', {suffix: ''}).config, 'config.json');
-	let text: string;
-	try {
-		text = readFileSync(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT' && explicit === undefined) return {};
-		throw new Error(`cannot read the config file ${file}: ${(error as Error).message}`);
-	}
-	try {
-		const parsed: unknown = JSON.parse(text);
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
-		return parsed as Record<string, unknown>;
-	} catch (error) {
-		throw new Error(`the config file ${file} is not valid: ${(error as Error).message}`);
-	}
-}
+import type {Poller} from './source/run/poll.js';
+import {isPollerThread, runPollerThread, startPollingThread} from './source/run/poll-thread.js';
+import {fileURLToPath} from 'node:url';
 
 async function main(): Promise<number> {
 	const {flags, configFile} = parseFlags(hideBin(process.argv));
-	let config: AppConfig = resolveConfig(flags, process.env, readConfigFile(configFile), Boolean(process.stdout.isTTY));
+	const file = readConfigFile(configFile ?? process.env['TRAEFIK_TOP_CONFIG'], join(envPaths('traefik-top', {suffix: ''}).config, 'config.json'));
+	let config: AppConfig = resolveConfig(flags, process.env, file, Boolean(process.stdout.isTTY));
 	if (config.demo) {
 		const demo = startDemo(config);
 		// The screen comes first; it starts collecting once the stack is up.
@@ -84,7 +70,7 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 	const fatal = ready.then(
 		(settled) => {
 			if (!stopped) {
-				poller = startPolling(settled, (snapshot) => {
+				poller = startPollingThread(settled, fileURLToPath(import.meta.url), (snapshot) => {
 					last = snapshot;
 					for (const l of listeners) l(snapshot);
 				});
@@ -139,22 +125,34 @@ async function dispatch(): Promise<number | null> {
 			await runProxy(JSON.parse(arg ?? '{}'));
 			return null;
 		case 'demo-blackhole':
-			runBlackhole(Number(arg));
+			runBlackhole(Number(arg), process.argv[4]);
 			return null;
 		default:
 			return main();
 	}
 }
 
-dispatch().then(
-	(code) => {
-		if (code === null) return; // a long-running subcommand: it ends itself
-		process.exitCode = code;
-		// Sockets and timers of the pollers must not keep a finished run alive.
-		setImmediate(() => process.exit(code));
-	},
-	(error: unknown) => {
-		process.stderr.write(`traefik-top: ${error instanceof Error ? error.message : String(error)}\n`);
-		process.exit(3);
-	},
-);
+// A reader that goes away (`--json | head`) ends the run quietly, whatever the mode. Other errors
+// are left to the screen's own handler (a closed terminal), or fail as Node would fail them.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') process.exit(0);
+		if (stream.listenerCount('error') === 1) throw error;
+	});
+}
+
+if (isPollerThread()) runPollerThread();
+else
+	dispatch().then(
+		(code) => {
+			if (code === null) return; // a long-running subcommand: it ends itself
+			process.exitCode = code;
+			// Sockets and timers of the pollers must not keep a finished run alive.
+			setImmediate(() => process.exit(code));
+		},
+		(error: unknown) => {
+			// Messages may quote what a server or a file said: printed terminal-safe.
+			process.stderr.write(`traefik-top: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
+			process.exit(3);
+		},
+	);

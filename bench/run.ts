@@ -2,13 +2,15 @@
  * `npm run bench`: every figure beside a reference measured in the same run, written to
  * bench/results.json. Sections: proc (default all); pass names to run some: `npm run bench -- proc`.
  */
-import {writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {cpus, totalmem} from 'node:os';
 import type {Figure} from './measure.js';
 import {benchMetrics} from './metrics.js';
 import {benchScale} from './scale.js';
 import {benchStartup} from './startup.js';
 import {benchSteady} from './steady.js';
+import {benchPatches} from './patches.js';
 import {benchReal, benchSynthetic} from './proc.js';
 
 interface Comparison {
@@ -184,11 +186,45 @@ if (run('steady')) {
 	});
 }
 
+if (wanted.has('patches')) {
+	// Not in the default run: four more minutes against the demo.
+	const patches = await benchPatches(60);
+	console.log('Ink renderer patches, 60 s each against the demo at 1 s polling, 120x40');
+	for (const p of patches) {
+		const {cpuSecondsPerMinute, bytesPerMinute, peakRssMb} = p.figures;
+		const kib = (bytesPerMinute / 1024).toFixed(0);
+		console.log(`  ${p.variant.padEnd(44)} ${cpuSecondsPerMinute.toFixed(2)} CPU s/min, ${kib} KiB/min, peak RSS ${peakRssMb.toFixed(0)} MB`);
+	}
+	extra['patches'] = patches;
+}
+
 console.log('\ncomparisons');
 for (const c of comparisons) console.log(`  ${c.ok ? 'ok  ' : 'MISS'} ${c.what.padEnd(72)} ${c.value.toFixed(3)} (target ${c.target})`);
 const machine = {cpus: cpus().length, model: cpus()[0]?.model ?? '?', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version};
+// A run of some sections replaces theirs and keeps the others' (each section says when it ran).
+const out = process.env['BENCH_OUT'] ?? fileURLToPath(new URL('./results.json', import.meta.url));
+const previous = (existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {}) as {
+	figures?: Figure[];
+	comparisons?: Comparison[];
+	sections?: Record<string, string>;
+};
+const ran = new Set([...figures.map((f) => f.id.split('.')[0]!), ...comparisons.map((c) => c.id.split('.')[0]!), ...Object.keys(extra)]);
+const kept = <T extends {id: string}>(list: readonly T[] | undefined) => (list ?? []).filter((x) => !ran.has(x.id.split('.')[0]!));
+const takenAt = new Date().toISOString();
 writeFileSync(
-	new URL('./results.json', import.meta.url),
-	`${JSON.stringify({takenAt: new Date().toISOString(), machine, figures, comparisons, ...extra}, null, 2)}\n`,
+	out,
+	`${JSON.stringify(
+		{
+			...previous,
+			takenAt,
+			machine,
+			sections: {...previous.sections, ...Object.fromEntries([...ran].map((name) => [name, takenAt]))},
+			figures: [...kept(previous.figures), ...figures],
+			comparisons: [...kept(previous.comparisons), ...comparisons],
+			...extra,
+		},
+		null,
+		2,
+	)}\n`,
 );
-console.log('\nwritten to bench/results.json');
+console.log(`\nwritten to ${out}`);

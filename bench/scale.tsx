@@ -7,7 +7,7 @@ import {DEFAULT_RULES} from '../source/model/rules/config.js';
 import type {Snapshot} from '../source/domain/snapshot.js';
 import {App} from '../source/ui/app.js';
 import {createTheme} from '../source/ui/theme.js';
-import {renderAt} from './terminal.js';
+import {renderAt} from '../test/helpers/terminal.js';
 import {traefikExposition} from './metrics.js';
 
 const SERVICES = 500;

@@ -50,6 +50,16 @@ async function measurePane(name: string, command: string, seconds: number, dir: 
 	}
 }
 
+/** One built CLI against the demo for `seconds`. */
+export async function benchCli(cli: string, seconds = 60, name = 'tt-bench-tui'): Promise<SteadyFigures> {
+	const dir = mkdtempSync(join(tmpdir(), 'tt-steady-'));
+	try {
+		return await measurePane(name, `${process.execPath} ${cli} --demo --interval 1s`, seconds, dir);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
 /** traefik-top --demo and the idle clock, each for `seconds`. */
 export async function benchSteady(seconds = 60): Promise<{tui: SteadyFigures; clock: SteadyFigures}> {
 	const dir = mkdtempSync(join(tmpdir(), 'tt-steady-'));

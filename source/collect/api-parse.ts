@@ -3,8 +3,8 @@
  * /api/tcp/services, /api/entrypoints, /api/version) to backend servers, routers and entry
  * points. Input is `unknown` straight from JSON.parse and is narrowed here.
  */
-import type {BackendServer, EntryPoint, RouterInfo, ServerStatus} from '../domain/harvest.js';
-import {normalizeServerUrl, qualify, serverUrlTarget, splitHostPort} from '../domain/server-url.js';
+import type {BackendServer, EntryPoint, RouterInfo, ServerStatus, UnwatchedServer} from '../domain/harvest.js';
+import {normalizeServerUrl, parseServerUrl, qualify, splitHostPort, stripUserinfo} from '../domain/server-url.js';
 
 type Json = Record<string, unknown>;
 
@@ -54,15 +54,18 @@ export function resolveLoadBalancers(services: ServiceMap, name: string, seen = 
 	return [...new Set(childServices(info).flatMap((child) => resolveLoadBalancers(services, qualify(child, name), seen)))];
 }
 
-function httpServers(name: string, info: Json): BackendServer[] {
+function httpServers(name: string, info: Json, unwatched: UnwatchedServer[]): BackendServer[] {
 	const lb = info['loadBalancer'];
 	if (!isObject(lb)) return [];
 	const servers: BackendServer[] = [];
 	for (const server of asArray(lb['servers'])) {
 		const url = isObject(server) ? asString(server['url']) : undefined;
-		const target = url === undefined ? undefined : serverUrlTarget(url);
-		if (url === undefined || target === undefined) continue;
-		servers.push({service: name, url, host: target.host, port: target.port, status: statusOf(info['serverStatus'], url), origin: 'api'});
+		if (url === undefined) continue;
+		// Joined and shown without its password; Traefik's serverStatus is keyed by the URL as written.
+		const status = statusOf(info['serverStatus'], url);
+		const target = parseServerUrl(url);
+		if ('error' in target) unwatched.push({service: name, url: stripUserinfo(url), status, reason: target.error});
+		else servers.push({service: name, url: stripUserinfo(url), host: target.host, port: target.port, status, origin: 'api'});
 	}
 	return servers;
 }
@@ -106,6 +109,7 @@ function routersFrom(routers: ReadonlyMap<string, Json>, services: ServiceMap): 
 /** What the API says about services and routers, before host names are resolved. */
 export interface ApiConfiguration {
 	readonly servers: BackendServer[];
+	readonly unwatched: UnwatchedServer[];
 	readonly routers: RouterInfo[];
 	/** Load-balancer service -> the weighted/mirroring/failover services that lead to it. */
 	readonly parents: Record<string, string[]>;
@@ -127,15 +131,16 @@ export function listToMap(list: unknown): Map<string, Json> {
 /** Maps HTTP and TCP services and routers (rawdata-shaped maps) to backend servers. */
 export function mapConfiguration(httpServices: ServiceMap, httpRouters: ReadonlyMap<string, Json>, tcpServicesMap: ServiceMap = new Map()): ApiConfiguration {
 	const servers: BackendServer[] = [];
+	const unwatched: UnwatchedServer[] = [];
 	const parents: Record<string, string[]> = {};
 	for (const [name, info] of httpServices) {
-		servers.push(...httpServers(name, info));
+		servers.push(...httpServers(name, info, unwatched));
 		if (!isObject(info['loadBalancer'])) {
 			for (const lb of resolveLoadBalancers(httpServices, name)) (parents[lb] ??= []).push(name);
 		}
 	}
 	for (const [name, info] of tcpServicesMap) servers.push(...tcpServers(name, info));
-	return {servers, routers: routersFrom(httpRouters, httpServices), parents};
+	return {servers, unwatched, routers: routersFrom(httpRouters, httpServices), parents};
 }
 
 /** Maps a /api/rawdata body. Throws with a readable message when the body is not rawdata. */

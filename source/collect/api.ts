@@ -12,12 +12,12 @@ async function getJson(rawUrl: string, options: HttpOptions): Promise<{body: unk
 	const response = await httpGet(rawUrl, {...options, accept: 'application/json'});
 	if (response.status === 404) return {body: undefined, status: 404};
 	if (response.status !== 200) throw new Error(`${url}: ${describeStatus(response.status)}`);
-	if (isHtml(response.headers, response.body)) throw new Error(`${url}: answered an HTML page, not JSON (a login page or a proxy error?)`);
+	if (isHtml(response.headers, response.text)) throw new Error(`${url}: answered an HTML page, not JSON (a login page or a proxy error?)`);
 	try {
 		const next = response.headers['x-next-page'];
-		return {body: JSON.parse(response.body.toString('utf8')), nextPage: typeof next === 'string' ? next : undefined, status: 200};
+		return {body: JSON.parse(response.text), nextPage: typeof next === 'string' ? next : undefined, status: 200};
 	} catch {
-		throw new Error(`${url}: the answer is not valid JSON (${response.body.length} bytes, maybe truncated)`);
+		throw new Error(`${url}: the answer is not valid JSON (${response.bytes} bytes, maybe truncated)`);
 	}
 }
 
@@ -60,6 +60,7 @@ export async function fetchApi(base: string, options: HttpOptions): Promise<Sect
 		return {
 			...versionInfo,
 			servers: configuration.config.servers,
+			unwatched: configuration.config.unwatched,
 			routers: configuration.config.routers,
 			parents: configuration.config.parents,
 			entryPoints: entryPointsBody === undefined ? [] : parseEntryPoints(entryPointsBody),

@@ -27,6 +27,9 @@ export class Collector {
 	private running: Promise<Harvest> | null = null;
 	/** The last good API answer: its servers are resolved every tick, its ports asked for by a netlink query. */
 	private api: ApiHarvest | null = null;
+	/** The servers of the last good scrape: a failed one must not blank the backends it named. */
+	private serverUp: MetricsReading['serverUp'] = [];
+	private lastPid: number | null = null;
 
 	constructor(private readonly options: CollectorOptions) {
 		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile});
@@ -59,16 +62,23 @@ export class Collector {
 		// Every server's host (answers are cached), and the ports a filtered netlink query asks for.
 		const hosts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.host);
 		const backendPorts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.port);
-		if (metrics !== undefined && !isError(metrics)) {
-			for (const {target} of metrics.serverUp) {
-				if (target === undefined) continue;
-				hosts.push(target.host);
-				backendPorts.push(target.port);
-			}
+		if (metrics !== undefined && !isError(metrics)) this.serverUp = metrics.serverUp;
+		for (const {target} of this.serverUp) {
+			if ('error' in target) continue;
+			hosts.push(target.host);
+			backendPorts.push(target.port);
 		}
 		const {resolved, errors} = hosts.length === 0 ? {resolved: {}, errors: {}} : await this.resolver.resolve(hosts);
 		// /proc last: the table then matches the freshest backend list.
 		const proc = await this.proc.readWithPorts({backends: backendPorts, entryPoints: (this.api?.entryPoints ?? []).map((e) => e.port)});
+		// A new Traefik process may run a new configuration: ask its API now, not in ten seconds.
+		const pid = isError(proc) ? this.lastPid : proc.pid;
+		if (pid !== this.lastPid && this.lastPid !== null && pid !== null && api === undefined && apiUrl !== null) {
+			this.lastApiAt = Date.now();
+			api = await fetchApi(apiUrl, http);
+			if (!isError(api)) this.api = api;
+		}
+		this.lastPid = pid;
 		return {
 			collectedAt: Date.now(),
 			proc,

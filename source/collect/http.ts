@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {StringDecoder} from 'node:string_decoder';
 import {createGunzip, createInflate} from 'node:zlib';
 import type {Readable} from 'node:stream';
 import {redactUrl} from '../domain/server-url.js';
@@ -27,7 +28,10 @@ export interface HttpOptions {
 export interface HttpResponse {
 	readonly status: number;
 	readonly headers: http.IncomingHttpHeaders;
-	readonly body: Buffer;
+	/** The decoded body as text (decoded chunk by chunk: no whole copy of the bytes is kept). */
+	readonly text: string;
+	/** Bytes received (after decompression). */
+	readonly bytes: number;
 	/** The URL finally answered (after same-origin redirects). */
 	readonly url: string;
 }
@@ -81,7 +85,8 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 			const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
 			if (encoding === 'gzip') stream = response.pipe(createGunzip());
 			else if (encoding === 'deflate') stream = response.pipe(createInflate());
-			const chunks: Buffer[] = [];
+			const decoder = new StringDecoder('utf8');
+			const parts: string[] = [];
 			let size = 0;
 			let failed = false;
 			// The first reason wins: destroying the response below fires 'aborted' as well.
@@ -95,14 +100,22 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 			stream.on('data', (chunk: Buffer) => {
 				size += chunk.length;
 				if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
-				else chunks.push(chunk);
+				else parts.push(decoder.write(chunk));
 			});
 			stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));
-			stream.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), url: url.toString()}));
+			stream.on('end', () => {
+				parts.push(decoder.end());
+				resolve({status: response.statusCode ?? 0, headers: response.headers, text: parts.join(''), bytes: size, url: url.toString()});
+			});
 			response.on('aborted', () => fail('the server closed the connection mid-answer'));
 		});
 		request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-		request.on('error', (error: NodeJS.ErrnoException) => reject(new Error(describeNetError(error))));
+		request.on('error', (error: NodeJS.ErrnoException) => {
+			// A kept-alive connection the server closed while we slept (a suspend, an idle timeout)
+			// fails at once on reuse: that says nothing of the server, so the caller tries a new one.
+			const stale = request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.message === 'socket hang up');
+			reject(Object.assign(new Error(describeNetError(error)), {staleConnection: stale}));
+		});
 	});
 }
 
@@ -122,8 +135,19 @@ export async function httpGet(url: string, options: HttpOptions): Promise<HttpRe
 		throw new Error(`${redactUrl(url)}: not a valid URL`);
 	}
 	try {
+		let retried = false;
 		for (let hop = 0; ; hop++) {
-			const response = await requestOnce(current, options, deadline, controller.signal);
+			let response: HttpResponse;
+			try {
+				response = await requestOnce(current, options, deadline, controller.signal);
+			} catch (error) {
+				if (!retried && (error as {staleConnection?: boolean}).staleConnection && Date.now() < deadline) {
+					retried = true;
+					hop--;
+					continue;
+				}
+				throw error;
+			}
 			const location = response.headers.location;
 			if (response.status < 300 || response.status >= 400 || location === undefined) return response;
 			const next = new URL(location, current);
@@ -156,9 +180,9 @@ export function describeStatus(status: number): string {
 }
 
 /** True when a Content-Type is HTML (a login page or an error page instead of data). */
-export function isHtml(headers: http.IncomingHttpHeaders, body: Buffer): boolean {
+export function isHtml(headers: http.IncomingHttpHeaders, body: string): boolean {
 	const type = String(headers['content-type'] ?? '').toLowerCase();
 	if (type.includes('text/html')) return true;
-	const head = body.subarray(0, 256).toString('latin1').trimStart().toLowerCase();
+	const head = body.slice(0, 256).trimStart().toLowerCase();
 	return head.startsWith('<!doctype html') || head.startsWith('<html');
 }

@@ -4,7 +4,7 @@
  * gauges of Traefik itself. Pure; v2 and v3 families both understood (Traefik's pkg/observability/metrics).
  */
 import type {CertificateExpiry, CounterGroup, MetricsReading, ServerUp, StatusClass} from '../domain/harvest.js';
-import {serverUrlTarget} from '../domain/server-url.js';
+import {parseServerUrl, stripUserinfo} from '../domain/server-url.js';
 import {parseExposition, type ExpositionSink, type Labels} from './prometheus-parse.js';
 
 /** gRPC status code -> the HTTP status class it maps to (grpc-gateway's table). */
@@ -91,6 +91,15 @@ const GAUGES = new Set([
 	'go_info',
 ]);
 
+/**
+ * A copy of a label value that does not hold on to the exposition. V8 keeps a substring as a view
+ * of the text it was cut from, so one service name kept between polls kept that poll's whole body
+ * (tens of MB) alive: a churning cluster grew the memory by a body for every poll.
+ */
+function detach<T extends string | undefined>(value: T): T {
+	return (value === undefined ? value : Buffer.from(value, 'utf8').toString('utf8')) as T;
+}
+
 /** Parses a /metrics body into a reading. Never throws: problems are in `report`. */
 export function parseTraefikMetrics(text: string): MetricsReading {
 	const services = new Map<string, CounterGroup>();
@@ -118,13 +127,18 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 		let g = map.get(key);
 		if (g === undefined) {
 			g = newGroup();
-			if (scope === 'routers') g.service = labels.get('service');
-			map.set(key, g);
+			if (scope === 'routers') g.service = detach(labels.get('service'));
+			map.set(detach(key), g);
 		}
 		lastScope = scope;
 		lastKey = key;
 		lastGroup = g;
 		return g;
+	};
+
+	const addOpen = (entrypoint: string, value: number): void => {
+		const known = openConnections.get(entrypoint);
+		openConnections.set(known === undefined ? detach(entrypoint)! : entrypoint, (known ?? 0) + value);
 	};
 
 	let lastName = '';
@@ -170,11 +184,11 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 			switch (name) {
 				case 'traefik_open_connections':
 					v3 = true;
-					openConnections.set(labels.get('entrypoint') ?? '?', (openConnections.get(labels.get('entrypoint') ?? '?') ?? 0) + value);
+					addOpen(labels.get('entrypoint') ?? '?', value);
 					break;
 				case 'traefik_entrypoint_open_connections':
 					v2 = true;
-					openConnections.set(labels.get('entrypoint') ?? '?', (openConnections.get(labels.get('entrypoint') ?? '?') ?? 0) + value);
+					addOpen(labels.get('entrypoint') ?? '?', value);
 					break;
 				case 'traefik_config_reloads_failure_total':
 					v2 = true;
@@ -182,14 +196,20 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 				case 'traefik_service_server_up': {
 					const service = labels.get('service');
 					const url = labels.get('url');
-					if (service !== undefined && url !== undefined) serverUp.push({service, url, up: value === 1, target: serverUrlTarget(url)});
+					if (service !== undefined && url !== undefined)
+						serverUp.push({service: detach(service), url: detach(stripUserinfo(url)), up: value === 1, target: parseServerUrl(url)});
 					break;
 				}
 				case 'traefik_tls_certs_not_after':
-					certificates.push({cn: labels.get('cn') ?? '', sans: labels.get('sans') ?? '', serial: labels.get('serial') ?? '', notAfter: value});
+					certificates.push({
+						cn: detach(labels.get('cn')) ?? '',
+						sans: detach(labels.get('sans')) ?? '',
+						serial: detach(labels.get('serial')) ?? '',
+						notAfter: value,
+					});
 					break;
 				case 'go_info':
-					goVersion = labels.get('version') ?? null;
+					goVersion = detach(labels.get('version')) ?? null;
 					break;
 				default:
 					gauges[name] = value;

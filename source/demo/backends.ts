@@ -1,7 +1,7 @@
-/** The demo's backend servers: real HTTP servers on 127.0.0.1, each with switchable misbehaviour. */
+/** The demo's backend servers: real HTTP servers on loopback addresses of their own, each with switchable misbehaviour. */
 import http from 'node:http';
 import type net from 'node:net';
-import type {ServerName} from './topology.js';
+import {SERVER_ADDRESS, type ServerName} from './topology.js';
 
 /** How a backend behaves right now. */
 export interface Behaviour {
@@ -36,7 +36,7 @@ export class Backend {
 		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(port, '127.0.0.1', resolve);
+			server.listen(port, SERVER_ADDRESS[this.name], resolve);
 		});
 		this.server = server;
 		this.port = (server.address() as net.AddressInfo).port;

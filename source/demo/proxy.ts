@@ -17,6 +17,7 @@ import {
 	serverUrl,
 	SERVICES,
 	servicesList,
+	SERVER_ADDRESS,
 	type EntryPointName,
 	type Ports,
 	type ServerName,
@@ -180,7 +181,7 @@ export async function runProxy(requested: Ports): Promise<void> {
 		const active = closeFirst.has(service);
 		const upstream = http.request(
 			{
-				host: '127.0.0.1',
+				host: SERVER_ADDRESS[server],
 				port: ports.servers[server],
 				method: req.method,
 				path,

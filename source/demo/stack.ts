@@ -13,7 +13,7 @@ import {Backend} from './backends.js';
 import {CYCLE_SECONDS, FAULT_NAMES, FAULTS, TIMELINE, type FaultName} from './faults.js';
 import {LoadGenerator} from './load.js';
 import type {ProxyCommand} from './proxy.js';
-import {SERVER_NAMES, type EntryPointName, type Ports, type ServerName} from './topology.js';
+import {SERVER_ADDRESS, SERVER_NAMES, type EntryPointName, type Ports, type ServerName} from './topology.js';
 
 /** What the stack prints when it is ready. */
 export interface StackInfo {
@@ -93,7 +93,9 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 			async () => {
 				const port = backends['auth-2'].port;
 				await backends['auth-2'].stop();
-				const child = spawn(process.execPath, [...self.execArgv, self.script, 'demo-blackhole', String(port)], {stdio: ['ignore', 'pipe', 'inherit']});
+				const child = spawn(process.execPath, [...self.execArgv, self.script, 'demo-blackhole', String(port), SERVER_ADDRESS['auth-2']], {
+					stdio: ['ignore', 'pipe', 'inherit'],
+				});
 				children.add(child);
 				child.once('exit', () => children.delete(child));
 				await new Promise((resolve) => child.stdout!.once('data', resolve));
@@ -201,11 +203,11 @@ export function stopChild(child: ChildProcess): Promise<void> {
  * The listener that never accepts (the unreachable fault): backlog 1, its accept queue filled by
  * two connections of its own, then the event loop blocked, so every SYN from the proxy is dropped.
  */
-export function runBlackhole(port: number): void {
+export function runBlackhole(port: number, host = '127.0.0.1'): void {
 	const server = net.createServer();
-	server.listen({host: '127.0.0.1', port, backlog: 1}, () => {
+	server.listen({host, port, backlog: 1}, () => {
 		// connect() is issued at once; the kernel completes both handshakes while we are blocked.
-		const own = [net.connect(port, '127.0.0.1'), net.connect(port, '127.0.0.1')];
+		const own = [net.connect(port, host), net.connect(port, host)];
 		writeSync(1, 'ready\n'); // synchronous: the loop must not run again (it would accept)
 		// Blocked (bounded, 10 minutes): libuv never calls accept(); SYNs past the queue are dropped.
 		Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);

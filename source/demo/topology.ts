@@ -3,9 +3,24 @@
  * Traefik v3 API bodies that describe them (shapes of the API handler, see the fixtures).
  */
 
-/** Backend server names; each gets a 127.0.0.1 port chosen by the OS. */
+/** Backend server names; each listens on a loopback address of its own, on a port chosen by the OS. */
 export const SERVER_NAMES = ['web-1', 'web-2', 'api-1', 'api-2', 'static-1', 'auth-1', 'auth-2', 'search-1'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
+
+/**
+ * Where each backend listens: its own address in 127.0.0.0/8 (loopback on Linux), so that the
+ * screen's addresses say which server a row is: 127.0.0.12 is web-2, 127.0.0.42 is auth-2.
+ */
+export const SERVER_ADDRESS: Readonly<Record<ServerName, string>> = {
+	'web-1': '127.0.0.11',
+	'web-2': '127.0.0.12',
+	'api-1': '127.0.0.21',
+	'api-2': '127.0.0.22',
+	'static-1': '127.0.0.31',
+	'auth-1': '127.0.0.41',
+	'auth-2': '127.0.0.42',
+	'search-1': '127.0.0.51',
+};
 
 export interface LoadBalancer {
 	readonly kind: 'loadbalancer';
@@ -61,7 +76,7 @@ export interface Ports {
 	readonly servers: Readonly<Record<ServerName, number>>;
 }
 
-export const serverUrl = (ports: Ports, name: ServerName): string => `http://127.0.0.1:${ports.servers[name]}`;
+export const serverUrl = (ports: Ports, name: ServerName): string => `http://${SERVER_ADDRESS[name]}:${ports.servers[name]}`;
 
 /** The router an entry point sends a path to: the longest matching prefix. */
 export function route(entryPoint: string, path: string): [string, RouterConfig] | undefined {

@@ -37,8 +37,8 @@ export interface ServerUp {
 	readonly service: string;
 	readonly url: string;
 	readonly up: boolean;
-	/** Host and port of the URL, parsed once; undefined when Traefik's URL cannot be connected to as given. */
-	readonly target: {readonly host: string; readonly port: number} | undefined;
+	/** Host and port of the URL, parsed once, or why it has none. */
+	readonly target: {readonly host: string; readonly port: number} | {readonly error: string};
 }
 
 /** A TLS certificate Traefik serves (traefik_tls_certs_not_after). */
@@ -92,6 +92,15 @@ export interface BackendServer {
 
 export type ServerStatus = 'UP' | 'DOWN' | 'unknown';
 
+/** A server of a service that has no TCP address to watch: shown with its URL and the reason. */
+export interface UnwatchedServer {
+	readonly service: string;
+	/** Without user:password. */
+	readonly url: string;
+	readonly status: ServerStatus;
+	readonly reason: string;
+}
+
 /** An entry point known from the API (name and listening port). */
 export interface EntryPoint {
 	readonly name: string;
@@ -103,6 +112,8 @@ export interface ApiInventory {
 	readonly version?: string;
 	readonly startDate?: string;
 	readonly servers: readonly BackendServer[];
+	/** Servers whose URL cannot be watched in the kernel's tables (unix://, a bad port), with why. */
+	readonly unwatched: readonly UnwatchedServer[];
 	readonly entryPoints: readonly EntryPoint[];
 	readonly routers: readonly RouterInfo[];
 	/** Load-balancer service -> the weighted/mirroring/failover services that lead to it. */

@@ -34,17 +34,40 @@ export function splitHostPort(text: string, defaultPort?: number): {host: string
 	return {host: trimmed.slice(0, colon), port};
 }
 
-/** Host and port a Traefik server URL connects to (scheme default ports applied). */
-export function serverUrlTarget(url: string): {host: string; port: number} | undefined {
-	try {
-		const parsed = new URL(url);
-		const scheme = parsed.protocol.replace(/:$/, '');
-		const port = parsed.port === '' ? DEFAULT_PORTS[scheme] : Number(parsed.port);
-		if (port === undefined || parsed.hostname === '') return undefined;
-		return {host: parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port};
-	} catch {
-		return undefined;
+/**
+ * Where a Traefik server URL connects, or why it cannot be watched in the kernel's tables: the
+ * scheme's default port when the URL has none (as Traefik does), IPv6 with or without a zone
+ * (`[fe80::1%25eth0]`, shown in /proc without one), user:password ignored.
+ */
+export function parseServerUrl(url: string): {host: string; port: number} | {error: string} {
+	const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)/.exec(url.trim());
+	if (!match) return {error: 'not a URL with a scheme and a host'};
+	const scheme = match[1]!.toLowerCase();
+	const fallback = DEFAULT_PORTS[scheme];
+	if (fallback === undefined) return {error: `${scheme}:// is not a TCP address`};
+	const authority = match[2]!.replace(/^[^@]*@/, '');
+	let host: string;
+	let portText: string | undefined;
+	const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(authority);
+	if (bracket) {
+		host = bracket[1]!.replace(/%.*$/, '');
+		portText = bracket[2];
+	} else {
+		const colon = authority.lastIndexOf(':');
+		if (colon >= 0 && authority.indexOf(':') !== colon) return {error: 'an IPv6 address must be in brackets'};
+		host = colon < 0 ? authority : authority.slice(0, colon);
+		portText = colon < 0 ? undefined : authority.slice(colon + 1);
 	}
+	if (host === '') return {error: 'no host'};
+	const port = portText === undefined || portText === '' ? fallback : /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
+	if (!(port >= 1 && port <= 65535)) return {error: `port ${portText} is not between 1 and 65535`};
+	return {host: host.toLowerCase(), port};
+}
+
+/** Host and port a Traefik server URL connects to, or undefined (parseServerUrl says why). */
+export function serverUrlTarget(url: string): {host: string; port: number} | undefined {
+	const target = parseServerUrl(url);
+	return 'error' in target ? undefined : target;
 }
 
 /** Qualifies a service name with the provider of the thing that references it (`svc` -> `svc@provider`). */
@@ -52,6 +75,14 @@ export function qualify(name: string, referrer: string): string {
 	if (name.includes('@')) return name;
 	const at = referrer.lastIndexOf('@');
 	return at < 0 ? name : `${name}${referrer.slice(at)}`;
+}
+
+/**
+ * A server URL without its user:password (`http://user:secret@10.0.0.1:80` -> `http://10.0.0.1:80`),
+ * the rest of the text as Traefik wrote it: what every output shows of a server.
+ */
+export function stripUserinfo(url: string): string {
+	return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, '$1');
 }
 
 /** The URL as text without user:password, safe for messages and snapshots. */

@@ -101,6 +101,7 @@ const Backend = Type.Object(
 		urls: Type.Array(Type.String()),
 		hostname: Type.Optional(Type.String()),
 		status: ServerStatus,
+		statusStale: Type.Boolean({description: "Traefik's status as last known: the source that said it (API or /metrics) is failing"}),
 		states: Type.Ref(States),
 		total: Count,
 		closeWaitOldestSeconds: nullable(Type.Number({minimum: 0})),
@@ -175,6 +176,9 @@ export const SnapshotSchema = Type.Object(
 		takenAt: Time,
 		host: Type.String(),
 		intervalSeconds: Type.Number({exclusiveMinimum: 0}),
+		cadenceSeconds: nullable(
+			Type.Number({minimum: 0, description: 'seconds between the last two polls as they ran: above intervalSeconds when polls fall behind'}),
+		),
 		filter: Type.Object({service: nullable(Type.String()), entrypoint: nullable(Type.String())}),
 		traefik: Traefik,
 		sources: Type.Object({proc: Type.Ref(Source), metrics: Type.Ref(Source), api: Type.Ref(Source)}),

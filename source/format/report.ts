@@ -3,7 +3,9 @@ import type {Snapshot, SnapshotAlert, SourceState} from '../domain/snapshot.js';
 import {BACKENDS_TABLE} from './columns/backends.js';
 import {ENTRYPOINTS_TABLE} from './columns/entrypoints.js';
 import {SERVICES_TABLE} from './columns/services.js';
+import {glyphsFor} from './glyphs.js';
 import {renderTable} from './table.js';
+import {terminalSafeValue} from './terminal-safe.js';
 import {formatAge, formatBytes, formatCount, formatPercent} from './units.js';
 
 function sourceLine(name: string, s: SourceState): string {
@@ -12,19 +14,17 @@ function sourceLine(name: string, s: SourceState): string {
 	return `  ${name.padEnd(8)} ${state}${notes}`;
 }
 
-/** One alert as a line: level, rule, subject, value against threshold, since when. */
+/** One alert as a line: level, rule, subject, what was seen against what limit, since when. */
 export function alertLine(a: SnapshotAlert, ascii = false): string {
-	const mark = a.level === 'crit' ? (ascii ? 'X' : '✖') : '!';
-	const resolved = a.resolvedAt ? ` resolved ${a.resolvedAt}` : '';
+	const mark = glyphsFor(ascii)[a.level];
+	const resolved = a.resolvedAt ? `, resolved ${a.resolvedAt}` : '';
 	const service = a.service && a.service !== a.subject ? ` (${a.service})` : '';
-	return (
-		`${mark} ${a.level.toUpperCase().padEnd(4)} ${a.rule.padEnd(18)} ${a.subject}${service}: ${a.value} (threshold ${a.threshold}) ` +
-		`since ${a.since}${resolved}`
-	);
+	return `${mark} ${a.level.toUpperCase().padEnd(4)} ${a.rule.padEnd(18)} ${a.subject}${service}: ${a.text}, since ${a.since}${resolved}`;
 }
 
-/** Renders every table of the snapshot as text, `width` columns wide. */
-export function renderReport(s: Snapshot, width = 120, ascii = false): string {
+/** Renders every table of the snapshot as text, `width` columns wide; names and errors from outside are printed terminal-safe. */
+export function renderReport(raw: Snapshot, width = 120, ascii = false): string {
+	const s = terminalSafeValue(raw);
 	const t = s.traefik;
 	const lines: string[] = [];
 	lines.push(

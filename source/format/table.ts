@@ -1,4 +1,5 @@
-/** Column fitting shared by the plain-text report and the screen's tables. Pure. */
+/** Column fitting shared by the plain-text report and the screen's tables, by terminal cells. Pure. */
+import stringWidth from 'string-width';
 
 export type Align = 'left' | 'right';
 
@@ -19,12 +20,18 @@ export interface Column<Row, Key extends string = string, LevelKey extends strin
 	readonly level?: LevelKey;
 	/** Order when the table is sorted by this column (most telling first: the largest, the worst). */
 	readonly sort?: (a: Row, b: Row) => number;
+	/** Which way `sort` runs: descending (the default, numbers) or ascending (text). */
+	readonly sortDirection?: SortDirection;
 }
+
+export type SortDirection = 'asc' | 'desc';
 
 /** A sort a table offers: a column's, or one of its own (the backends' "alert", worst first). */
 export interface SortOrder<Row> {
 	readonly key: string;
 	readonly compare: (a: Row, b: Row) => number;
+	/** The direction of `compare` (the screen's arrow says the direction the rows are in). */
+	readonly direction: SortDirection;
 }
 
 /** Every column of a table, and the sorts `s` cycles through (the first is the default). */
@@ -35,11 +42,14 @@ export interface TableDefinition<Row, Key extends string = string, LevelKey exte
 
 /** The sorts of the columns that have one, after `first` (sorts of the table's own). */
 export function sortsOf<Row>(columns: readonly Column<Row>[], first: readonly SortOrder<Row>[] = []): SortOrder<Row>[] {
-	return [...first, ...columns.flatMap((c) => (c.sort === undefined ? [] : [{key: c.key, compare: c.sort}]))];
+	return [...first, ...columns.flatMap((c) => (c.sort === undefined ? [] : [{key: c.key, compare: c.sort, direction: c.sortDirection ?? 'desc'}]))];
 }
 
 /** Plain code-unit order: service names and addresses are ASCII, and localeCompare is ~50x slower. */
 export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** 2 for a row with a critical alert, 1 for a warning, 0 otherwise: worst first in the alert sorts. */
+export const alertRank = (row: {readonly alertLevel?: 'warn' | 'crit'}): number => (row.alertLevel === 'crit' ? 2 : row.alertLevel === 'warn' ? 1 : 0);
 
 /** Largest first, unknown (null) last. */
 export const byNumber = (a: number | null | undefined, b: number | null | undefined): number => num(b) - num(a);
@@ -82,12 +92,48 @@ export function fitColumns<C extends Column<never>>(columns: readonly C[], total
 	return kept.map((c, i) => ({...c, fitted: Math.max(1, widths[i]!)}));
 }
 
-/** Cuts or pads text to `width`; cut text ends with an ellipsis ("~" in ASCII mode). */
+/** True when every code unit of `text` is one terminal cell of its own (the common case: ASCII, box and block glyphs). */
+function narrow(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 0x20 || (c > 0x7e && c < 0xa0) || (c > 0x2ff && (c < 0x2010 || c > 0x2bff)) || (c >= 0x2028 && c <= 0x202f) || (c >= 0x2060 && c <= 0x206f))
+			return false;
+	}
+	return true;
+}
+
+/** Cells `text` takes in a terminal: wide (CJK) and emoji characters take two, combining marks none. */
+export function textWidth(text: string): number {
+	return narrow(text) ? text.length : stringWidth(text);
+}
+
+const graphemes = new Intl.Segmenter();
+
+/** The longest start of `text` that takes at most `cells` cells, and the cells it takes. */
+function cut(text: string, cells: number): {text: string; width: number} {
+	if (narrow(text)) return {text: text.slice(0, cells), width: Math.min(cells, text.length)};
+	let width = 0;
+	let end = 0;
+	for (const {segment, index} of graphemes.segment(text)) {
+		const w = stringWidth(segment);
+		if (width + w > cells) break;
+		width += w;
+		end = index + segment.length;
+	}
+	return {text: text.slice(0, end), width};
+}
+
+/** Cuts or pads text to `width` terminal cells; cut text ends with an ellipsis ("~" in ASCII mode). */
 export function fit(text: string, width: number, align: Align = 'left', ascii = false): string {
 	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length > width) return width === 1 ? (ascii ? '~' : '…') : `${chars.slice(0, width - 1).join('')}${ascii ? '~' : '…'}`;
-	const pad = ' '.repeat(width - chars.length);
+	const ellipsis = ascii ? '~' : '…';
+	const cells = textWidth(text);
+	if (cells > width) {
+		if (width === 1) return ellipsis;
+		const head = cut(text, width - 1);
+		return `${head.text}${' '.repeat(width - 1 - head.width)}${ellipsis}`;
+	}
+	const pad = ' '.repeat(width - cells);
 	return align === 'right' ? pad + text : text + pad;
 }
 

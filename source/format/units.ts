@@ -12,6 +12,18 @@ export function formatCount(value: number | null | undefined, digits = 1): strin
 	return value.toFixed(abs >= 100 ? 0 : digits);
 }
 
+/**
+ * A rate in a fixed shape, so that the digits do not jump between polls: one decimal under 100
+ * (22.0, 6.5), whole numbers to 9,999 (250), then 12k, 1.2M.
+ */
+export function formatRate(value: number | null | undefined): string {
+	if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+	const abs = Math.abs(value);
+	if (abs >= 1e4) return formatCount(value);
+	if (abs >= 100) return String(Math.round(value));
+	return value.toFixed(1);
+}
+
 /** Bytes with a binary unit: 512B, 1.5KiB, 12MiB. */
 export function formatBytes(value: number | null | undefined): string {
 	if (value === null || value === undefined || !Number.isFinite(value)) return '-';
@@ -29,8 +41,8 @@ export function formatBytes(value: number | null | undefined): string {
 export function formatPercent(ratio: number | null | undefined): string {
 	if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '-';
 	const pct = ratio * 100;
-	if (pct === 0) return '0%';
-	if (Math.abs(pct) < 10) return `${pct.toFixed(1)}%`;
+	// One decimal under 10 %, zero included: a column keeps its shape from poll to poll.
+	if (Math.abs(pct) < 9.95) return `${pct.toFixed(1)}%`;
 	return `${Math.round(pct)}%`;
 }
 

@@ -15,6 +15,8 @@ export interface BackendTarget {
 	readonly status: ServerStatus;
 	/** The host name as configured when it is not an IP literal. */
 	readonly hostname?: string;
+	/** Where Traefik's word on these servers came from (the API, server_up, a flag). */
+	readonly origins: readonly BackendServer['origin'][];
 }
 
 /** The lookup the classifier uses, plus servers whose host could not be resolved. */
@@ -38,7 +40,16 @@ export function buildBackendIndex(
 ): BackendIndex {
 	const building = new Map<
 		number | string,
-		{ip: IpAddress; port: number; address: string; services: string[]; urls: string[]; status: ServerStatus; hostname?: string}
+		{
+			ip: IpAddress;
+			port: number;
+			address: string;
+			services: string[];
+			urls: string[];
+			status: ServerStatus;
+			hostname?: string;
+			origins: BackendServer['origin'][];
+		}
 	>();
 	const unresolved: BackendServer[] = [];
 	for (const server of servers) {
@@ -48,13 +59,14 @@ export function buildBackendIndex(
 			const key = endpointKey(ip, server.port);
 			let target = building.get(key);
 			if (target === undefined) {
-				target = {ip, port: server.port, address: formatEndpoint(ip, server.port), services: [], urls: [], status: server.status};
+				target = {ip, port: server.port, address: formatEndpoint(ip, server.port), services: [], urls: [], status: server.status, origins: []};
 				building.set(key, target);
 			} else {
 				target.status = worse(target.status, server.status);
 			}
 			if (!target.services.includes(server.service)) target.services.push(server.service);
 			if (!target.urls.includes(server.url)) target.urls.push(server.url);
+			if (!target.origins.includes(server.origin)) target.origins.push(server.origin);
 			if (String(ip) !== server.host && !server.host.includes(':') && !/^[\d.]+$/.test(server.host)) target.hostname = server.host;
 		}
 	}

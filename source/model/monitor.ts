@@ -3,7 +3,7 @@
  * ages, counters, history, alerts). snapshot.ts turns its state into the document every view
  * draws. Pure: times come with the harvest.
  */
-import type {ApiHarvest, BackendServer, Harvest, MetricsReading, ProcHarvest} from '../domain/harvest.js';
+import type {ApiHarvest, BackendServer, Harvest, MetricsReading, ProcHarvest, UnwatchedServer} from '../domain/harvest.js';
 import type {AlertLevel, RuleName} from '../domain/rules.js';
 import {isError} from '../domain/harvest.js';
 import type {ServiceServer, Snapshot} from '../domain/snapshot.js';
@@ -29,18 +29,33 @@ export interface MonitorConfig {
 	readonly filter: {readonly service: string | null; readonly entrypoint: string | null};
 	/** Servers named with --backend. */
 	readonly flagServers: readonly BackendServer[];
+	/** Services tracked at most (the busiest and newest), and backend addresses watched at most. */
+	readonly maxServices?: number;
+	readonly maxBackends?: number;
 }
 
-/** Servers Traefik reports through traefik_service_server_up that the API did not list. */
-function metricsServers(reading: MetricsReading | null, known: readonly BackendServer[]): BackendServer[] {
-	if (reading === null) return [];
+/** Servers Traefik reports through traefik_service_server_up that the API did not list, and those it cannot be watched at. */
+function metricsServers(
+	reading: MetricsReading | null,
+	known: readonly {service: string; url: string}[],
+): {servers: BackendServer[]; unwatched: UnwatchedServer[]} {
+	const servers: BackendServer[] = [];
+	const unwatched: UnwatchedServer[] = [];
+	if (reading === null) return {servers, unwatched};
 	const seen = new Set(known.map((s) => `${s.service} ${s.url}`));
-	const out: BackendServer[] = [];
 	for (const {service, url, up, target} of reading.serverUp) {
-		if (target === undefined || seen.has(`${service} ${url}`)) continue;
-		out.push({service, url, host: target.host, port: target.port, status: up ? 'UP' : 'DOWN', origin: 'metrics'});
+		if (seen.has(`${service} ${url}`)) continue;
+		const status = up ? 'UP' : 'DOWN';
+		if ('error' in target) unwatched.push({service, url, status, reason: target.error});
+		else servers.push({service, url, host: target.host, port: target.port, status, origin: 'metrics'});
 	}
-	return out;
+	return {servers, unwatched};
+}
+
+/** What the source notes say of servers that cannot be watched (three named, the rest counted). */
+function unwatchedNotes(unwatched: readonly {url: string; reason: string}[]): string[] {
+	const named = unwatched.slice(0, 3).map((s) => `cannot watch ${s.url}: ${s.reason}`);
+	return unwatched.length > 3 ? [...named, `and ${unwatched.length - 3} more servers that cannot be watched`] : named;
 }
 
 /** The same servers with the same statuses, in the same order (the backend index then stays). */
@@ -60,8 +75,14 @@ export class Monitor implements MonitorState {
 	api: ApiHarvest | null = null;
 	proc: ProcHarvest | null = null;
 	metrics: MetricsReading | null = null;
+	/** Router -> the service it sends to (router metrics). */
+	routerServices: ReadonlyMap<string, string> = new Map();
 	resolveErrors: Readonly<Record<string, string>> = {};
 	index: BackendIndex = EMPTY_INDEX;
+	/** Servers with no TCP address to watch (unix://, a bad port). */
+	unwatched: readonly UnwatchedServer[] = [];
+	/** Servers not watched because there are more than --max-backends. */
+	unwatchedByLimit = 0;
 	backendRows: Snapshot['backends'] = [];
 	entryRows: EntryPointFigures[] = [];
 	serviceRows: Snapshot['services'] = [];
@@ -69,6 +90,7 @@ export class Monitor implements MonitorState {
 	other = 0;
 	restartedAt: number | undefined;
 	lastAt = 0;
+	cadenceSeconds: number | null = null;
 	intervalSeconds: number;
 	focus: string | null;
 	private resolved: Readonly<Record<string, readonly IpAddress[]>> = {};
@@ -80,7 +102,7 @@ export class Monitor implements MonitorState {
 	constructor(readonly config: MonitorConfig) {
 		const length = Math.max(1, Math.round(config.retentionSeconds / config.intervalSeconds));
 		this.establishedHistory = new Ring(length);
-		this.traffic = new TrafficModel(length, 60_000, 60_000, config.rules.latency_p95.windowSeconds * 1000);
+		this.traffic = new TrafficModel({historyLength: length, recentMs: config.rules.latency_p95.windowSeconds * 1000, maxTracked: config.maxServices});
 		this.intervalSeconds = config.intervalSeconds;
 		this.focus = config.filter.service;
 		this.traffic.focus = this.focus;
@@ -105,6 +127,7 @@ export class Monitor implements MonitorState {
 	/** Takes one tick's harvest. */
 	ingest(harvest: Harvest): void {
 		const now = harvest.collectedAt;
+		this.cadenceSeconds = this.lastAt === 0 ? null : Math.max(0, (now - this.lastAt) / 1000);
 		this.lastAt = now;
 		this.resolved = harvest.resolved;
 		this.resolveErrors = harvest.resolveErrors;
@@ -113,7 +136,7 @@ export class Monitor implements MonitorState {
 			else {
 				this.api = harvest.api;
 				const via = `services from /api/${harvest.api.via === 'rawdata' ? 'rawdata' : 'http/services'}`;
-				this.sources.succeed('api', now, [via, ...Object.values(harvest.resolveErrors)]);
+				this.sources.succeed('api', now, [via, ...Object.values(harvest.resolveErrors), ...unwatchedNotes(harvest.api.unwatched)]);
 			}
 		}
 		if (harvest.metrics !== undefined) this.ingestMetrics(now, harvest.metrics);
@@ -141,18 +164,32 @@ export class Monitor implements MonitorState {
 			this.traffic.gap();
 			return;
 		}
-		this.metrics = section;
+		// What is kept of a reading between polls: its gauges, not its (maybe 100,000) counter groups.
+		this.metrics = {...section, services: new Map(), entrypoints: new Map(), routers: new Map()};
+		const routerServices = new Map<string, string>();
+		for (const [name, group] of section.routers) if (group.service !== undefined) routerServices.set(name, group.service);
+		this.routerServices = routerServices;
 		const notes: string[] = [];
 		const {report} = section;
 		if (report.malformed > 0) notes.push(`${report.malformed} malformed line(s) skipped: ${report.errors[0] ?? ''}`);
 		for (const [entrypoint, value] of section.openConnections) {
 			if (value < 0) notes.push(`traefik_open_connections is ${value} for ${entrypoint} (Traefik 3.0 drift bug, traefik#10733): shown as 0`);
 		}
+		notes.push(...unwatchedNotes(section.serverUp.flatMap((s) => ('error' in s.target ? [{url: s.url, reason: s.target.error}] : []))));
 		if (section.generation === 'unknown' && section.services.size === 0 && section.entrypoints.size === 0) {
 			notes.push("no traefik_* request families yet (no request served, or not Traefik's /metrics)");
 		}
+		const restarted = this.traffic.ingest(now, section);
+		for (const [kind, t] of [
+			['services', this.traffic.tracking.services],
+			['routers', this.traffic.tracking.routers],
+		] as const) {
+			if (t.untracked === 0) continue;
+			const over = `${t.untracked.toLocaleString('en-US')} ${kind} not tracked: over the limit of ${t.limit.toLocaleString('en-US')}`;
+			notes.push(`${over} (--max-services); the busiest and newest are`);
+		}
 		this.sources.succeed('metrics', now, notes);
-		if (this.traffic.ingest(now, section)) this.markRestart(now);
+		if (restarted) this.markRestart(now);
 	}
 
 	private markRestart(now: number): void {
@@ -167,10 +204,16 @@ export class Monitor implements MonitorState {
 		if (inputs !== null && inputs.api === this.api && sameAddresses(inputs.resolved, this.resolved) && sameServerUp(inputs.serverUp, serverUp)) return;
 		this.indexInputs = {api: this.api, resolved: this.resolved, serverUp};
 		const known = [...(this.api?.servers ?? []), ...this.config.flagServers];
-		const servers = [...known, ...metricsServers(this.metrics, known)];
+		const fromMetrics = metricsServers(this.metrics, [...known, ...(this.api?.unwatched ?? [])]);
 		const used = new Set((this.api?.routers ?? []).filter((r) => r.status !== 'disabled').flatMap((r) => r.loadBalancers));
+		// Past the limit, the servers of services a router reaches come first.
+		const all = [...known, ...fromMetrics.servers];
+		const limit = this.config.maxBackends ?? Number.POSITIVE_INFINITY;
+		const servers = all.length <= limit ? all : [...all].sort((a, b) => Number(used.has(b.service)) - Number(used.has(a.service))).slice(0, limit);
+		this.unwatchedByLimit = all.length - servers.length;
+		this.unwatched = [...(this.api?.unwatched ?? []), ...fromMetrics.unwatched];
 		this.index = buildBackendIndex(servers, this.resolved, used);
-		this.serversOf = serversByService(servers, this.resolved);
+		this.serversOf = serversByService(servers, this.resolved, this.unwatched);
 	}
 
 	private ingestProc(now: number, proc: ProcHarvest): BackendFigures[] {
@@ -190,6 +233,8 @@ export class Monitor implements MonitorState {
 			);
 		}
 		notes.push(...proc.warnings.filter((w) => !w.includes('tcp6')));
+		if (this.unwatchedByLimit > 0)
+			notes.push(`${this.unwatchedByLimit.toLocaleString('en-US')} servers not watched: over the limit of ${this.config.maxBackends} (--max-backends)`);
 		this.sources.succeed('proc', now, notes);
 
 		const ports = entryPointPorts(proc.sockets, proc.ownedInodes, this.api?.entryPoints ?? []);
@@ -202,6 +247,7 @@ export class Monitor implements MonitorState {
 			urls: target.urls,
 			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
 			status: target.status,
+			statusStale: target.origins.some((origin) => origin !== 'flag' && !this.sources.ok(origin)),
 			...connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker, classified.quietBackends.get(target.key)),
 			levels: {},
 			alertLevel: undefined,

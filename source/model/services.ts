@@ -1,6 +1,6 @@
 /** The services table: Traefik's figures per service joined with its servers and connections. Pure. */
 import {formatEndpoint} from '../domain/address.js';
-import type {BackendServer} from '../domain/harvest.js';
+import type {BackendServer, UnwatchedServer} from '../domain/harvest.js';
 import type {IpAddress} from '../domain/tcp.js';
 import type {Latency, ServiceServer} from '../domain/snapshot.js';
 import type {BackendFigures, ServiceFigures} from './rules/family.js';
@@ -25,14 +25,23 @@ export interface ServiceInputs {
 }
 
 /** The servers of each service as its row lists them: URL, the address it resolves to, Traefik's status. */
-export function serversByService(servers: readonly BackendServer[], resolved: Readonly<Record<string, readonly IpAddress[]>>): Map<string, ServiceServer[]> {
+export function serversByService(
+	servers: readonly BackendServer[],
+	resolved: Readonly<Record<string, readonly IpAddress[]>>,
+	unwatched: readonly UnwatchedServer[] = [],
+): Map<string, ServiceServer[]> {
 	const serversOf = new Map<string, ServiceServer[]>();
+	const add = (service: string, server: ServiceServer) => {
+		const list = serversOf.get(service) ?? [];
+		list.push(server);
+		serversOf.set(service, list);
+	};
 	for (const s of servers) {
 		const ip = resolved[s.host]?.[0];
-		const list = serversOf.get(s.service) ?? [];
-		list.push({url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status});
-		serversOf.set(s.service, list);
+		add(s.service, {url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status});
 	}
+	// A service whose servers cannot be watched is still a service: listed, with no address.
+	for (const s of unwatched) add(s.service, {url: s.url, address: null, status: s.status});
 	return serversOf;
 }
 

@@ -1,5 +1,5 @@
 /** The snapshot document of the monitor's latest tick: pinned service and entry point applied, alerts by row. Pure. */
-import type {ApiHarvest, MetricsReading, ProcHarvest} from '../domain/harvest.js';
+import type {ApiHarvest, MetricsReading, ProcHarvest, UnwatchedServer} from '../domain/harvest.js';
 import {SNAPSHOT_SCHEMA, type EntryPointRow, type Snapshot} from '../domain/snapshot.js';
 import {emptyStates, type StateCounts} from '../domain/tcp.js';
 import type {AlertBook} from './alerts.js';
@@ -22,13 +22,17 @@ export interface MonitorState {
 	readonly config: {readonly host: string; readonly filter: {readonly entrypoint: string | null}};
 	readonly focus: string | null;
 	readonly intervalSeconds: number;
+	/** Seconds between the last two harvests, as they ran. */
+	readonly cadenceSeconds: number | null;
 	readonly traffic: TrafficModel;
 	readonly alerts: AlertBook;
 	readonly sources: SourceBook;
 	readonly api: ApiHarvest | null;
 	readonly proc: ProcHarvest | null;
 	readonly metrics: MetricsReading | null;
+	readonly routerServices: ReadonlyMap<string, string>;
 	readonly index: BackendIndex;
+	readonly unwatched: readonly UnwatchedServer[];
 	readonly resolveErrors: Readonly<Record<string, string>>;
 	readonly serviceRows: Snapshot['services'];
 	readonly backendRows: Snapshot['backends'];
@@ -92,8 +96,8 @@ function history(series: GroupSeries | undefined, established: Ring<number>): Sn
 	const bucketRows = series?.bucketShares?.toArray() ?? [];
 	return {
 		requestsPerSecond: series?.rps.toArray() ?? [],
-		errorRatio: series?.errorRatio.toArray() ?? [],
-		p95: series?.p95.toArray() ?? [],
+		errorRatio: series?.errorRatio?.toArray() ?? [],
+		p95: series?.p95?.toArray() ?? [],
 		bucketShares: Object.fromEntries(bounds.map((le, i) => [le, bucketRows.map((row) => (row === null ? null : (row[i] ?? null)))])),
 		establishedConnections: established.toArray(),
 	};
@@ -115,6 +119,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 		takenAt: iso(now),
 		host: state.config.host,
 		intervalSeconds: state.intervalSeconds,
+		cadenceSeconds: state.cadenceSeconds,
 		filter: {service: wanted, entrypoint},
 		traefik: traefikIdentity(state, now),
 		sources: state.sources.snapshot(),
@@ -133,7 +138,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 			.filter(([, s]) => s.lastSeen === now)
 			.map(([name, s]) => ({
 				name,
-				service: state.metrics?.routers.get(name)?.service ?? null,
+				service: state.routerServices.get(name) ?? null,
 				requestsPerSecond: s.interval?.requestsPerSecond ?? null,
 				errorRatio: s.interval?.errorRatio ?? null,
 				statusRates: s.interval?.statusRates ?? NO_RATES,
@@ -145,6 +150,9 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 		recentAlerts: state.alerts.resolved().map(toSnapshotAlert),
 		history: history(series, state.establishedHistory),
 		otherConnections: state.other,
-		unresolvedServers: state.index.unresolved.map((s) => ({service: s.service, url: s.url, error: state.resolveErrors[s.host] ?? `cannot resolve ${s.host}`})),
+		unresolvedServers: [
+			...state.index.unresolved.map((s) => ({service: s.service, url: s.url, error: state.resolveErrors[s.host] ?? `cannot resolve ${s.host}`})),
+			...state.unwatched.map((s) => ({service: s.service, url: s.url, error: `cannot watch: ${s.reason}`})),
+		],
 	};
 }

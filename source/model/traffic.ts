@@ -100,72 +100,117 @@ interface Stamped {
 	readonly vector: Vector;
 }
 
-/** What is remembered of one service, entry point or router. */
+/** How a series keeps its past: the window rules read, how far apart its readings are, how much history. */
+export interface SeriesOptions {
+	/** Longest span read (error_ratio's minute). */
+	readonly windowMs: number;
+	/** The latency rule's span. */
+	readonly recentMs: number;
+	/** Samples of history kept (the sparkline of a pinned service, the total's for the whole retention). */
+	readonly historyLength: number;
+}
+
+/**
+ * What is remembered of one service, entry point or router. Readings are kept a few seconds
+ * apart over the window (not one per poll: at 100 ms polling a minute would be 600 of them), so a
+ * series costs the same at any poll rate; only the total and the pinned service keep the error
+ * ratio, p95 and bucket histories beside their rate.
+ */
 class GroupSeries {
-	/** Readings of the last minute (and one before it), oldest first. */
-	private window: Stamped[] = [];
+	/** Readings of the window (and one before it), oldest first, at least `spacing` apart; the newest is `last`. */
+	private readings: Stamped[] = [];
+	private last: Stamped | null = null;
 	lastSeen = 0;
 	interval: SpanStats | null = null;
 	minute: SpanStats | null = null;
 	/** The last few seconds (the latency rule's window): quicker than the minute, steadier than one poll. */
 	recent: SpanStats | null = null;
 	readonly rps: Ring<number>;
-	readonly errorRatio: Ring<number>;
-	readonly p95: Ring<number>;
+	errorRatio: Ring<number> | null = null;
+	p95: Ring<number> | null = null;
 	bucketShares: Ring<Float32Array> | null = null;
+	private readonly spacing: number;
 
-	constructor(historyLength: number) {
-		this.rps = new Ring(historyLength);
-		this.errorRatio = new Ring(historyLength);
-		this.p95 = new Ring(historyLength);
+	constructor(private readonly options: SeriesOptions) {
+		this.rps = new Ring(options.historyLength);
+		this.spacing = Math.min(options.windowMs / 20, options.recentMs / 5);
 	}
 
-	update(at: number, vector: Vector, windowMs: number, keepBuckets: boolean, recentMs = 10_000): void {
-		const previous = this.window[this.window.length - 1];
-		const d = previous === undefined ? null : subtract(vector, previous.vector);
-		if (previous !== undefined && d === null) this.window = []; // reset: the older readings no longer subtract
-		this.interval = d === null || previous === undefined || at <= previous.at ? null : spanStats(vector.bounds, d, (at - previous.at) / 1000);
-		this.window.push({at, vector});
-		while (this.window.length > 2 && this.window[1]!.at <= at - windowMs) this.window.shift();
-		const oldest = this.window[0]!;
-		const md = this.window.length > 1 ? subtract(vector, oldest.vector) : null;
+	update(at: number, vector: Vector, rich: boolean): void {
+		const {windowMs, recentMs} = this.options;
+		const previous = this.last;
+		const d = previous === null ? null : subtract(vector, previous.vector);
+		if (previous !== null && d === null) this.readings = []; // reset: the older readings no longer subtract
+		this.interval = d === null || previous === null || at <= previous.at ? null : spanStats(vector.bounds, d, (at - previous.at) / 1000);
+		const stamped = {at, vector};
+		this.last = stamped;
+		const newest = this.readings[this.readings.length - 1];
+		if (newest === undefined || at - newest.at >= this.spacing) this.readings.push(stamped);
+		while (this.readings.length > 2 && this.readings[1]!.at <= at - windowMs) this.readings.shift();
+		const oldest = this.readings[0]!;
+		const md = oldest.at < at ? subtract(vector, oldest.vector) : null;
 		this.minute = md === null ? null : spanStats(vector.bounds, md, (at - oldest.at) / 1000);
-		const start = this.window.find((w) => w.at >= at - recentMs - 1) ?? oldest;
+		const start = this.readings.find((w) => w.at >= at - recentMs - 1) ?? oldest;
 		const rd = start.at < at ? subtract(vector, start.vector) : null;
 		this.recent = rd === null ? null : spanStats(vector.bounds, rd, (at - start.at) / 1000);
 		this.lastSeen = at;
-		this.record(keepBuckets);
+		this.record(rich);
 	}
 
 	/** A poll without a reading of this group: a gap in every series. */
-	gap(keepBuckets: boolean): void {
+	gap(rich: boolean): void {
 		this.interval = null;
 		this.minute = null;
 		this.recent = null;
-		this.record(keepBuckets);
+		this.record(rich);
 	}
 
-	private record(keepBuckets: boolean): void {
+	private record(rich: boolean): void {
 		this.rps.push(this.interval?.requestsPerSecond ?? null);
-		this.errorRatio.push(this.interval?.errorRatio ?? null);
-		this.p95.push(this.interval?.latency.p95 ?? null);
-		if (keepBuckets) {
-			this.bucketShares ??= new Ring(this.rps.capacity);
-			const buckets = this.interval?.latency.buckets;
-			this.bucketShares.push(buckets && buckets.length > 0 && buckets[0]!.share !== null ? Float32Array.from(buckets, (b) => b.share ?? 0) : null);
-		} else {
-			this.bucketShares = null;
+		if (!rich) {
+			this.errorRatio = this.p95 = this.bucketShares = null;
+			return;
 		}
+		const length = this.options.historyLength;
+		(this.errorRatio ??= new Ring(length)).push(this.interval?.errorRatio ?? null);
+		(this.p95 ??= new Ring(length)).push(this.interval?.latency.p95 ?? null);
+		const buckets = this.interval?.latency.buckets;
+		(this.bucketShares ??= new Ring(length)).push(
+			buckets && buckets.length > 0 && buckets[0]!.share !== null ? Float32Array.from(buckets, (b) => b.share ?? 0) : null,
+		);
 	}
 
 	/** Bucket bounds of the latest reading. */
 	get bounds(): readonly number[] {
-		return this.window[this.window.length - 1]?.vector.bounds ?? [];
+		return this.last?.vector.bounds ?? [];
 	}
 }
 
 /** Key of the group that sums every entry point (or every service when entry points are absent). */
 export const ALL = '*';
+
+/** How many series of a kind are tracked, and how many more there were. */
+export interface Tracking {
+	readonly tracked: number;
+	/** Present in the last reading but not tracked (over the limit). */
+	readonly untracked: number;
+	readonly limit: number;
+}
+
+/** What the traffic model is told of the user's settings. */
+export interface TrafficOptions {
+	/** Samples of the total's history (the retention at the poll interval). */
+	readonly historyLength: number;
+	readonly windowMs?: number;
+	readonly recentMs?: number;
+	/** A series not seen for this long is forgotten. */
+	readonly forgetMs?: number;
+	/** Services (and routers) tracked at most: the busiest and the newest are kept. */
+	readonly maxTracked?: number;
+}
+
+/** A service's own history: enough for the sparkline of a pinned one. */
+const SERIES_HISTORY = 600;
 
 /** The traffic model: one series per service, entry point and router, plus the total. */
 export class TrafficModel {
@@ -176,16 +221,24 @@ export class TrafficModel {
 	private startTime: number | null = null;
 	private lastCpu: {at: number; seconds: number} | null = null;
 	cpuRatio: number | null = null;
-	/** The service whose bucket history is kept besides the total's (the pinned one). */
+	/** The service whose error ratio, p95 and bucket history are kept besides the total's (the pinned one). */
 	focus: string | null = null;
+	private readonly windowMs: number;
+	private readonly forgetMs: number;
+	private readonly maxTracked: number;
+	private readonly seriesOptions: SeriesOptions;
+	tracking: {services: Tracking; routers: Tracking};
+	private polls = 0;
 
-	constructor(
-		private readonly historyLength: number,
-		private readonly windowMs = 60_000,
-		private readonly forgetMs = 60_000,
-		private readonly recentMs = 10_000,
-	) {
-		this.total = new GroupSeries(historyLength);
+	constructor(options: TrafficOptions) {
+		this.windowMs = options.windowMs ?? 60_000;
+		this.forgetMs = options.forgetMs ?? 60_000;
+		this.maxTracked = options.maxTracked ?? 5000;
+		const recentMs = options.recentMs ?? 10_000;
+		this.seriesOptions = {windowMs: this.windowMs, recentMs, historyLength: Math.min(options.historyLength, SERIES_HISTORY)};
+		this.total = new GroupSeries({windowMs: this.windowMs, recentMs, historyLength: options.historyLength});
+		const none = {tracked: 0, untracked: 0, limit: this.maxTracked};
+		this.tracking = {services: none, routers: none};
 	}
 
 	/** Takes one successful reading. Returns true when Traefik restarted since the last one. */
@@ -197,13 +250,16 @@ export class TrafficModel {
 			for (const map of [this.services, this.entrypoints, this.routers]) map.clear();
 			this.lastCpu = null;
 		}
+		this.polls++;
 		const totals = new Map<string, Vector>();
-		this.feed(this.services, reading.services, at, totals, reading.entrypoints.size === 0);
+		this.tracking = {
+			services: this.feed(this.services, reading.services, at, totals, reading.entrypoints.size === 0),
+			routers: this.feed(this.routers, reading.routers, at, null, false),
+		};
 		this.feed(this.entrypoints, reading.entrypoints, at, totals, true);
-		this.feed(this.routers, reading.routers, at, null, false);
 		const total = totals.get(ALL);
 		if (restarted || total === undefined) this.total.gap(true);
-		if (total !== undefined) this.total.update(at, total, this.windowMs, true, this.recentMs);
+		if (total !== undefined) this.total.update(at, total, true);
 		if (reading.processCpuSeconds !== null) {
 			const last = this.lastCpu;
 			this.cpuRatio =
@@ -222,29 +278,90 @@ export class TrafficModel {
 		this.cpuRatio = null;
 	}
 
+	/**
+	 * Which of `groups` to track when there are more than the limit: those already tracked, then
+	 * the busiest of the rest by their requests so far (a new series has all its requests new).
+	 * Chosen again every 10 polls, and whenever a tracked one vanished or a place is free.
+	 */
+	private chosen: Set<string> | null = null;
+	private choose(series: Map<string, GroupSeries>, groups: Map<string, CounterGroup>): Set<string> | null {
+		if (groups.size <= this.maxTracked) return null;
+		if (this.chosen !== null && this.polls % 10 !== 0 && [...this.chosen].every((k) => groups.has(k)) && this.chosen.size >= this.maxTracked)
+			return this.chosen;
+		const scored: {key: string; score: number}[] = [];
+		for (const [key, group] of groups) {
+			const rate = series.get(key)?.interval?.requests;
+			// Tracked ones by their last interval, others by all their requests: both busy-ness, and the tracked keep their place on ties.
+			scored.push({key, score: rate !== undefined ? rate + 0.5 : requestsOf(group)});
+		}
+		scored.sort((a, b) => b.score - a.score);
+		this.chosen = new Set(scored.slice(0, this.maxTracked).map((s) => s.key));
+		return this.chosen;
+	}
+
 	private feed(
 		series: Map<string, GroupSeries>,
 		groups: Map<string, CounterGroup>,
 		at: number,
 		totals: Map<string, Vector> | null,
 		countInTotal: boolean,
-	): void {
+	): Tracking {
+		const limited = series !== this.entrypoints;
+		const chosen = limited ? this.choose(series, groups) : null;
+		let untracked = 0;
 		for (const [key, group] of groups) {
+			if (chosen !== null && !chosen.has(key)) {
+				// Not tracked: still counted in the total.
+				untracked++;
+				if (totals !== null && countInTotal) addGroupInto(totals, ALL, group);
+				continue;
+			}
 			let s = series.get(key);
 			if (s === undefined) {
-				s = new GroupSeries(this.historyLength);
+				s = new GroupSeries(this.seriesOptions);
 				series.set(key, s);
 			}
 			const vector = toVector(group);
-			s.update(at, vector, this.windowMs, key === this.focus, this.recentMs);
+			s.update(at, vector, key === this.focus);
 			if (totals !== null && countInTotal) addInto(totals, ALL, vector);
 		}
+		// Vanished series are kept a while as gaps, but never more of them than a tenth of the
+		// limit: a churning cluster (preview environments) must not grow the memory.
+		const keepVanished = Math.max(10, Math.floor(this.maxTracked / 10));
+		const vanished: [string, GroupSeries][] = [];
 		for (const [key, s] of series) {
-			if (groups.has(key)) continue;
+			if (groups.has(key) && (chosen === null || chosen.has(key))) continue;
 			if (at - s.lastSeen > this.forgetMs) series.delete(key);
-			else s.gap(key === this.focus);
+			else vanished.push([key, s]);
 		}
+		if (vanished.length > keepVanished) {
+			vanished.sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+			for (const [key] of vanished.splice(0, vanished.length - keepVanished)) series.delete(key);
+		}
+		for (const [key, s] of vanished) s.gap(key === this.focus);
+		return {tracked: series.size, untracked, limit: this.maxTracked};
 	}
+}
+
+/** All the requests a counter group counts. */
+const requestsOf = (g: CounterGroup): number => g.requests['2xx'] + g.requests['3xx'] + g.requests['4xx'] + g.requests['5xx'] + g.requests.other;
+
+/** Adds a group's counters to a total without building its vector. */
+function addGroupInto(target: Map<string, Vector>, key: string, g: CounterGroup): void {
+	const existing = target.get(key);
+	if (existing === undefined) {
+		target.set(key, toVector(g));
+		return;
+	}
+	if (existing.bounds.length !== g.buckets.size || existing.bounds.some((b) => !g.buckets.has(b))) return;
+	const v = existing.values;
+	CLASSES.forEach((c, i) => (v[i]! += g.requests[c]));
+	v[5]! += g.durationCount;
+	v[6]! += g.durationSum;
+	v[7]! += g.bytesIn ?? Number.NaN;
+	v[8]! += g.bytesOut ?? Number.NaN;
+	v[9]! += g.retries ?? Number.NaN;
+	existing.bounds.forEach((b, i) => (v[FIXED + i]! += g.buckets.get(b)!));
 }
 
 export type {GroupSeries};

@@ -2,8 +2,9 @@
  * The settings of one run: flags over environment (TRAEFIK_TOP_*) over the config file over
  * defaults. Pure: the caller reads the file and the environment.
  */
-import {splitHostPort} from '../domain/server-url.js';
 import type {BackendServer} from '../domain/harvest.js';
+import {terminalTakesUtf8} from '../format/glyphs.js';
+import {parseApiUrl, parseBackendFlag, parseDuration, parseHeader, parseInteger, parseMetricsUrl} from './settings.js';
 import {applyRuleOverrides, DEFAULT_RULES, type RulesConfig} from '../model/rules/config.js';
 
 export type Mode = 'interactive' | 'once' | 'json' | 'snapshot' | 'check';
@@ -19,6 +20,10 @@ export interface AppConfig {
 	readonly apiIntervalSeconds: number;
 	readonly retentionSeconds: number;
 	readonly timeoutMs: number;
+	/** At most this many services are tracked (the busiest and newest); the rest are counted on screen. */
+	readonly maxServices: number;
+	/** At most this many backend addresses are watched. */
+	readonly maxBackends: number;
 	readonly service: string | null;
 	readonly entrypoint: string | null;
 	readonly backends: readonly BackendServer[];
@@ -31,7 +36,8 @@ export interface AppConfig {
 	readonly mode: Mode;
 	readonly count?: number;
 	readonly snapshotFile?: string;
-	readonly durationSeconds: number;
+	/** --duration: how long --snapshot and --check collect (null: --snapshot 10 s, --check as soon as there are rates). */
+	readonly durationSeconds: number | null;
 	readonly exportDir: string;
 	readonly demo: boolean;
 	readonly rules: RulesConfig;
@@ -41,7 +47,7 @@ export interface AppConfig {
 export interface FlagValues {
 	readonly metricsUrl?: string;
 	readonly apiUrl?: string;
-	readonly pid?: number;
+	readonly pid?: string;
 	readonly pidFile?: string;
 	readonly procRoot?: string;
 	readonly interval?: string;
@@ -56,7 +62,9 @@ export interface FlagValues {
 	readonly ascii?: boolean;
 	readonly once?: boolean;
 	readonly json?: boolean;
-	readonly count?: number;
+	readonly count?: string;
+	readonly maxServices?: string;
+	readonly maxBackends?: string;
 	readonly snapshot?: string;
 	readonly duration?: string;
 	readonly check?: boolean;
@@ -67,42 +75,13 @@ export interface FlagValues {
 
 const DEFAULT_BASE = 'http://127.0.0.1:8080';
 
-/** Parses "1s", "500ms", "2m", "1h" or a bare number of seconds into seconds. */
-export function parseDuration(text: string | number, what: string): number {
-	if (typeof text === 'number') {
-		if (Number.isFinite(text) && text > 0) return text;
-		throw new Error(`${what} must be a positive duration, got ${text}`);
-	}
-	const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-	if (!match) throw new Error(`${what} must be a duration such as 1s, 500ms or 2m, got "${text}"`);
-	const value = Number(match[1]);
-	const factor = {ms: 0.001, s: 1, m: 60, h: 3600}[match[2] ?? 's'] ?? 1;
-	const seconds = value * factor;
-	if (seconds <= 0) throw new Error(`${what} must be more than zero, got "${text}"`);
-	return seconds;
-}
-
-/** Parses `SERVICE=HOST:PORT` into a backend server. */
-export function parseBackendFlag(text: string): BackendServer {
-	const eq = text.indexOf('=');
-	const target = eq > 0 ? splitHostPort(text.slice(eq + 1)) : undefined;
-	if (eq <= 0 || target === undefined) throw new Error(`--backend wants SERVICE=HOST:PORT (e.g. whoami@docker=10.0.0.5:80), got "${text}"`);
-	return {service: text.slice(0, eq), url: text.slice(eq + 1), host: target.host.toLowerCase(), port: target.port, status: 'unknown', origin: 'flag'};
-}
-
-/** Parses a `Name: value` header. */
-export function parseHeader(text: string): [string, string] {
-	const colon = text.indexOf(':');
-	if (colon <= 0) throw new Error(`--header wants "Name: value", got "${text}"`);
-	return [text.slice(0, colon).trim(), text.slice(colon + 1).trim()];
-}
-
-const urlOrOff = (value: string | undefined): string | null | undefined => (value === undefined ? undefined : value === '' || value === 'off' ? null : value);
+/** The most samples a history keeps (a day at 1 s): --retention / --interval is held to it. */
+export const MAX_HISTORY_SAMPLES = 86_400;
 
 type FileConfig = Readonly<Record<string, unknown>>;
 
-/** `null` (switched off) is kept; only a missing value takes the default. */
-const orDefault = <T>(value: T | null | undefined, fallback: T): T | null => (value === undefined ? fallback : value);
+/** The setting parsed, or the default when it is not given. */
+const orDefault = <T>(value: string | undefined, fallback: T, parse: (text: string) => T): T => (value === undefined ? fallback : parse(value));
 
 function pick<T>(...values: (T | undefined)[]): T | undefined {
 	return values.find((v) => v !== undefined);
@@ -127,11 +106,19 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		const value = env[`TRAEFIK_TOP_${name}`];
 		return value === undefined || value === '' ? undefined : value;
 	};
-	const interval = parseDuration(pick(flags.interval, e('INTERVAL'), str(file['interval'])) ?? '1s', '--interval');
-	if (interval < 0.1 || interval > 3600) throw new Error('--interval must be between 100ms and 1h');
-	const pidText = pick(flags.pid === undefined ? undefined : String(flags.pid), e('PID'), str(file['pid']));
-	const pid = pidText === undefined ? undefined : Number(pidText);
-	if (pid !== undefined && (!Number.isInteger(pid) || pid <= 0)) throw new Error(`--pid must be a process ID, got "${pidText}"`);
+	const interval = parseDuration(pick(flags.interval, e('INTERVAL'), str(file['interval'])) ?? '1s', '--interval', 0.1, 3600);
+	const pidText = pick(flags.pid, e('PID'), str(file['pid']));
+	const pid = pidText === undefined ? undefined : parseInteger(pidText, '--pid (a process ID)', 1, 2 ** 22);
+	const retention = parseDuration(pick(flags.retention, e('RETENTION'), str(file['retention'])) ?? '10m', '--retention', 10, 86_400);
+	if (retention / interval > MAX_HISTORY_SAMPLES) {
+		throw new Error(
+			`--retention ${retention}s at --interval ${interval}s keeps ${Math.round(retention / interval)} samples per series; at most ${MAX_HISTORY_SAMPLES}`,
+		);
+	}
+	const timeout = parseDuration(pick(flags.timeout, e('TIMEOUT'), str(file['timeout'])) ?? Math.max(0.1, interval * 0.8), '--timeout', 0.05, 3600);
+	const count = flags.count === undefined ? undefined : parseInteger(flags.count, '--count', 1, 1e9);
+	const limit = (flag: string | undefined, env: string, key: string, what: string, fallback: number) =>
+		parseInteger(pick(flag, e(env), str(file[key])) ?? fallback, what, 10, 10_000_000);
 	const headers: Record<string, string> = {};
 	for (const h of pick(flags.header, list(e('HEADERS')), list(file['headers'])) ?? []) {
 		const [name, value] = parseHeader(h);
@@ -152,17 +139,17 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 	const mode: Mode = flags.check ? 'check' : flags.snapshot !== undefined ? 'snapshot' : json ? 'json' : flags.once || !stdoutIsTty ? 'once' : 'interactive';
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
 	return {
-		metricsUrl: orDefault(pick(urlOrOff(flags.metricsUrl), urlOrOff(e('METRICS_URL')), urlOrOff(str(file['metricsUrl']))), `${DEFAULT_BASE}/metrics`),
-		apiUrl: orDefault(pick(urlOrOff(flags.apiUrl), urlOrOff(e('API_URL')), urlOrOff(str(file['apiUrl']))), DEFAULT_BASE),
+		metricsUrl: orDefault(pick(flags.metricsUrl, e('METRICS_URL'), str(file['metricsUrl'])), `${DEFAULT_BASE}/metrics`, parseMetricsUrl),
+		apiUrl: orDefault(pick(flags.apiUrl, e('API_URL'), str(file['apiUrl'])), DEFAULT_BASE, parseApiUrl),
 		...(pid === undefined ? {} : {pid}),
 		...optional('pidFile', pick(flags.pidFile, e('PID_FILE'), str(file['pidFile']))),
 		procRoot: pick(flags.procRoot, e('PROC_ROOT'), str(file['procRoot'])) ?? '/proc',
 		intervalSeconds: interval,
-		apiIntervalSeconds: Math.max(interval, parseDuration(pick(str(file['apiInterval']), e('API_INTERVAL')) ?? '10s', 'apiInterval')),
-		retentionSeconds: parseDuration(pick(flags.retention, e('RETENTION'), str(file['retention'])) ?? '10m', '--retention'),
-		timeoutMs: Math.round(
-			1000 * Math.min(parseDuration(pick(flags.timeout, e('TIMEOUT'), str(file['timeout'])) ?? `${Math.max(0.1, interval * 0.8)}s`, '--timeout'), interval),
-		),
+		apiIntervalSeconds: Math.max(interval, parseDuration(pick(str(file['apiInterval']), e('API_INTERVAL')) ?? '10s', 'apiInterval', 1, 3600)),
+		retentionSeconds: retention,
+		timeoutMs: Math.round(1000 * Math.min(timeout, interval)),
+		maxServices: limit(flags.maxServices, 'MAX_SERVICES', 'maxServices', '--max-services', 5000),
+		maxBackends: limit(flags.maxBackends, 'MAX_BACKENDS', 'maxBackends', '--max-backends', 20_000),
 		service: pick(flags.service, e('SERVICE'), str(file['service'])) ?? null,
 		entrypoint: pick(flags.entrypoint, e('ENTRYPOINT'), str(file['entrypoint'])) ?? null,
 		backends: (pick(flags.backend, list(e('BACKENDS')), list(file['backends'])) ?? []).map(parseBackendFlag),
@@ -171,11 +158,12 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		...optional('bearerToken', pick(e('BEARER_TOKEN'), str(file['bearerToken']))),
 		insecure: pick(flags.insecure, bool(e('INSECURE')), bool(file['insecure'])) ?? false,
 		color: flags.color === false ? false : !noColor && (pick(bool(e('COLOR')), bool(file['color'])) ?? true),
-		ascii: pick(flags.ascii, bool(e('ASCII')), bool(file['ascii'])) ?? false,
+		// A terminal that cannot show UTF-8 (TERM=dumb, a C or POSIX locale) gets ASCII unless told otherwise.
+		ascii: pick(flags.ascii, bool(e('ASCII')), bool(file['ascii'])) ?? !terminalTakesUtf8(env),
 		mode,
-		...optional('count', flags.count),
+		...optional('count', count),
 		...optional('snapshotFile', flags.snapshot),
-		durationSeconds: parseDuration(flags.duration ?? '10s', '--duration'),
+		durationSeconds: flags.duration === undefined ? null : parseDuration(flags.duration, '--duration', 0.1, 86_400),
 		exportDir: pick(flags.exportDir, e('EXPORT_DIR'), str(file['exportDir'])) ?? '.',
 		demo: flags.demo === true,
 		rules: applyRuleOverrides(DEFAULT_RULES, overrides),

@@ -3,62 +3,78 @@ import yargs from 'yargs';
 import type {FlagValues} from './config.js';
 import {VERSION} from './version.js';
 
-const EXAMPLES: [string, string][] = [
-	['$0', 'watch the Traefik on this host (metrics and API at http://127.0.0.1:8080)'],
-	['$0 --demo', 'start the built-in demo stack and watch it'],
-	['$0 --metrics-url http://127.0.0.1:8082/metrics --api-url http://127.0.0.1:8080', 'metrics on a dedicated entry point'],
-	['$0 --pid 4242 --backend whoami@docker=10.0.0.5:80', 'no API: name a backend by hand'],
-	['$0 --once', 'print every table once as text and exit'],
-	['$0 --json --count 5 | jq .alerts', 'five snapshots as JSON lines'],
-	['$0 --check', 'Nagios-style check: exit 0 ok, 1 warn, 2 crit, 3 unknown'],
-	['TRAEFIK_TOP_BASIC_AUTH=admin:secret $0 --api-url https://traefik.example/', 'credentials come from the environment, never from argv'],
+/** Each example on one line of its own, under what it does, so that it can be pasted. */
+const EXAMPLES: readonly [string, string][] = [
+	['watch the Traefik on this host (metrics and API at http://127.0.0.1:8080)', 'traefik-top'],
+	['the built-in demo stack, monitored live', 'traefik-top --demo'],
+	['metrics on a dedicated entry point', 'traefik-top --metrics-url http://127.0.0.1:8082/metrics --api-url http://127.0.0.1:8080'],
+	['no API: name a backend by hand', 'traefik-top --pid 4242 --backend whoami@docker=10.0.0.5:80'],
+	['every table once as text', 'traefik-top --once'],
+	['five snapshots as JSON lines', 'traefik-top --json --count 5 | jq .alerts'],
+	['a monitoring check: 30 s of polls, then exit 0 ok, 1 warn, 2 crit, 3 unknown', 'traefik-top --check --duration 30s'],
+	['credentials from the environment, never from argv', 'TRAEFIK_TOP_BASIC_AUTH=admin:secret traefik-top --api-url https://traefik.example/'],
 ];
+
+const EPILOGUE = [
+	'Examples:',
+	...EXAMPLES.flatMap(([what, command]) => [`  # ${what}`, `  ${command}`]),
+	'',
+	'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL,',
+	'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR.',
+	'Flags win over the environment, which wins over the config file.',
+].join('\n');
 
 /** The yargs parser of every flag; `exitProcess: false` makes errors throw instead (tests). */
 export function flagParser(argv: readonly string[], exitProcess = true) {
-	return yargs([...argv])
-		.scriptName('traefik-top')
-		.usage(
-			'$0 [options]\n\nLive terminal monitor for a host that runs Traefik: ' +
-				'per-backend TCP states from the kernel, request rates and latency quantiles from /metrics.',
-		)
-		.version(VERSION)
-		.options({
-			'metrics-url': {type: 'string', describe: 'Traefik /metrics URL ("off" to skip) [default: http://127.0.0.1:8080/metrics]'},
-			'api-url': {type: 'string', describe: 'Traefik API base URL ("off" to skip) [default: http://127.0.0.1:8080]'},
-			pid: {type: 'number', describe: 'Traefik PID [default: the process named traefik]'},
-			'pid-file': {type: 'string', describe: "file holding Traefik's PID, read at every poll"},
-			'proc-root': {type: 'string', describe: 'where /proc is mounted (a host /proc in a container) [default: /proc]'},
-			interval: {type: 'string', describe: 'poll interval, e.g. 1s, 500ms, 5s [default: 1s]'},
-			retention: {type: 'string', describe: 'history kept for the sparklines [default: 10m]'},
-			timeout: {type: 'string', describe: 'HTTP timeout per poll, at most the interval [default: 80% of the interval]'},
-			service: {type: 'string', describe: 'pin one service (name or name@provider)'},
-			entrypoint: {type: 'string', describe: 'show one entry point only'},
-			backend: {type: 'string', array: true, describe: 'SERVICE=HOST:PORT, a backend to watch without the API (repeatable)'},
-			header: {type: 'string', array: true, describe: '"Name: value" added to every request (repeatable)'},
-			insecure: {type: 'boolean', describe: 'do not verify TLS certificates'},
-			config: {type: 'string', describe: 'config file [default: $XDG_CONFIG_HOME/traefik-top/config.json]'},
-			color: {type: 'boolean', describe: 'colours (--no-color or NO_COLOR turn them off) [default: true]'},
-			ascii: {type: 'boolean', describe: 'ASCII symbols only'},
-			rule: {type: 'string', array: true, describe: 'RULE.SETTING=VALUE, e.g. time_wait_ratio.warn=0.3 (repeatable)'},
-			once: {type: 'boolean', describe: 'print one plain-text report and exit (default when stdout is not a terminal)'},
-			json: {type: 'boolean', describe: 'print one snapshot JSON per interval (NDJSON)'},
-			count: {type: 'number', describe: 'with --json: stop after N snapshots'},
-			snapshot: {type: 'string', describe: 'collect for --duration, write one snapshot to FILE, exit'},
-			duration: {type: 'string', describe: 'with --snapshot: how long to collect [default: 10s]'},
-			check: {type: 'boolean', describe: 'one summary line; exit 0 ok, 1 warn, 2 crit, 3 unknown'},
-			demo: {type: 'boolean', describe: 'start the built-in demo stack and monitor it'},
-			'export-dir': {type: 'string', describe: 'where the e key writes snapshots [default: .]'},
-		})
-		.example(EXAMPLES)
-		.epilogue(
-			'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL, ' +
-				'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR. ' +
-				'Flags win over the environment, which wins over the config file.',
-		)
-		.strictOptions()
-		.wrap(Math.min(120, process.stdout.columns ?? 100))
-		.exitProcess(exitProcess);
+	return (
+		yargs([...argv])
+			.scriptName('traefik-top')
+			.usage(
+				'$0 [options]\n\nLive terminal monitor for a host that runs Traefik:\n' +
+					'per-backend TCP states from the kernel, request rates and latency quantiles from /metrics.',
+			)
+			.version(VERSION)
+			.options({
+				'metrics-url': {type: 'string', describe: 'Traefik /metrics URL ("off" to skip) [default: http://127.0.0.1:8080/metrics]'},
+				'api-url': {type: 'string', describe: 'Traefik API base URL ("off" to skip) [default: http://127.0.0.1:8080]'},
+				pid: {type: 'string', describe: 'Traefik PID [default: the process named traefik]'},
+				'pid-file': {type: 'string', describe: "file holding Traefik's PID, read at every poll"},
+				'proc-root': {type: 'string', describe: 'where /proc is mounted (a host /proc in a container) [default: /proc]'},
+				interval: {type: 'string', describe: 'poll interval, e.g. 1s, 500ms, 5s [default: 1s]'},
+				retention: {type: 'string', describe: 'history kept for the sparklines [default: 10m]'},
+				timeout: {type: 'string', describe: 'HTTP timeout per poll, at most the interval [default: 80% of the interval]'},
+				service: {type: 'string', describe: 'pin one service (name or name@provider)'},
+				entrypoint: {type: 'string', describe: 'show one entry point only'},
+				backend: {type: 'string', array: true, describe: 'SERVICE=HOST:PORT, a backend to watch without the API (repeatable)'},
+				header: {type: 'string', array: true, describe: '"Name: value" added to every request (repeatable)'},
+				insecure: {type: 'boolean', describe: 'do not verify TLS certificates'},
+				config: {type: 'string', describe: 'config file [default: $XDG_CONFIG_HOME/traefik-top/config.json]'},
+				color: {type: 'boolean', describe: 'colours (--no-color or NO_COLOR turn them off) [default: true]'},
+				ascii: {type: 'boolean', describe: 'ASCII symbols only'},
+				rule: {type: 'string', array: true, describe: 'RULE.SETTING=VALUE, e.g. time_wait_ratio.warn=0.3 (repeatable)'},
+				once: {type: 'boolean', describe: 'print one plain-text report and exit (default when stdout is not a terminal)'},
+				json: {type: 'boolean', describe: 'print one snapshot JSON per interval (NDJSON)'},
+				count: {type: 'string', describe: 'with --json: stop after N snapshots'},
+				'max-services': {type: 'string', describe: 'services tracked at most, the busiest and newest (the rest are counted) [default: 5000]'},
+				'max-backends': {type: 'string', describe: 'backend addresses watched at most [default: 20000]'},
+				snapshot: {type: 'string', describe: 'collect for --duration, write one snapshot to FILE, exit'},
+				duration: {type: 'string', describe: 'with --snapshot or --check: how long to collect first [default: 10s; --check: until there are rates]'},
+				check: {type: 'boolean', describe: 'one summary line; exit 0 ok, 1 warn, 2 crit, 3 unknown'},
+				demo: {type: 'boolean', describe: 'start the built-in demo stack and monitor it'},
+				'export-dir': {type: 'string', describe: 'where the e key writes snapshots [default: .]'},
+			})
+			.epilogue(EPILOGUE)
+			.strictOptions()
+			// Not wrapped: an example broken in the middle could not be pasted.
+			.wrap(null)
+			.exitProcess(exitProcess)
+	);
+}
+
+/** A flag given once: yargs makes a list of one given twice, which would mean one of them is dropped unseen. */
+function once<T>(value: T | T[], name: string): T {
+	if (Array.isArray(value)) throw new Error(`--${name} is given ${value.length} times; give it once`);
+	return value;
 }
 
 /** Parses argv into flag values and the config file named by --config. */
@@ -71,30 +87,32 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 	}
 	const argv = parser.parseSync();
 	const flags: FlagValues = {
-		metricsUrl: argv['metrics-url'],
-		apiUrl: argv['api-url'],
-		pid: argv.pid,
-		pidFile: argv['pid-file'],
-		procRoot: argv['proc-root'],
-		interval: argv.interval,
-		retention: argv.retention,
-		timeout: argv.timeout,
-		service: argv.service,
-		entrypoint: argv.entrypoint,
+		metricsUrl: once(argv['metrics-url'], 'metrics-url'),
+		apiUrl: once(argv['api-url'], 'api-url'),
+		pid: once(argv.pid, 'pid'),
+		pidFile: once(argv['pid-file'], 'pid-file'),
+		procRoot: once(argv['proc-root'], 'proc-root'),
+		interval: once(argv.interval, 'interval'),
+		retention: once(argv.retention, 'retention'),
+		timeout: once(argv.timeout, 'timeout'),
+		service: once(argv.service, 'service'),
+		entrypoint: once(argv.entrypoint, 'entrypoint'),
 		backend: argv.backend,
 		header: argv.header,
-		insecure: argv.insecure,
-		color: argv.color,
-		ascii: argv.ascii,
+		insecure: once(argv.insecure, 'insecure'),
+		color: once(argv.color, 'color'),
+		ascii: once(argv.ascii, 'ascii'),
 		rule: argv.rule,
-		once: argv.once,
-		json: argv.json,
-		count: argv.count,
-		snapshot: argv.snapshot,
-		duration: argv.duration,
-		check: argv.check,
-		demo: argv.demo,
-		exportDir: argv['export-dir'],
+		once: once(argv.once, 'once'),
+		json: once(argv.json, 'json'),
+		count: once(argv.count, 'count'),
+		maxServices: once(argv['max-services'], 'max-services'),
+		maxBackends: once(argv['max-backends'], 'max-backends'),
+		snapshot: once(argv.snapshot, 'snapshot'),
+		duration: once(argv.duration, 'duration'),
+		check: once(argv.check, 'check'),
+		demo: once(argv.demo, 'demo'),
+		exportDir: once(argv['export-dir'], 'export-dir'),
 	};
-	return {flags, configFile: argv.config};
+	return {flags, configFile: once(argv.config, 'config')};
 }

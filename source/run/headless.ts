@@ -1,6 +1,7 @@
 /** The non-interactive modes: --once, --json, --snapshot, --check. */
 import writeFileAtomic from 'write-file-atomic';
 import type {AppConfig} from './config.js';
+import {checkResult} from '../format/check.js';
 import {renderReport} from '../format/report.js';
 import type {Snapshot} from '../domain/snapshot.js';
 import {startPolling} from './poll.js';
@@ -54,7 +55,7 @@ export async function runJson(config: AppConfig, out: NodeJS.WritableStream): Pr
 /** --snapshot FILE: collect for --duration, then write one snapshot atomically. */
 export async function runSnapshot(config: AppConfig, file: string): Promise<number> {
 	const started = Date.now();
-	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2 && Date.now() - started >= config.durationSeconds * 1000);
+	const snapshot = await pollUntil(config, (_s, polls) => polls >= 2 && Date.now() - started >= (config.durationSeconds ?? 10) * 1000);
 	await writeSnapshot(file, snapshot);
 	process.stderr.write(`snapshot written to ${file}\n`);
 	return 0;
@@ -65,29 +66,12 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
 	await writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`, {mode: 0o600});
 }
 
-/** --check: Nagios-style exit code and one summary line. */
+/** --check: Nagios-style exit code and one summary line; with --duration, judged after collecting that long. */
 export async function runCheck(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
-	const snapshot = await pollUntil(config, enough);
-	const crit = snapshot.alerts.filter((a) => a.level === 'crit');
-	const warn = snapshot.alerts.filter((a) => a.level === 'warn');
-	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');
-	const summary = snapshot.alerts
-		.slice(0, 5)
-		.map((a) => `${a.rule} ${a.subject}=${a.value}`)
-		.join(', ');
-	const perf = `backends=${snapshot.backends.length} services=${snapshot.services.length}`;
-	if (crit.length > 0) {
-		out.write(`TRAEFIK CRITICAL - ${crit.length} critical, ${warn.length} warning: ${summary} | ${perf}\n`);
-		return 2;
-	}
-	if (warn.length > 0) {
-		out.write(`TRAEFIK WARNING - ${warn.length} warning: ${summary} | ${perf}\n`);
-		return 1;
-	}
-	if (failed.length === Object.keys(snapshot.sources).length || !snapshot.sources.proc.ok) {
-		out.write(`TRAEFIK UNKNOWN - ${failed.map(([n, s]) => `${n}: ${s.error}`).join('; ')} | ${perf}\n`);
-		return 3;
-	}
-	out.write(`TRAEFIK OK - ${snapshot.backends.length} backends, ${snapshot.services.length} services, no alerts | ${perf}\n`);
-	return 0;
+	const started = Date.now();
+	const long = config.durationSeconds === null ? 0 : config.durationSeconds * 1000;
+	const snapshot = await pollUntil(config, (s, polls) => enough(s, polls) && Date.now() - started >= long);
+	const {code, line} = checkResult(snapshot);
+	out.write(`${line}\n`);
+	return code;
 }

@@ -31,6 +31,8 @@ export function createPipeline(config: AppConfig): {collector: Collector; monito
 		host: hostname(),
 		filter: {service: config.service, entrypoint: config.entrypoint},
 		flagServers: config.backends,
+		maxServices: config.maxServices,
+		maxBackends: config.maxBackends,
 	});
 	if (config.apiUrl === null) monitor.disableSource('api');
 	if (config.metricsUrl === null) monitor.disableSource('metrics');
@@ -84,7 +86,7 @@ export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot)
 			monitor.setFocus(service);
 		},
 		refresh() {
-			onSnapshot(monitor.snapshot());
+			if (monitor.lastAt > 0) onSnapshot(monitor.snapshot());
 		},
 		get intervalSeconds() {
 			return interval;

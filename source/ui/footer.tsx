@@ -1,6 +1,7 @@
 /** The footer: key hints, the filter being typed or kept, and the last export or message. */
 import {Text} from 'ink';
-import {fit} from '../format/table.js';
+import {fit, textWidth} from '../format/table.js';
+import {terminalSafe} from '../format/terminal-safe.js';
 import type {Theme} from './theme.js';
 import type {ViewState} from './view-state.js';
 
@@ -16,32 +17,37 @@ export interface FooterProps {
 }
 
 export function Footer({view, width, theme, message, filterError}: FooterProps) {
+	const g = theme.glyphs;
+	// Typed or pasted by the user: shown, never obeyed by the terminal.
+	const filter = terminalSafe(view.filter);
 	if (view.editingFilter) {
 		return (
 			<Text>
 				<Text bold color={theme.color('accent')}>
 					filter:{' '}
 				</Text>
-				<Text>{view.filter}</Text>
+				<Text>{fit(filter, Math.max(1, width - 12), 'left', theme.ascii).trimEnd()}</Text>
 				<Text inverse> </Text>
 				<Text color={theme.color(filterError ? 'crit' : 'muted')}>
-					{fit(`  ${filterError ?? 'text · /regex/ · !inverts · Enter keeps · Esc clears'}`, Math.max(0, width - view.filter.length - 10), 'left', theme.ascii)}
+					{fit(
+						`  ${filterError ?? `text ${g.sep} /regex/ ${g.sep} !inverts ${g.sep} Enter keeps ${g.sep} Esc clears`}`,
+						Math.max(0, width - textWidth(filter) - 10),
+						'left',
+						theme.ascii,
+					)}
 				</Text>
 			</Text>
 		);
 	}
-	const keys = 'q quit ? help / filter ↑↓ move ⏎ pin tab focus s/S sort ␣ pause e export +/- interval';
+	const keys = `q quit ? help / filter ${g.keyMove} move ${g.keyEnter} pin tab focus s/S sort ${g.keySpace} pause e export +/- interval`;
 	// What holds the view comes first, so that no width cuts it: a pin or a filter is always seen.
-	const state = [view.pinned ? `pinned ${view.pinned} (Esc unpins)` : '', view.filter ? `filter "${view.filter}"` : ''].filter(Boolean).join(' · ');
-	const right = message?.text ?? '';
-	const stateText = state ? fit(`${state} `, Math.max(10, width - 1), 'left', theme.ascii).trimEnd() + ' ' : '';
-	const hints = fit(
-		theme.ascii ? keys.replace('↑↓', 'j/k').replace('⏎', 'Enter').replace('␣', 'space') : keys,
-		Math.max(0, width - [...stateText].length - right.length - 1),
-		'left',
-		theme.ascii,
-	);
-	const used = [...stateText].length + [...hints].length;
+	const state = [view.pinned ? `pinned ${terminalSafe(view.pinned)} (Esc unpins)` : '', view.filter ? `filter "${filter}"` : '']
+		.filter(Boolean)
+		.join(` ${g.sep} `);
+	const right = terminalSafe(message?.text ?? '');
+	const stateText = state ? `${fit(state, Math.max(10, width - 1), 'left', theme.ascii).trimEnd()} ` : '';
+	const hints = fit(keys, Math.max(0, width - textWidth(stateText) - textWidth(right) - 1), 'left', theme.ascii);
+	const used = textWidth(stateText) + textWidth(hints);
 	return (
 		<Text>
 			{stateText ? (

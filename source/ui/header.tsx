@@ -1,8 +1,8 @@
 /** The header: who is watched, how it is doing, and whether the data is live. */
 import {Box, Text} from 'ink';
-import {fit} from '../format/table.js';
-import {formatAge, formatBytes, formatCount, formatPercent} from '../format/units.js';
 import type {Snapshot} from '../domain/snapshot.js';
+import {fit, textWidth} from '../format/table.js';
+import {formatAge, formatBytes, formatCount, formatPercent} from '../format/units.js';
 import type {Theme} from './theme.js';
 
 export interface HeaderProps {
@@ -14,38 +14,74 @@ export interface HeaderProps {
 }
 
 /** live / paused / stale (a source failed), with what failed. */
-export function dataState(snapshot: Snapshot | null, paused: boolean): {label: string; severity: 'ok' | 'warn' | 'crit' | 'accent'; detail: string} {
+export function dataState(snapshot: Snapshot | null, paused: boolean, sep = '·'): {label: string; severity: 'ok' | 'warn' | 'crit' | 'accent'; detail: string} {
 	if (snapshot === null) return {label: 'collecting', severity: 'accent', detail: 'first poll under way'};
 	if (paused) return {label: 'PAUSED', severity: 'accent', detail: `view frozen at ${snapshot.takenAt.slice(11, 19)}; collection goes on`};
 	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');
 	if (failed.length === 0) return {label: 'live', severity: 'ok', detail: ''};
-	const detail = failed.map(([name, s]) => `${name}: ${s.error}${s.lastSuccessAt ? ` (last ok ${s.lastSuccessAt.slice(11, 19)})` : ''}`).join(' · ');
+	const detail = failed.map(([name, s]) => `${name}: ${s.error}${s.lastSuccessAt ? ` (last ok ${s.lastSuccessAt.slice(11, 19)})` : ''}`).join(` ${sep} `);
 	return {label: 'STALE', severity: failed.some(([n]) => n === 'proc') ? 'crit' : 'warn', detail};
 }
 
-export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
+/** Polls that take much longer than asked: the header says how often they really run. */
+export function cadenceText(snapshot: Snapshot | null): {text: string; late: boolean} {
+	const asked = snapshot?.intervalSeconds;
+	if (asked === undefined) return {text: 'every ?s', late: false};
+	const actual = snapshot?.cadenceSeconds ?? null;
+	const late = actual !== null && actual > asked * 1.5 + 0.2;
+	return {text: late ? `every ${asked}s, polls take ${actual.toFixed(1)}s` : `every ${asked}s`, late};
+}
+
+/** Fields in the order they are drawn, each with its priority (0 is kept longest). */
+function headerFields(snapshot: Snapshot | null): {text: string; priority: number}[] {
 	const t = snapshot?.traefik;
-	const state = dataState(snapshot, paused);
-	const clock = new Date(now).toISOString().slice(11, 19);
-	const who = `traefik-top · ${snapshot?.host ?? ''} · Traefik ${t?.version ?? '?'} pid ${t?.pid ?? '-'} up ${formatAge(t?.uptimeSeconds)}`;
 	const reload = t?.configReloadAgeSeconds == null ? '-' : `${formatAge(t.configReloadAgeSeconds)} ago`;
-	const figures =
-		` cpu ${formatPercent(t?.cpuRatio)} rss ${formatBytes(t?.rssBytes)} conns ${formatCount(t?.openConnections)} ` +
-		`reload ${reload} every ${snapshot?.intervalSeconds ?? '?'}s`;
-	const right = ` ${state.severity === 'ok' ? '●' : theme.mark(state.severity === 'accent' ? 'warn' : state.severity)} ${state.label} ${clock}`;
-	const restarted = t?.restartedAt ? ` · restarted ${t.restartedAt.slice(11, 19)}` : '';
+	return [
+		{text: 'traefik-top', priority: 0},
+		{text: snapshot?.host ?? '', priority: 6},
+		{text: `Traefik ${t?.version ?? '?'}`, priority: 1},
+		{text: `pid ${t?.pid ?? '-'}`, priority: 1},
+		{text: `up ${formatAge(t?.uptimeSeconds)}`, priority: 5},
+		{text: `cpu ${formatPercent(t?.cpuRatio)}`, priority: 3},
+		{text: `rss ${formatBytes(t?.rssBytes)}`, priority: 4},
+		{text: `conns ${formatCount(t?.openConnections)}`, priority: 2},
+		{text: `reload ${reload}`, priority: 5},
+		{text: cadenceText(snapshot).text, priority: cadenceText(snapshot).late ? 0 : 2},
+	];
+}
+
+/** The fields that fit in `width`, dropping the least important first, in their own order. */
+export function fitFields(fields: readonly {text: string; priority: number}[], width: number, joiner: string): string {
+	let kept = fields.filter((f) => f.text !== '');
+	const length = (list: typeof kept) => textWidth(list.map((f) => f.text).join(joiner));
+	while (kept.length > 1 && length(kept) > width) {
+		const worst = kept.reduce((a, b) => (b.priority >= a.priority ? b : a));
+		kept = kept.filter((f) => f !== worst);
+	}
+	return kept.map((f) => f.text).join(joiner);
+}
+
+export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
+	const g = theme.glyphs;
+	const t = snapshot?.traefik;
+	const state = dataState(snapshot, paused, g.sep);
+	const clock = new Date(now).toISOString().slice(11, 19);
+	const right = ` ${state.severity === 'ok' ? g.live : theme.mark(state.severity === 'accent' ? 'warn' : state.severity)} ${state.label} ${clock}`;
+	const late = cadenceText(snapshot).late;
+	const left = fitFields(headerFields(snapshot), width - textWidth(right), ` ${g.sep} `);
+	const restarted = t?.restartedAt ? ` ${g.sep} restarted ${t.restartedAt.slice(11, 19)}` : '';
 	const notes = snapshot
 		? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.startsWith('services from')).map((n) => `${name}: ${n}`))
 		: [];
-	const line2 =
-		[state.detail, ...notes].filter(Boolean).join(' · ') ||
-		`sources: proc ${snapshot?.sources.proc.ok ? 'ok' : '-'} · metrics ${snapshot?.sources.metrics.ok ? 'ok' : 'off'} · ` +
-			`api ${snapshot?.sources.api.ok ? 'ok' : 'off'}${restarted}`;
+	const sources = snapshot
+		? (['proc', 'metrics', 'api'] as const).map((n) => `${n} ${snapshot.sources[n].ok ? 'ok' : n === 'proc' ? '-' : 'off'}`).join(` ${g.sep} `)
+		: '';
+	const line2 = [state.detail, ...notes].filter(Boolean).join(` ${g.sep} `) || `sources: ${sources}${restarted}`;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>
-				<Text bold color={theme.color('accent')}>
-					{fit(who + figures, width - right.length, 'left', theme.ascii)}
+				<Text bold color={theme.color(late ? 'warn' : 'accent')}>
+					{fit(left, width - textWidth(right), 'left', theme.ascii)}
 				</Text>
 				<Text bold color={theme.color(state.severity)}>
 					{right}

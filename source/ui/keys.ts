@@ -75,14 +75,16 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 		if (view.pinned) return set({pinned: null, selected: 0}, [{type: 'pin', service: null}]);
 		return view.filter ? set({filter: ''}) : same;
 	}
+	// Sorting changes the table with focus only.
 	if (input === 's') {
-		const sort =
-			view.focus === 'services'
-				? {...view.sort, services: nextSort(view.sort.services, SERVICE_SORTS)}
-				: {...view.sort, backends: nextSort(view.sort.backends, BACKEND_SORTS)};
-		return set({sort});
+		const table = view.focus;
+		const keys = table === 'services' ? SERVICE_SORTS : BACKEND_SORTS;
+		return set({sort: {...view.sort, [table]: {key: nextSort(view.sort[table].key, keys), reverse: false}}, selected: 0});
 	}
-	if (input === 'S') return set({sort: {...view.sort, reverse: !view.sort.reverse}});
+	if (input === 'S') {
+		const table = view.focus;
+		return set({sort: {...view.sort, [table]: {...view.sort[table], reverse: !view.sort[table].reverse}}});
+	}
 	if (input === ' ') return set({paused: !view.paused}, view.paused ? [] : [{type: 'freeze'}]);
 	if (input === '+' || input === '-') return {view, intents: [{type: 'interval', step: input === '+' ? -1 : 1}]};
 	if (input === 'e') return {view, intents: [{type: 'export'}]};

@@ -9,7 +9,12 @@ import {Help} from './help.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import {BackendsTable, EntryPointsTable, ServicesTable} from './tables.js';
 import type {Theme} from './theme.js';
-import {compileFilter, type ViewState} from './view-state.js';
+import {compileFilter, type TableSort, type ViewState} from './view-state.js';
+import {terminalSafeValue} from '../format/terminal-safe.js';
+import {sortDirection} from './rows.js';
+import {BACKENDS_TABLE} from '../format/columns/backends.js';
+import {SERVICES_TABLE} from '../format/columns/services.js';
+import type {SortDirection} from '../format/table.js';
 
 export interface ScreenProps {
 	readonly snapshot: Snapshot | null;
@@ -23,13 +28,33 @@ export interface ScreenProps {
 	readonly message: Message;
 }
 
-export function Screen({snapshot, view, services, backends, columns, rows, theme, now, message}: ScreenProps) {
+const safe = new WeakMap<object, unknown>();
+/** Every string of `value` made terminal-safe, once per object (snapshots and row lists are immutable). */
+function terminalSafeOnce<T extends object>(value: T): T {
+	let known = safe.get(value) as T | undefined;
+	if (known === undefined) safe.set(value, (known = terminalSafeValue(value)));
+	return known;
+}
+
+/**
+ * The screen. Everything it draws from the data goes through terminalSafeValue here, its one
+ * entry: names, URLs and errors from outside are shown with their control characters escaped.
+ */
+export function Screen(props: ScreenProps) {
+	const snapshot = props.snapshot === null ? null : terminalSafeOnce(props.snapshot);
+	return <SafeScreen {...props} snapshot={snapshot} services={terminalSafeOnce(props.services)} backends={terminalSafeOnce(props.backends)} />;
+}
+
+function SafeScreen({snapshot, view, services, backends, columns, rows, theme, now, message}: ScreenProps) {
 	const layout = layoutFor(columns, rows, {
 		buckets: Object.keys(snapshot?.history.bucketShares ?? {}).length,
 		services: services.length,
+		servicesInBreach: services.filter((r) => r.alertLevel !== undefined).length,
 		backends: backends.length,
+		backendsInBreach: backends.filter((r) => r.alertLevel !== undefined).length,
 		entrypoints: snapshot?.entrypoints.length ?? 0,
 		alerts: (snapshot?.alerts.length ?? 0) + Math.min(2, snapshot?.recentAlerts.length ?? 0),
+		activeAlerts: snapshot?.alerts.length ?? 0,
 	});
 	if (layout === null) {
 		return (
@@ -44,10 +69,17 @@ export function Screen({snapshot, view, services, backends, columns, rows, theme
 	const width = columns;
 	const half = Math.floor((width - 1) / 2);
 	const side = width - half - 1;
-	const sortLabel = (key: string) => `${key}${view.sort.reverse ? ' ↓' : ''}`;
+	const sortLabel = (sorts: readonly {readonly key: string; readonly direction: SortDirection}[], sort: TableSort) =>
+		`${sort.key} ${sortDirection(sorts, sort) === 'desc' ? theme.glyphs.down : theme.glyphs.up}`;
 	const traffic = <TrafficChart snapshot={snapshot} width={layout.wide ? half : width} rows={layout.chartRows} theme={theme} />;
 	const latency = (
-		<Latency snapshot={snapshot} width={layout.wide ? side : width} strips={layout.wide ? layout.chartRows - 1 : layout.latencyStrips} theme={theme} />
+		<Latency
+			snapshot={snapshot}
+			width={layout.wide ? side : width}
+			shares={layout.latencyShares}
+			strips={layout.wide ? layout.chartRows - 1 : layout.latencyStrips}
+			theme={theme}
+		/>
 	);
 	const servicesTable = (
 		<ServicesTable
@@ -57,7 +89,7 @@ export function Screen({snapshot, view, services, backends, columns, rows, theme
 			height={layout.serviceRows}
 			selected={view.selected}
 			focused={view.focus === 'services'}
-			sort={sortLabel(view.sort.services)}
+			sort={sortLabel(SERVICES_TABLE.sorts, view.sort.services)}
 		/>
 	);
 	const entrypoints = <EntryPointsTable theme={theme} rows={snapshot?.entrypoints ?? []} width={layout.wide ? side : width} height={layout.entryPointRows} />;
@@ -70,7 +102,7 @@ export function Screen({snapshot, view, services, backends, columns, rows, theme
 			height={layout.backendRows}
 			selected={view.selected}
 			focused={view.focus === 'backends'}
-			sort={sortLabel(view.sort.backends)}
+			sort={sortLabel(BACKENDS_TABLE.sorts, view.sort.backends)}
 		/>
 	);
 	return (

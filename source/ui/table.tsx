@@ -47,11 +47,14 @@ export function Table<Row extends LeveledRow>(props: TableProps<Row>) {
 	const fitted = fitColumns(props.columns, width - 2);
 	const [start, end] = visibleWindow(rows.length, props.height, Math.max(0, props.selected));
 	const shown = rows.slice(start, end);
-	const more = rows.length > props.height ? ` ${start + 1}-${end} of ${rows.length}` : ` ${rows.length}`;
+	// What is off screen is counted, and how much of it is in breach.
+	const hidden = rows.length - shown.length;
+	const hiddenInBreach = hidden === 0 ? 0 : rows.filter((r, i) => (i < start || i >= end) && r.alertLevel !== undefined).length;
+	const more = hidden === 0 ? ` ${rows.length}` : ` ${rows.length}, +${hidden} more${hiddenInBreach > 0 ? `, ${hiddenInBreach} in breach` : ''}`;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold color={theme.color(props.focused ? 'accent' : 'plain')}>
-				{fit(`${props.focused ? '▸' : ' '}${props.title}${more}`, width, 'left', theme.ascii)}
+				{fit(`${props.focused ? theme.glyphs.focus : ' '}${props.title}${more}`, width, 'left', theme.ascii)}
 			</Text>
 			<Text color={theme.color('muted')}>
 				{fit(`  ${fitted.map((c) => fit(c.header, c.fitted, c.align, theme.ascii)).join(' ')}`, width, 'left', theme.ascii)}

@@ -44,7 +44,7 @@ export function ServicesTable(props: Frame<ServiceRow>) {
 export function BackendsTable(props: Frame<BackendRow>) {
 	return (
 		<Table
-			title={`Backends, Traefik → server, kernel TCP states (sort: ${props.sort})`}
+			title={`Backends, Traefik ${props.theme.glyphs.arrow} server, kernel TCP states (sort: ${props.sort})`}
 			columns={BACKENDS_TABLE.columns as readonly Column<BackendRow>[]}
 			{...frame(props)}
 			rowKey={(r) => r.address}

@@ -1,4 +1,5 @@
 /** Colours by meaning and the symbols that go with them (colour is never the only signal). */
+import {glyphsFor, type Glyphs} from '../format/glyphs.js';
 
 export type Severity = 'ok' | 'warn' | 'crit' | 'muted' | 'accent' | 'plain';
 
@@ -6,8 +7,9 @@ export type Severity = 'ok' | 'warn' | 'crit' | 'muted' | 'accent' | 'plain';
 export interface Theme {
 	/** Ink colour of a severity, undefined for the terminal's default. */
 	readonly color: (severity: Severity) => string | undefined;
-	/** The mark of a severity: `!` warn, `✖` crit (`X` in ASCII). */
+	/** The mark of a severity: `!` warn, `✖` crit (`X` in ASCII), a space otherwise. */
 	readonly mark: (severity: Severity) => string;
+	readonly glyphs: Glyphs;
 	readonly ascii: boolean;
 	readonly colors: boolean;
 }
@@ -16,9 +18,11 @@ const COLORS: Record<Severity, string | undefined> = {ok: 'green', warn: 'yellow
 
 /** The theme for `--no-color`/NO_COLOR and `--ascii`. */
 export function createTheme(options: {colors: boolean; ascii: boolean}): Theme {
+	const glyphs = glyphsFor(options.ascii);
 	return {
 		color: (severity) => (options.colors ? COLORS[severity] : undefined),
-		mark: (severity) => (severity === 'crit' ? (options.ascii ? 'X' : '✖') : severity === 'warn' ? '!' : ' '),
+		mark: (severity) => (severity === 'crit' ? glyphs.crit : severity === 'warn' ? glyphs.warn : ' '),
+		glyphs,
 		ascii: options.ascii,
 		colors: options.colors,
 	};

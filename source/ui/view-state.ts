@@ -1,12 +1,18 @@
 /** What the user has set on the screen: filter, sort, focus, selection, pin, pause, help. Pure. */
 import {BACKENDS_TABLE} from '../format/columns/backends.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
+import {compileLinear} from '../format/linear-regex.js';
 
 /** The sort keys `s` cycles through, per table. */
 export const SERVICE_SORTS = SERVICES_TABLE.sorts.map((s) => s.key);
 export const BACKEND_SORTS = BACKENDS_TABLE.sorts.map((s) => s.key);
 
 export type Focus = 'services' | 'backends';
+
+export interface TableSort {
+	readonly key: string;
+	readonly reverse: boolean;
+}
 
 export interface ViewState {
 	readonly focus: Focus;
@@ -15,7 +21,8 @@ export interface ViewState {
 	readonly filter: string;
 	/** Typing a filter after `/`. */
 	readonly editingFilter: boolean;
-	readonly sort: {readonly services: string; readonly backends: string; readonly reverse: boolean};
+	/** Each table's sort: a key of its sorts, reversed or not (`S` reverses the focused table only). */
+	readonly sort: {readonly services: TableSort; readonly backends: TableSort};
 	readonly pinned: string | null;
 	readonly paused: boolean;
 	readonly help: boolean;
@@ -27,7 +34,7 @@ export function initialViewState(pinned: string | null): ViewState {
 		selected: 0,
 		filter: '',
 		editingFilter: false,
-		sort: {services: SERVICE_SORTS[0]!, backends: BACKEND_SORTS[0]!, reverse: false},
+		sort: {services: {key: SERVICE_SORTS[0]!, reverse: false}, backends: {key: BACKEND_SORTS[0]!, reverse: false}},
 		pinned,
 		paused: false,
 		help: false,
@@ -47,7 +54,8 @@ export function compileFilter(text: string): {test: (value: string) => boolean; 
 	const regex = /^\/(.*)\/([a-z]*)$/.exec(body);
 	if (regex) {
 		try {
-			const re = new RegExp(regex[1]!, regex[2]!.includes('i') ? regex[2]! : `${regex[2]}i`);
+			// Linear time: no pattern typed here can hang the screen (backreferences and lookaround are refused).
+			const re = compileLinear(regex[1]!, 'i');
 			match = (value) => re.test(value);
 		} catch (error) {
 			return {test: () => true, error: `bad regex: ${(error as Error).message}`};

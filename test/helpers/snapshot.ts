@@ -50,6 +50,7 @@ export function backend(serviceName: string, address: string, over: Partial<Back
 		address,
 		urls: [`http://${address}`],
 		status: 'UP',
+		statusStale: false,
 		states: s,
 		total,
 		closeWaitOldestSeconds: s.CLOSE_WAIT > 0 ? 75 : null,
@@ -126,10 +127,20 @@ const series = (n: number, f: (i: number) => number | null) => Array.from({lengt
 /** A realistic snapshot: four services, one leaking CLOSE_WAIT, one stuck in SYN_SENT, alerts. */
 export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 	const alerts = [
-		alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'),
-		alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'),
-		alert('error_ratio', 'crit', 'web@docker', 'web@docker'),
-		alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker'),
+		{
+			...alert('close_wait_stuck', 'crit', '10.0.0.2:8080', 'web@docker'),
+			value: 75,
+			threshold: 60,
+			text: '12 connections in CLOSE_WAIT, the oldest for 75 s (limit 60 s)',
+		},
+		{...alert('syn_sent_stuck', 'crit', '10.0.0.7:80', 'auth@docker'), value: 3, threshold: 2, text: '3 connections in SYN_SENT for 3 polls (limit 2)'},
+		{...alert('error_ratio', 'crit', 'web@docker', 'web@docker'), value: 0.06, threshold: 0.05, text: '5xx 6 % of 750 requests in the last minute (limit 5 %)'},
+		{
+			...alert('time_wait_ratio', 'crit', '10.0.0.8:80', 'auth@docker'),
+			value: 0.938,
+			threshold: 0.5,
+			text: '30 of 32 connections in TIME_WAIT: 94 % (limit 50 %)',
+		},
 	];
 	const rows = judged(
 		[
@@ -157,6 +168,7 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 		takenAt: '2026-11-22T03:10:00.000Z',
 		host: 'edge-1',
 		intervalSeconds: 1,
+		cadenceSeconds: 1,
 		filter: {service: null, entrypoint: null},
 		traefik: {pid: 4242, version: '3.7.9', uptimeSeconds: 7384, cpuRatio: 0.034, rssBytes: 96 * 1048576, openConnections: 57, configReloadAgeSeconds: 300},
 		sources: {

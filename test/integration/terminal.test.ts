@@ -49,6 +49,8 @@ describe('traefik-top in a real terminal', () => {
 			'40',
 			'-e',
 			'TERM=xterm-256color',
+			'-e',
+			'LANG=C.UTF-8',
 			'-c',
 			ROOT,
 			`${process.execPath} dist/cli.js --demo --export-dir ${exportDir} ${args}; echo $? > ${status}`,
@@ -102,15 +104,18 @@ describe('traefik-top in a real terminal', () => {
 		tmux('send-keys', '-t', 'tt-keys', 'Escape');
 		await waitFor('tt-keys', /api-v1@demo/);
 
+		tmux('send-keys', '-t', 'tt-keys', 's');
+		await waitFor('tt-keys', /Services \(sort: name ↑\)/);
 		tmux('send-keys', '-t', 'tt-keys', 'G', 'Enter');
-		screen = await waitFor('tt-keys', /pinned web@demo/);
-		expect(screen).toMatch(/Traffic · web@demo/);
+		await waitFor('tt-keys', /pinned web@demo/);
+		// The poll loop (its own thread) answers the pin with the pinned service's snapshot.
+		screen = await waitFor('tt-keys', /Traffic · web@demo/);
 		expect(screen).not.toMatch(/api-v1@demo/);
 		tmux('send-keys', '-t', 'tt-keys', 'Escape');
 		await waitFor('tt-keys', /Traffic · all entry points/);
 
 		tmux('send-keys', '-t', 'tt-keys', 's');
-		await waitFor('tt-keys', /Services \(sort: rps\)/);
+		await waitFor('tt-keys', /Services \(sort: rps ↓\)/);
 
 		tmux('send-keys', '-t', 'tt-keys', 'Space');
 		screen = await waitFor('tt-keys', /PAUSED/);

@@ -26,9 +26,10 @@ describe('keys', () => {
 
 	it('pins the selected service with Enter and unpins with Esc', async () => {
 		const r = await mountApp(100, 40);
+		// Worst first: auth and web have critical alerts, then api and static.
 		await r.press('j', '\r');
-		expect(r.props.onPin).toHaveBeenLastCalledWith('auth@docker');
-		expect(r.lastFrame()).toMatch(/pinned auth@docker \(Esc unpins\)/);
+		expect(r.props.onPin).toHaveBeenLastCalledWith('web@docker');
+		expect(r.lastFrame()).toMatch(/pinned web@docker \(Esc unpins\)/);
 		await r.press('\x1b');
 		expect(r.props.onPin).toHaveBeenLastCalledWith(null);
 	});
@@ -36,32 +37,38 @@ describe('keys', () => {
 	it('acts on keys typed faster than frames: one chunk, each key on the state the one before left', async () => {
 		const r = await mountApp(100, 40);
 		await r.paste('jj\r');
-		expect(r.props.onPin).toHaveBeenLastCalledWith('static@file');
+		expect(r.props.onPin).toHaveBeenLastCalledWith('api@docker');
 		await r.paste('\x1b/web\rG\r');
 		expect(r.props.onPin).toHaveBeenLastCalledWith('web@docker');
 	});
 
-	it('sorts, reverses, moves focus', async () => {
+	it('sorts and reverses the table in focus only, and the arrow says which way the rows go', async () => {
 		const r = await mountApp(100, 40);
+		expect(r.lastFrame()).toMatch(/Services \(sort: alert ↓\)/);
 		await r.press('s');
-		expect(r.lastFrame()).toMatch(/Services \(sort: rps\)/);
+		expect(r.lastFrame()).toMatch(/Services \(sort: name ↑\)/);
+		expect(r.lastFrame().indexOf('api@docker')).toBeLessThan(r.lastFrame().indexOf('web@docker'));
 		await r.press('S');
+		expect(r.lastFrame()).toMatch(/Services \(sort: name ↓\)/);
+		expect(r.lastFrame()).toMatch(/Backends.*\(sort: alert ↓\)/);
+		await r.press('s');
 		expect(r.lastFrame()).toMatch(/Services \(sort: rps ↓\)/);
 		await r.press('\t');
 		expect(r.lastFrame()).toMatch(/▸Backends/);
-		await r.press('s');
-		expect(r.lastFrame()).toMatch(/sort: service ↓/);
+		await r.press('s', 'S');
+		expect(r.lastFrame()).toMatch(/Backends.*\(sort: service ↓\)/);
+		expect(r.lastFrame()).toMatch(/Services \(sort: rps ↓\)/);
 	});
 
 	it('pauses the view while snapshots keep coming, and says so', async () => {
 		const r = await mountApp(100, 40);
 		await r.press(' ');
-		await r.push(sampleSnapshot({host: 'changed-host'}));
+		await r.push(sampleSnapshot({traefik: {...sampleSnapshot().traefik, version: '3.7.15'}}));
 		expect(r.lastFrame()).toMatch(/PAUSED/);
 		expect(r.lastFrame()).toMatch(/view frozen at 03:10:00; collection goes on/);
-		expect(r.lastFrame()).not.toMatch(/changed-host/);
+		expect(r.lastFrame()).not.toMatch(/3\.7\.15/);
 		await r.press(' ');
-		expect(r.lastFrame()).toMatch(/changed-host/);
+		expect(r.lastFrame()).toMatch(/Traefik 3\.7\.15/);
 	});
 
 	it('exports and shows where, or why not', async () => {

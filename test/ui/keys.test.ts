@@ -20,7 +20,8 @@ function type(keys: readonly KeyPress[], view = initialViewState(null)) {
 
 describe('reduceKey', () => {
 	it('moves, then pins what the move selected', () => {
-		expect(type([{input: 'j'}, {input: 'j'}, {input: '', return: true}]).intents).toEqual([{type: 'pin', service: 'static@file'}]);
+		// Worst first: auth and web (critical), then api and static.
+		expect(type([{input: 'j'}, {input: 'j'}, {input: '', return: true}]).intents).toEqual([{type: 'pin', service: 'api@docker'}]);
 	});
 
 	it('pins from the backends table the service of the selected row, in its sort', () => {

@@ -1,6 +1,6 @@
 /** The backends table: every TCP state, CLOSE_WAIT age, TIME_WAIT ratio, queues, retransmits, per column. */
 import type {BackendLevelKey, BackendRow} from '../../domain/snapshot.js';
-import {byNumber, byText, sortsOf, type Column, type TableDefinition} from '../table.js';
+import {alertRank, byNumber, byText, sortsOf, type Column, type TableDefinition} from '../table.js';
 import {formatAge, formatBytes, formatPercent} from '../units.js';
 
 export type BackendColumnKey =
@@ -21,7 +21,6 @@ export type BackendColumnKey =
 
 const other = (r: BackendRow): number => r.states.SYN_RECV + r.states.CLOSE + r.states.LAST_ACK + r.states.CLOSING;
 const byService = (a: BackendRow, b: BackendRow): number => byText(a.service, b.service) || byText(a.address, b.address);
-const RANK = {crit: 2, warn: 1} as const;
 
 const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] = [
 	{
@@ -32,9 +31,17 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 		grow: 2,
 		cell: (r) => (r.services.length > 1 ? `${r.service} +${r.services.length - 1}` : r.service),
 		sort: byService,
+		sortDirection: 'asc',
 	},
-	{key: 'address', header: 'BACKEND', width: 21, min: 15, grow: 1, cell: (r) => r.address, sort: (a, b) => byText(a.address, b.address)},
-	{key: 'status', header: 'STATUS', width: 6, priority: 5, level: 'status', cell: (r) => (r.status === 'unknown' ? '-' : r.status)},
+	{key: 'address', header: 'BACKEND', width: 21, min: 15, grow: 1, cell: (r) => r.address, sort: (a, b) => byText(a.address, b.address), sortDirection: 'asc'},
+	{
+		key: 'status',
+		header: 'STATUS',
+		width: 6,
+		priority: 5,
+		level: 'status',
+		cell: (r) => (r.status === 'unknown' ? '-' : r.statusStale ? `${r.status}?` : r.status),
+	},
 	{
 		key: 'estab',
 		header: 'ESTAB',
@@ -107,9 +114,9 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 ];
 
 /** Rows with an active alert first (critical before warning), then by service. */
-const byAlert = (a: BackendRow, b: BackendRow): number => (b.alertLevel ? RANK[b.alertLevel] : 0) - (a.alertLevel ? RANK[a.alertLevel] : 0) || byService(a, b);
+const byAlert = (a: BackendRow, b: BackendRow): number => alertRank(b) - alertRank(a) || byService(a, b);
 
 export const BACKENDS_TABLE: TableDefinition<BackendRow, BackendColumnKey, BackendLevelKey> = {
 	columns,
-	sorts: sortsOf(columns, [{key: 'alert', compare: byAlert}]),
+	sorts: sortsOf(columns, [{key: 'alert', compare: byAlert, direction: 'desc'}]),
 };

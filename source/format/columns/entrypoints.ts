@@ -1,7 +1,7 @@
 /** The entry-points table: inbound client connections by state, and Traefik's request figures. */
 import type {EntryPointRow} from '../../domain/snapshot.js';
 import {sortsOf, type Column, type TableDefinition} from '../table.js';
-import {formatCount, formatPercent} from '../units.js';
+import {formatPercent, formatRate} from '../units.js';
 
 export type EntryPointColumnKey = 'name' | 'port' | 'estab' | 'synRecv' | 'timeWait' | 'closeWait' | 'finWait' | 'other' | 'open' | 'rps' | 'err';
 
@@ -29,7 +29,7 @@ const columns: readonly Column<EntryPointRow, EntryPointColumnKey, never>[] = [
 		priority: 1,
 		cell: (r) => (r.openConnections === undefined || r.openConnections === null ? '-' : String(r.openConnections)),
 	},
-	{key: 'rps', header: 'REQ/S', width: 6, align: 'right', priority: 4, cell: (r) => formatCount(r.requestsPerSecond)},
+	{key: 'rps', header: 'REQ/S', width: 6, align: 'right', priority: 4, cell: (r) => formatRate(r.requestsPerSecond)},
 	{key: 'err', header: '5XX%', width: 5, align: 'right', priority: 5, cell: (r) => formatPercent(r.errorRatio)},
 ];
 

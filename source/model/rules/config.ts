@@ -55,9 +55,42 @@ export function applyRuleOverrides(base: RulesConfig, overrides: Readonly<Record
 		if (!compatible || (typeof parsed === 'number' && !Number.isFinite(parsed))) {
 			throw new Error(`rule setting ${name}.${key} must be ${current === null ? 'a number' : typeof current}, got ${JSON.stringify(value)}`);
 		}
+		if (typeof parsed === 'number') checkRange(`${name}.${key}`, key, parsed);
 		rule[key] = parsed;
 	}
+	for (const name of RULE_NAMES) {
+		const rule = result[name]!;
+		if (typeof rule['warn'] === 'number' && typeof rule['crit'] === 'number' && rule['warn'] > rule['crit']) {
+			throw new Error(`rule ${name}: warn (${rule['warn']}) must not be above crit (${rule['crit']})`);
+		}
+		if (typeof rule['warnDays'] === 'number' && typeof rule['critDays'] === 'number' && rule['critDays'] > rule['warnDays']) {
+			throw new Error(`rule ${name}: critDays (${rule['critDays']}) must not be above warnDays (${rule['warnDays']})`);
+		}
+	}
 	return result as unknown as RulesConfig;
+}
+
+/** The range of each kind of setting, by its name (the same name means the same thing in every rule). */
+const RANGES: Readonly<Record<string, readonly [number, number, 'integer' | 'number', string]>> = {
+	warn: [0, 1, 'number', 'a share between 0 and 1 (or a percentage)'],
+	crit: [0, 1, 'number', 'a share between 0 and 1 (or a percentage)'],
+	ratio: [0, 1, 'number', 'a share between 0 and 1 (or a percentage)'],
+	polls: [1, 1000, 'integer', 'a whole number of polls from 1 to 1000'],
+	seconds: [1, 86_400, 'number', 'seconds from 1 to 86400'],
+	windowSeconds: [1, 3600, 'number', 'seconds from 1 to 3600'],
+	minConnections: [0, 1e9, 'integer', 'a whole number of connections'],
+	minRequests: [0, 1e9, 'integer', 'a whole number of requests'],
+	minRequestsPerSecond: [0, 1e9, 'number', 'requests per second, 0 or more'],
+	warnDays: [0, 3650, 'number', 'days from 0 to 3650'],
+	critDays: [0, 3650, 'number', 'days from 0 to 3650'],
+	bucket: [1e-6, 1e6, 'number', 'a bucket bound in seconds, above 0'],
+};
+
+function checkRange(path: string, key: string, value: number): void {
+	const range = RANGES[key];
+	if (range === undefined) return;
+	const [min, max, kind, words] = range;
+	if (value < min || value > max || (kind === 'integer' && !Number.isInteger(value))) throw new Error(`rule setting ${path} must be ${words}, got ${value}`);
 }
 
 function parseSetting(text: string): unknown {

@@ -16,6 +16,7 @@ export function backendRow(over: Omit<Partial<BackendFigures>, 'states'> & {stat
 		address: '10.0.0.3:80',
 		urls: [],
 		status: 'UP',
+		statusStale: false,
 		total,
 		closeWaitOldestSeconds: null,
 		timeWaitRatio: total === 0 ? null : states.TIME_WAIT / total,

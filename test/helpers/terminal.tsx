@@ -1,5 +1,5 @@
-// A fake terminal of a given size for the render benchmarks: Ink lays out to stdout.columns, which
-// ink-testing-library fixes at 100; the benches measure 120x40 and 200x50.
+// A fake terminal of a given size (Ink lays out to stdout.columns, which ink-testing-library fixes at
+// 100): the render benchmarks measure 120x40 and 200x50, and the exit test waits for the app to end.
 import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import type {ReactElement} from 'react';
