@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** traefik-top: flags -> configuration -> the interactive screen or a headless mode. */
 import './source/run/runtime.js';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import envPaths from 'env-paths';
 import {hideBin} from 'yargs/helpers';
 import {resolveConfig, type AppConfig} from './source/run/config.js';
@@ -101,7 +101,8 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 				return next;
 			},
 			async onExport(snapshot) {
-				const file = join(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
+				// The message names the whole path: the default directory is wherever traefik-top was started.
+				const file = resolve(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
 				await writeSnapshot(file, snapshot);
 				return file;
 			},

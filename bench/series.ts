@@ -98,5 +98,65 @@ export async function benchSeries(): Promise<SeriesRun[]> {
 	return runs;
 }
 
-/** For `npm run bench -- series`: git describe of the tree measured. */
-export const treeVersion = (): string => execFileSync('git', ['describe', '--always', '--dirty'], {encoding: 'utf8'}).trim();
+/**
+ * Keys while polls are heavy: the screen against a /metrics of `services` services, `?` typed
+ * `times` times; how long until the help shows, as tmux sees the pane (within 10 ms).
+ */
+export async function benchKeys(services = 100_000, times = 10): Promise<{services: number; pollMs: number; keyMs: {median: number; max: number}}> {
+	let scrapes = 0;
+	let lastScrapeMs = 0;
+	const server = http.createServer((_req, res) => {
+		const t0 = performance.now();
+		const text = manyServices(0, services, ++scrapes);
+		lastScrapeMs = performance.now() - t0;
+		res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'}).end(text);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as net.AddressInfo).port;
+	const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+	const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
+	const name = 'tt-bench-keys';
+	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+	tmux(
+		'new-session',
+		'-d',
+		'-s',
+		name,
+		'-x',
+		'120',
+		'-y',
+		'40',
+		'-e',
+		'LANG=C.UTF-8',
+		'-e',
+		'TERM=xterm-256color',
+		`${process.execPath} ${cli} --metrics-url http://127.0.0.1:${port}/metrics --api-url off --interval 1s --timeout 1s`,
+	);
+	const shows = (pattern: RegExp) => pattern.test(tmux('capture-pane', '-p', '-t', name));
+	try {
+		for (let i = 0; i < 300 && !shows(/services not tracked/); i++) await sleep(100);
+		const keyMs: number[] = [];
+		for (let i = 0; i < times; i++) {
+			await sleep(137 * (i % 7)); // land at different points of the poll
+			const t0 = performance.now();
+			tmux('send-keys', '-t', name, '?');
+			while (!shows(/traefik-top keys/) && performance.now() - t0 < 5000) await sleep(10);
+			keyMs.push(performance.now() - t0);
+			tmux('send-keys', '-t', name, '?');
+			while (shows(/traefik-top keys/)) await sleep(10);
+		}
+		keyMs.sort((a, b) => a - b);
+		return {services, pollMs: lastScrapeMs, keyMs: {median: keyMs[Math.floor(keyMs.length / 2)]!, max: keyMs.at(-1)!}};
+	} finally {
+		spawnSyncQuiet('tmux', ['kill-session', '-t', name]);
+		server.close();
+	}
+}
+
+function spawnSyncQuiet(command: string, args: string[]): void {
+	try {
+		execFileSync(command, args, {stdio: 'ignore'});
+	} catch {
+		// already gone
+	}
+}

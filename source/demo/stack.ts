@@ -159,19 +159,25 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 		}, 250);
 	}
 
-	const shutdown = async (): Promise<void> => {
+	const shutdown = async (terminalGone = false): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
 		if (timer) clearInterval(timer);
 		load.stop();
 		await Promise.all([...children].map(stopChild));
 		rmSync(dir, {recursive: true, force: true});
+		// Its terminal closed (SIGHUP): Node's exit would try to give back a terminal that is gone,
+		// and abort on it with a native dump. There is nothing left to give back.
+		if (terminalGone && (process.stdin.isTTY || process.stdout.isTTY)) process.kill(process.pid, 'SIGKILL');
 		process.exit(0);
 	};
-	for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown());
+	process.on('SIGTERM', () => void shutdown());
+	process.on('SIGINT', () => void shutdown());
+	process.on('SIGHUP', () => void shutdown(true));
 	// The monitor holds our stdin: when it goes, whatever way it ended, so do we.
-	process.stdin.on('end', () => void shutdown());
-	process.stdin.on('error', () => void shutdown());
+	// A terminal's stdin that ends is a terminal that is gone.
+	process.stdin.on('end', () => void shutdown(process.stdin.isTTY === true));
+	process.stdin.on('error', () => void shutdown(true));
 	process.stdin.resume();
 
 	const info: StackInfo = {

@@ -188,3 +188,33 @@ describe('ProcReader: the filtered netlink query', () => {
 		]);
 	});
 });
+
+describe('a Traefik that restarts', () => {
+	it('has its API asked again at once, not at the next API interval', async () => {
+		const {Collector} = await import('../../source/collect/collector.js');
+		const {startFakeTraefik} = await import('../helpers/fake-traefik.js');
+		const traefik = await startFakeTraefik([{name: 'web@file', perScrape: 10, servers: ['http://10.0.0.3:80']}], {api: true});
+		try {
+			addProcess(4242, 'traefik', 5000, '', []);
+			const collector = new Collector({
+				procRoot: root,
+				apiUrl: traefik.url,
+				metricsUrl: null,
+				apiIntervalMs: 3_600_000,
+				http: {timeoutMs: 2000, maxBytes: 1e6},
+				flagServers: [],
+			});
+			const first = await collector.collect();
+			expect(first.api).toBeDefined();
+			expect((await collector.collect()).api).toBeUndefined();
+			// Traefik restarts: a new PID.
+			rmSync(join(root, '4242'), {recursive: true});
+			addProcess(5353, 'traefik', 9000, '', []);
+			const afterRestart = await collector.collect();
+			expect(isError(afterRestart.proc) ? null : afterRestart.proc.pid).toBe(5353);
+			expect(afterRestart.api).toMatchObject({version: '3.7.15'});
+		} finally {
+			await traefik.close();
+		}
+	});
+});

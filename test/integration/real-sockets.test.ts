@@ -1,7 +1,10 @@
 // Real sockets on loopback, owned by a child acting as the proxy, in every state a sick backend
 // produces; traefik-top's per-backend counts must equal what `ss -tan` reports for them.
 import {execFileSync} from 'node:child_process';
+import {chmodSync, copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import net from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {ChildProcess} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -169,11 +172,10 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		expect(fallback.warnings).toContainEqual(expect.stringMatching(/netlink query failed \(spawn ss ENOENT\); reading the full table/));
 	});
 
-	const cliArgs = (): string[] => {
+	/** The CLI from source, or the built one at `built` (one file, no dependencies). */
+	const cliArgs = (built?: string): string[] => {
 		const args = [
-			'--import',
-			'tsx',
-			fileURLToPath(new URL('../../cli.tsx', import.meta.url)),
+			...(built === undefined ? ['--import', 'tsx', fileURLToPath(new URL('../../cli.tsx', import.meta.url))] : [built]),
 			'--json',
 			'--count',
 			'2',
@@ -206,7 +208,26 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 
 	// Only root can start a process as another user; CI runs as root.
 	it.runIf(process.getuid?.() === 0)('as another user: says /proc/<pid>/fd is unreadable, then matches by address', () => {
-		const out = execFileSync(process.execPath, cliArgs(), {encoding: 'utf8', timeout: 30_000, uid: 65534, gid: 65534, env: {...process.env, HOME: '/tmp'}});
+		// The built CLI is one file: copied where that user can read it, wherever this clone lives
+		// (a mode-0700 home, say, that user cannot enter).
+		const dir = mkdtempSync(join(tmpdir(), 'tt-nobody-'));
+		chmodSync(dir, 0o755);
+		const cli = join(dir, 'cli.js');
+		copyFileSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)), cli);
+		chmodSync(cli, 0o755);
+		let out: string;
+		try {
+			out = execFileSync(process.execPath, cliArgs(cli), {
+				encoding: 'utf8',
+				timeout: 30_000,
+				uid: 65534,
+				gid: 65534,
+				cwd: dir,
+				env: {...process.env, HOME: dir},
+			});
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 		const snapshot = JSON.parse(out.trim().split('\n')[1]!) as Snapshot;
 		expect(snapshot.sources.proc.ok).toBe(true);
 		expect(snapshot.sources.proc.notes).toContainEqual(expect.stringMatching(/fd: permission denied; connections are matched by address only/));

@@ -159,7 +159,7 @@ describe('traefik-top in a real terminal', () => {
 		const name = 'tt-gone';
 		sessions.push(name);
 		const err = join(exportDir, 'gone.err');
-		tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-c', ROOT, `${process.execPath} dist/cli.js --demo 2>${err}`);
+		tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-e', 'LANG=C.UTF-8', '-c', ROOT, `${process.execPath} dist/cli.js --demo 2>${err}`);
 		await waitFor(name, /● live/);
 		const pid = cliPid(name);
 		tmux('kill-session', '-t', name);
@@ -169,5 +169,55 @@ describe('traefik-top in a real terminal', () => {
 		expect(readFileSync(err, 'utf8')).toBe('');
 		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
 		expect(demoProcesses()).toEqual([]);
+	});
+
+	it('leaves the scrollback as it was: no frame clears the history', async () => {
+		const name = 'tt-history';
+		sessions.push(name);
+		tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-e', 'LANG=C.UTF-8', '-e', 'TERM=xterm-256color', '-c', ROOT, 'sh');
+		tmux('set-option', '-t', name, 'history-limit', '5000');
+		tmux('send-keys', '-t', name, 'seq 1 300', 'Enter');
+		await waitFor(name, /^300$/m);
+		const before = Number(display(name, '#{history_size}'));
+		expect(before).toBeGreaterThan(250);
+		tmux('send-keys', '-t', name, `${process.execPath} dist/cli.js --demo`, 'Enter');
+		await waitFor(name, /● live/);
+		await sleep(3000); // frames
+		tmux('send-keys', '-t', name, 'q');
+		for (let i = 0; i < 50 && display(name, '#{alternate_on}') === '1'; i++) await sleep(100);
+		await sleep(300);
+		tmux('send-keys', '-t', name, 'echo screen-ended', 'Enter');
+		await waitFor(name, /^screen-ended$/m);
+		expect(Number(display(name, '#{history_size}'))).toBeGreaterThanOrEqual(before);
+		const history = tmux('capture-pane', '-p', '-t', name, '-S', '-400');
+		expect(history).toMatch(/^1$/m);
+		expect(history).toMatch(/^150$/m);
+	});
+
+	it('demo-stack manual ends quietly when its terminal is killed', async () => {
+		const name = 'tt-stack';
+		sessions.push(name);
+		const err = join(exportDir, 'stack.err');
+		tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', '-c', ROOT, `${process.execPath} dist/cli.js demo-stack manual 2>${err}`);
+		await waitFor(name, /"controlUrl"/);
+		tmux('kill-session', '-t', name);
+		for (let i = 0; i < 50 && demoProcesses().length > 0; i++) await sleep(100);
+		expect(demoProcesses()).toEqual([]);
+		expect(readFileSync(err, 'utf8')).toBe('');
+	});
+});
+
+describe('--help', () => {
+	it('keeps every example on a line of its own, whole, at any width', () => {
+		for (const columns of ['80', '200']) {
+			const help = execFileSync(process.execPath, [join(ROOT, 'dist/cli.js'), '--help'], {encoding: 'utf8', env: {...process.env, COLUMNS: columns}});
+			const examples = help
+				.slice(help.indexOf('Examples:'))
+				.split('\n')
+				.filter((l) => l.startsWith('  traefik-top') || l.startsWith('  TRAEFIK_TOP'));
+			expect(examples).toContain('  traefik-top --metrics-url http://127.0.0.1:8082/metrics --api-url http://127.0.0.1:8080');
+			expect(examples).toContain('  traefik-top --check --duration 30s');
+			for (const line of help.split('\n')) if (line.startsWith('  # ')) expect(help).toContain(line);
+		}
 	});
 });

@@ -4,6 +4,7 @@ import {renderToString} from 'ink';
 import {describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../source/domain/snapshot.js';
 import {backendRows, serviceRows} from '../../source/ui/rows.js';
+import {textWidth} from '../../source/format/table.js';
 import {Screen} from '../../source/ui/screen.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {initialViewState, type ViewState} from '../../source/ui/view-state.js';
@@ -85,6 +86,26 @@ describe('states of the screen', () => {
 		const text = frame(120, 40, {ascii: true});
 		expect(text).not.toMatch(/✖/);
 		await expect(text).toMatchFileSnapshot('frames/ascii-120x40.txt');
+	});
+
+	it('wide (CJK) and emoji names keep the columns aligned', () => {
+		const base = sampleSnapshot();
+		const names = ['日本語のサービス@docker', '👍👍-emoji@docker', 'e\u0301clair-combining@docker', 'plain@docker'];
+		const s = {...base, services: names.map((name, i) => ({...base.services[i % base.services.length]!, name, alertLevel: undefined}))};
+		for (const columns of [80, 120]) {
+			const text = frame(columns, 40, {snapshot: s});
+			const rows = text.split('\n').filter((l) => names.some((n) => l.includes(n.slice(0, 4))));
+			expect(rows.length).toBe(names.length);
+			for (const line of text.split('\n')) expect(textWidth(line), line).toBeLessThanOrEqual(columns);
+			expect(new Set(rows.map((l) => textWidth(l))).size).toBe(1);
+		}
+	});
+
+	it('a filter regex that would backtrack for ever does not hang the screen', () => {
+		const base = sampleSnapshot();
+		const s = {...base, services: [{...base.services[0]!, name: `${'a'.repeat(50_000)}!`}]};
+		expect(frame(80, 24, {snapshot: s, view: {filter: '/(a+)+$/'}})).toMatch(/filter "\/\(a\+\)\+\$\/"/);
+		expect(frame(80, 24, {view: {filter: '/(a)\\1/', editingFilter: true}})).toMatch(/bad regex: backreferences are not supported/);
 	});
 
 	it('a terminal below the minimum says what it needs', () => {
