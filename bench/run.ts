@@ -194,24 +194,28 @@ if (run('series')) {
 		const poll = `poll ${r.pollMs.median.toFixed(0)} ms (max ${r.pollMs.max.toFixed(0)})`;
 		console.log(`  ${r.label.padEnd(62)} ${r.bodyMb.toFixed(1)} MB body, ${poll}, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
 	}
-	const keys = await benchKeys();
-	const keyMs = `${keys.keyMs.median.toFixed(0)} ms (max ${keys.keyMs.max.toFixed(0)})`;
-	console.log(`  keys during polls of ${keys.services.toLocaleString('en-US')} services: ? shows the help in ${keyMs}`);
-	extra['series'] = {runs: series, keys};
+	extra['series'] = {runs: series};
 	const churn = series.at(-1)!;
-	comparisons.push({
-		id: 'series.keysMs',
-		what: 'key to frame while polls are heavy (100,000 services), max (ms)',
-		value: keys.keyMs.max,
-		target: '< 100',
-		ok: keys.keyMs.max < 100,
-	});
 	comparisons.push({
 		id: 'series.churnGrowthMb',
 		what: 'RSS after 3 minutes of churn minus after 30 s (MB)',
 		value: churn.rssMb.at(-1)! - churn.rssMb[2]!,
 		target: '< 100',
 		ok: churn.rssMb.at(-1)! - churn.rssMb[2]! < 100,
+	});
+}
+
+if (run('keys')) {
+	const keys = await benchKeys();
+	const keyMs = `${keys.keyMs.median.toFixed(0)} ms (max ${keys.keyMs.max.toFixed(0)})`;
+	console.log(`keys during polls of ${keys.services.toLocaleString('en-US')} services: ? shows the help in ${keyMs}`);
+	extra['keys'] = keys;
+	comparisons.push({
+		id: 'keys.maxMs',
+		what: 'key to frame while polls are heavy (100,000 services), max (ms)',
+		value: keys.keyMs.max,
+		target: '< 100',
+		ok: keys.keyMs.max < 100,
 	});
 }
 

@@ -36,10 +36,12 @@ export function terminalSafeValue<T>(value: T): TerminalSafe<T> {
 function walk(value: unknown): unknown {
 	if (typeof value === 'string') return terminalSafe(value);
 	if (typeof value !== 'object' || value === null) return value;
+	// Numbers, booleans and null are passed over without a call: a snapshot is mostly histories.
 	if (Array.isArray(value)) {
 		let copy: unknown[] | null = null;
 		for (let i = 0; i < value.length; i++) {
 			const item: unknown = value[i];
+			if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
 			const safe = walk(item);
 			if (safe !== item) {
 				copy ??= value.slice();
@@ -52,7 +54,7 @@ function walk(value: unknown): unknown {
 	const record = value as Record<string, unknown>;
 	for (const key in record) {
 		const item = record[key];
-		const safe = walk(item);
+		const safe = item === null || (typeof item !== 'object' && typeof item !== 'string') ? item : walk(item);
 		const safeKey = terminalSafe(key);
 		if (safe !== item || safeKey !== key) {
 			copy ??= {...record};

@@ -45,7 +45,9 @@ export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream
 	});
 	stdout.write(ENTER);
 	process.once('exit', restore);
-	const instance = render(<App {...props} />, {exitOnCtrlC: false, maxFps: 4, incrementalRendering: true, patchConsole: true, stdout});
+	// Frames come at the poll's pace; the frame rate caps only bursts of keys (a held j), and a
+	// key is drawn within one frame of 33 ms, never held back by a frame just drawn.
+	const instance = render(<App {...props} />, {exitOnCtrlC: false, maxFps: 30, incrementalRendering: true, patchConsole: true, stdout});
 	let code = 0;
 	const quit = (exitCode: number) => () => {
 		code = exitCode;

@@ -28,21 +28,25 @@ export interface ScreenProps {
 	readonly message: Message;
 }
 
-const safe = new WeakMap<object, unknown>();
-/** Every string of `value` made terminal-safe, once per object (snapshots and row lists are immutable). */
-function terminalSafeOnce<T extends object>(value: T): T {
-	let known = safe.get(value) as T | undefined;
-	if (known === undefined) safe.set(value, (known = terminalSafeValue(value)));
+const safe = new WeakMap<Snapshot, Snapshot>();
+/**
+ * Every string of the snapshot made terminal-safe, once per snapshot (snapshots are immutable).
+ * Its service and backend rows are left out: they are drawn from the `services` and `backends`
+ * props, and the table makes each row it shows safe (a table shows a few dozen of thousands).
+ */
+function safeSnapshot(snapshot: Snapshot): Snapshot {
+	let known = safe.get(snapshot);
+	if (known === undefined) safe.set(snapshot, (known = terminalSafeValue({...snapshot, services: [], backends: []})));
 	return known;
 }
 
 /**
- * The screen. Everything it draws from the data goes through terminalSafeValue here, its one
- * entry: names, URLs and errors from outside are shown with their control characters escaped.
+ * The screen. Everything it draws from the data is made terminal-safe here, its one entry, or by
+ * Table for the rows it shows: names, URLs and errors from outside are shown with their control
+ * characters escaped.
  */
 export function Screen(props: ScreenProps) {
-	const snapshot = props.snapshot === null ? null : terminalSafeOnce(props.snapshot);
-	return <SafeScreen {...props} snapshot={snapshot} services={terminalSafeOnce(props.services)} backends={terminalSafeOnce(props.backends)} />;
+	return <SafeScreen {...props} snapshot={props.snapshot === null ? null : safeSnapshot(props.snapshot)} />;
 }
 
 function SafeScreen({snapshot, view, services, backends, columns, rows, theme, now, message}: ScreenProps) {

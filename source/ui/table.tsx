@@ -5,6 +5,7 @@
  */
 import {Box, Text} from 'ink';
 import {fit, fitColumns, type Column} from '../format/table.js';
+import {terminalSafeValue} from '../format/terminal-safe.js';
 import type {Severity, Theme} from './theme.js';
 
 /** A row as the tables draw it: its figures' levels, and the worst active alert about it. */
@@ -35,6 +36,14 @@ export function visibleWindow(count: number, height: number, selected: number): 
 	return [start, start + height];
 }
 
+const safeRows = new WeakMap<object, unknown>();
+/** A row with every string terminal-safe, made once per row object (rows are immutable). */
+function safeRow<Row extends object>(row: Row): Row {
+	let known = safeRows.get(row) as Row | undefined;
+	if (known === undefined) safeRows.set(row, (known = terminalSafeValue(row)));
+	return known;
+}
+
 /** A cell's colour: its rule's level; a cell that shows no value ("-") is dimmed. */
 function cellSeverity(row: LeveledRow, levelKey: string | undefined, text: string): Severity {
 	const level = levelKey === undefined ? undefined : row.levels[levelKey];
@@ -46,7 +55,8 @@ export function Table<Row extends LeveledRow>(props: TableProps<Row>) {
 	const {theme, rows, width} = props;
 	const fitted = fitColumns(props.columns, width - 2);
 	const [start, end] = visibleWindow(rows.length, props.height, Math.max(0, props.selected));
-	const shown = rows.slice(start, end);
+	// Names and URLs from outside: only the rows shown are made terminal-safe, each once.
+	const shown = rows.slice(start, end).map(safeRow);
 	// What is off screen is counted, and how much of it is in breach.
 	const hidden = rows.length - shown.length;
 	const hiddenInBreach = hidden === 0 ? 0 : rows.filter((r, i) => (i < start || i >= end) && r.alertLevel !== undefined).length;
