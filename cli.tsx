@@ -10,7 +10,7 @@ import {terminalSafe} from './source/format/terminal-safe.js';
 import {parseFlags} from './source/run/flags.js';
 import {launchDemo} from './source/demo/launch.js';
 import {runProxy} from './source/demo/proxy.js';
-import {runBlackhole, runStack} from './source/demo/stack.js';
+import {chooseProxy, runBlackhole, runStack} from './source/demo/stack.js';
 import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/run/headless.js';
 import type {Snapshot} from './source/domain/snapshot.js';
 import type {Poller} from './source/run/poll.js';
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
 		// The screen comes first; it starts collecting once the stack is up.
 		if (config.mode === 'interactive') return interactive(config, demo);
 		config = await demo;
-		process.stderr.write(`demo stack: API ${config.apiUrl}, metrics ${config.metricsUrl}, PID in ${config.pidFile}\n`);
+		process.stderr.write(`demo stack: ${config.demoProxy}; API ${config.apiUrl}, metrics ${config.metricsUrl}, PID in ${config.pidFile}\n`);
 	}
 	switch (config.mode) {
 		case 'json':
@@ -44,10 +44,10 @@ async function main(): Promise<number> {
 
 /** Launches the demo stack (stopped when we exit) and points the configuration at it. */
 async function startDemo(config: AppConfig): Promise<AppConfig> {
-	const demo = await launchDemo('auto');
+	const demo = await launchDemo('auto', config.traefikBin === undefined ? [] : ['--traefik-bin', config.traefikBin]);
 	process.once('exit', () => demo.stop());
 	const {pid: _ignored, ...rest} = config;
-	return {...rest, metricsUrl: demo.info.metricsUrl, apiUrl: demo.info.apiUrl, pidFile: demo.info.pidFile};
+	return {...rest, metricsUrl: demo.info.metricsUrl, apiUrl: demo.info.apiUrl, pidFile: demo.info.pidFile, demoProxy: demo.info.proxy};
 }
 
 const INTERVALS = [0.25, 0.5, 1, 2, 5, 10, 30, 60];
@@ -120,10 +120,10 @@ async function dispatch(): Promise<number | null> {
 	const [command, arg] = process.argv.slice(2);
 	switch (command) {
 		case 'demo-stack':
-			await runStack(arg === 'manual' ? 'manual' : 'auto');
+			await runStack(arg === 'manual' ? 'manual' : 'auto', chooseProxy(process.argv.slice(4)));
 			return null;
 		case 'demo-proxy':
-			await runProxy(JSON.parse(arg ?? '{}'));
+			await runProxy(JSON.parse(arg ?? '{}'), process.argv[4]);
 			return null;
 		case 'demo-blackhole':
 			runBlackhole(Number(arg), process.argv[4]);

@@ -49,11 +49,11 @@ try {
 	shoot('tt-a', 'overview-120x40', 120, 40, 'traefik-top --demo · 120x40 · overview');
 	shoot('tt-c', 'small-80x24', 80, 24, 'traefik-top --demo · 80x24');
 	stop('tt-c');
-	// Pin web@demo (the service whose backend leaks CLOSE_WAIT): last row by name, Enter.
+	// Pin web@file (the service whose backend leaks CLOSE_WAIT): last row by name, Enter.
 	tmux('send-keys', '-t', 'tt-a', 'G');
 	tmux('send-keys', '-t', 'tt-a', 'Enter');
 	await sleep(3000);
-	shoot('tt-a', 'pinned-120x40', 120, 40, 'traefik-top --demo · 120x40 · web@demo pinned (Enter)');
+	shoot('tt-a', 'pinned-120x40', 120, 40, 'traefik-top --demo · 120x40 · web@file pinned (Enter)');
 	stop('tt-a');
 	start('tt-b', 200, 50);
 	await sleep(52_000);

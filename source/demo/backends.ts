@@ -11,9 +11,21 @@ export interface Behaviour {
 	errorShare: number;
 	/** Idle keep-alive connections are closed after this many ms (Node's default is 5 s). */
 	keepAliveMs: number;
+	/**
+	 * `/download/…` is answered with a large file and the connection closed after it: behind a
+	 * client that reads slowly, the proxy's socket holds the end of the file and this server's
+	 * FIN, unread: CLOSE_WAIT on the proxy's side for as long as the client takes.
+	 */
+	largeAnswers: boolean;
+	/** `/health` answers 503 (the application says it is unwell; its other answers go on). */
+	unhealthy: boolean;
 }
 
-const NORMAL: Behaviour = {slow: null, errorShare: 0, keepAliveMs: 30_000};
+const NORMAL: Behaviour = {slow: null, errorShare: 0, keepAliveMs: 30_000, largeAnswers: false, unhealthy: false};
+
+/** The large answer: more than the client's side of the path holds (its receive buffer and the proxy's send buffer). */
+export const LARGE_ANSWER_BYTES = 5 * 1024 * 1024;
+let largeAnswer: Buffer | null = null;
 
 /** One backend: its server, its sockets, and its behaviour. */
 export class Backend {
@@ -70,7 +82,13 @@ export class Backend {
 	private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
 		req.resume();
 		if (req.url === '/health') {
-			res.writeHead(200, {'content-type': 'text/plain'}).end('ok');
+			if (this.behaviour.unhealthy) res.writeHead(503, {'content-type': 'text/plain'}).end('unwell');
+			else res.writeHead(200, {'content-type': 'text/plain'}).end('ok');
+			return;
+		}
+		if (req.url?.startsWith('/download/') && this.behaviour.largeAnswers) {
+			largeAnswer ??= Buffer.alloc(LARGE_ANSWER_BYTES, 'x');
+			res.writeHead(200, {'content-type': 'application/octet-stream', 'content-length': largeAnswer.length, connection: 'close'}).end(largeAnswer);
 			return;
 		}
 		const {slow, errorShare} = this.behaviour;

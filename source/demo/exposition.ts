@@ -89,6 +89,11 @@ export class Registry {
 		h.count++;
 	}
 
+	/** Drops every series of a family (a certificate replaced, say). */
+	clear(name: string): void {
+		this.families.get(name)?.series.clear();
+	}
+
 	/** Drops every series of a family whose labels include `label="value"` (a server removed, say). */
 	deleteMatching(name: string, label: string, value: string): void {
 		const f = this.families.get(name);

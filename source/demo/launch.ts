@@ -10,10 +10,10 @@ export interface RunningDemo {
 }
 
 /** Spawns `traefik-top demo-stack` (this same program) and waits for its JSON line. */
-export function launchDemo(mode: 'auto' | 'manual' = 'auto', timeoutMs = 20_000): Promise<RunningDemo> {
+export function launchDemo(mode: 'auto' | 'manual' = 'auto', args: readonly string[] = [], timeoutMs = 30_000): Promise<RunningDemo> {
 	return new Promise((resolve, reject) => {
 		// stdin stays a pipe we hold: the stack exits when it closes, however this process ends.
-		const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'demo-stack', mode], {stdio: ['pipe', 'pipe', 'inherit']});
+		const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'demo-stack', mode, ...args], {stdio: ['pipe', 'pipe', 'inherit']});
 		let buffer = '';
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');

@@ -1,5 +1,6 @@
 /** The demo's load generator: a steady, bounded mix of paths and methods on both entry points. */
 import http from 'node:http';
+import net from 'node:net';
 import type {EntryPointName} from './topology.js';
 
 interface Route {
@@ -27,6 +28,11 @@ const ROUTES: readonly Route[] = [
 	{entryPoint: 'internal', method: 'GET', path: () => '/auth/verify', rate: 1},
 ];
 
+/** Slow downloads: one started every this many ms, each read nothing of for STALL_MS, then read to its end. */
+const SLOW_EVERY_MS = 1000;
+const STALL_MS = 75_000;
+const MAX_SLOW = 60;
+
 /** At most this many requests in flight: a stuck backend must not make the generator grow. */
 const MAX_IN_FLIGHT = 200;
 const TICK_MS = 50;
@@ -37,6 +43,8 @@ export class LoadGenerator {
 	private readonly credit = new Map<Route, number>();
 	private readonly boosts = new Map<string, number>();
 	private timer: NodeJS.Timeout | undefined;
+	private slowTimer: NodeJS.Timeout | undefined;
+	private readonly slow = new Set<net.Socket>();
 	private inFlight = 0;
 	sent = 0;
 
@@ -55,7 +63,39 @@ export class LoadGenerator {
 
 	stop(): void {
 		if (this.timer) clearInterval(this.timer);
+		this.slowClients(false);
 		for (const agent of Object.values(this.agents)) agent.destroy();
+	}
+
+	/**
+	 * Clients on a slow link downloading from `/download/` on `web`: each reads nothing for
+	 * 75 s, then reads the rest and hangs up. Off: no new ones, and the ones under way hang up now.
+	 */
+	slowClients(on: boolean): void {
+		if (this.slowTimer) clearInterval(this.slowTimer);
+		this.slowTimer = undefined;
+		if (!on) {
+			for (const socket of this.slow) socket.destroy();
+			this.slow.clear();
+			return;
+		}
+		this.slowTimer = setInterval(() => {
+			if (this.slow.size >= MAX_SLOW) return;
+			const socket = net.connect(this.ports.web, '127.0.0.1', () => socket.write(`GET /download/${id()}.iso HTTP/1.1\r\nHost: demo.localhost\r\n\r\n`));
+			this.slow.add(socket);
+			socket.pause();
+			const resume = setTimeout(() => {
+				socket.on('data', () => {}); // read now, and thrown away
+				socket.resume();
+				socket.setTimeout(10_000, () => socket.destroy());
+			}, STALL_MS);
+			socket.on('end', () => socket.destroy());
+			socket.once('close', () => {
+				clearTimeout(resume);
+				this.slow.delete(socket);
+			});
+			socket.on('error', () => socket.destroy());
+		}, SLOW_EVERY_MS);
 	}
 
 	private tick(): void {

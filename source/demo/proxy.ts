@@ -5,12 +5,14 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import {readdirSync, readFileSync} from 'node:fs';
+import {X509Certificate} from 'node:crypto';
+import {createWriteStream, readdirSync, readFileSync} from 'node:fs';
 import {Registry} from './exposition.js';
 import {
 	entryPointsList,
 	ENTRY_POINTS,
 	overview,
+	PASSIVE_HEALTH_CHECK,
 	rawdata,
 	route,
 	routersList,
@@ -20,12 +22,12 @@ import {
 	SERVER_ADDRESS,
 	type EntryPointName,
 	type Ports,
+	type ProxyState,
 	type ServerName,
 } from './topology.js';
 
-/** Messages from the stack. */
-export type ProxyCommand =
-	{type: 'leak'; server: ServerName; on: boolean} | {type: 'closeFirst'; service: string; on: boolean} | {type: 'certificate'; expiresInDays: number};
+/** Messages from the stack: the state Traefik would read from its file provider. */
+export type ProxyCommand = {type: 'state'; state: ProxyState};
 
 const HELP = {
 	epReq: 'How many HTTP requests processed on an entrypoint, partitioned by status code, protocol, and method.',
@@ -34,6 +36,8 @@ const HELP = {
 	epOut: 'The total size of responses in bytes handled by an entrypoint, partitioned by status code, protocol, and method.',
 	rtReq: 'How many HTTP requests are processed on a router, partitioned by service, status code, protocol, and method.',
 	rtDur: 'How long it took to process the request on a router, partitioned by service, status code, protocol, and method.',
+	rtIn: 'The total size of requests in bytes handled by a router, partitioned by service, status code, protocol, and method.',
+	rtOut: 'The total size of responses in bytes handled by a router, partitioned by service, status code, protocol, and method.',
 	svReq: 'How many HTTP requests processed on a service, partitioned by status code, protocol, and method.',
 	svDur: 'How long it took to process the request on a service, partitioned by status code, protocol, and method.',
 	svIn: 'The total size of requests in bytes handled by a service, partitioned by status code, protocol, and method.',
@@ -49,58 +53,48 @@ const HELP = {
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
 /** Starts the proxy on `ports` (0 = any) and reports the ports it got over IPC. */
-export async function runProxy(requested: Ports): Promise<void> {
+export async function runProxy(requested: Ports, accessLogFile?: string): Promise<void> {
 	process.title = 'traefik-demo';
+	const accessLog = accessLogFile === undefined ? undefined : accessLogWriter(accessLogFile);
 	const startedAt = Date.now();
 	const registry = new Registry();
 	const status = new Map<string, 'UP' | 'DOWN'>();
-	const leaking = new Set<ServerName>();
-	const leaked: net.Socket[] = [];
-	const closeFirst = new Set<string>();
+	let closeFirst = new Set<string>();
 	const open: Record<string, number> = {};
 	const rr = new Map<string, number>();
-	let reloads = 0;
-	let certificateDays = 90;
+	let certificate: X509Certificate | null = null;
 
 	const reload = (): void => {
-		reloads++;
-		registry.set('traefik_config_reloads_total', HELP.reloads, {}, reloads);
+		registry.inc('traefik_config_reloads_total', HELP.reloads, {});
 		registry.set('traefik_config_last_reload_success', HELP.lastReload, {}, Math.floor(Date.now() / 1000));
+		if (certificate === null) return;
+		// As Traefik labels it: the subject's CN, the SANs joined by commas, the serial in decimal.
+		registry.clear('traefik_tls_certs_not_after');
 		registry.set(
 			'traefik_tls_certs_not_after',
 			HELP.cert,
-			{cn: 'demo.localhost', sans: 'demo.localhost,www.demo.localhost', serial: '5a3f09c1d27e'},
-			Math.floor(Date.now() / 1000 + certificateDays * 86400),
+			{
+				cn: /CN=([^\n,]+)/.exec(certificate.subject)?.[1] ?? '',
+				sans: (certificate.subjectAltName ?? '').replace(/DNS:/g, '').replace(/, /g, ','),
+				serial: BigInt(`0x${certificate.serialNumber}`).toString(10),
+			},
+			Math.floor(new Date(certificate.validTo).getTime() / 1000),
 		);
 	};
 
-	// One keep-alive pool per server, as Traefik keeps one transport per server. Sockets are
-	// half-open capable: the CLOSE_WAIT fault keeps them open when the backend hangs up.
+	// One keep-alive pool per server, as Traefik keeps one transport per server.
 	const agents = new Map<ServerName, http.Agent>();
 	const agentFor = (server: ServerName): http.Agent => {
 		let agent = agents.get(server);
 		if (agent === undefined) {
 			// Traefik's defaults: no cap on connections per host (maxConnsPerHost 0), 200 idle ones kept.
 			agent = new http.Agent({keepAlive: true, maxFreeSockets: 200});
-			(agent as unknown as {createConnection: (o: net.NetConnectOpts) => net.Socket}).createConnection = (options) => {
-				const socket = net.connect({...options, allowHalfOpen: true});
-				socket.on('end', () => {
-					if (!leaked.includes(socket)) socket.end();
-				});
-				return socket;
-			};
-			// The leak: a connection back in the pool is forgotten, never closed. When the backend
-			// later hangs up, nobody closes our side: CLOSE_WAIT, for as long as the process lives.
-			agent.on('free', (socket: net.Socket) => {
-				if (!leaking.has(server) || leaked.length >= 2000) return;
-				socket.emit('agentRemove');
-				leaked.push(socket);
-			});
 			agents.set(server, agent);
 		}
 		return agent;
 	};
 
+	const passive = new PassiveHealthCheck((service, url, up) => registry.set('traefik_service_server_up', HELP.up, {service, url}, up ? 1 : 0));
 	const pick = (service: string): [string, ServerName] | undefined => {
 		const config = SERVICES[service];
 		if (config === undefined) return undefined;
@@ -109,13 +103,14 @@ export async function runProxy(requested: Ports): Promise<void> {
 			let ticket = (rr.get(service) ?? 0) % total;
 			rr.set(service, (rr.get(service) ?? 0) + 1);
 			for (const [child, weight] of config.services) {
-				if (ticket < weight) return pick(`${child}@demo`);
+				if (ticket < weight) return pick(`${child}@file`);
 				ticket -= weight;
 			}
 			return undefined;
 		}
-		const healthy = config.servers.filter((s) => status.get(serverUrl(ports, s)) !== 'DOWN');
-		const candidates = healthy.length > 0 ? healthy : config.servers;
+		// As Traefik: a server marked DOWN or left out by the passive check gets nothing; with none left, 503.
+		const candidates = config.servers.filter((s) => status.get(serverUrl(ports, s)) !== 'DOWN' && !passive.ejected(service, serverUrl(ports, s)));
+		if (candidates.length === 0) return undefined;
 		const n = rr.get(service) ?? 0;
 		rr.set(service, n + 1);
 		return [service, candidates[n % candidates.length]!];
@@ -140,6 +135,8 @@ export async function runProxy(requested: Ports): Promise<void> {
 		if (router !== undefined && routerService !== undefined) {
 			registry.inc('traefik_router_requests_total', HELP.rtReq, {...base, router, service: routerService});
 			registry.observe('traefik_router_request_duration_seconds', HELP.rtDur, {...base, router, service: routerService}, seconds);
+			registry.inc('traefik_router_requests_bytes_total', HELP.rtIn, {...base, router, service: routerService}, bytesIn);
+			registry.inc('traefik_router_responses_bytes_total', HELP.rtOut, {...base, router, service: routerService}, bytesOut);
 		}
 		if (service !== undefined) {
 			registry.inc('traefik_service_requests_total', HELP.svReq, {...base, service});
@@ -149,70 +146,111 @@ export async function runProxy(requested: Ports): Promise<void> {
 		}
 	};
 
+	/** One failed attempt that a retry middleware tries again: the service's figures only. */
+	const recordAttempt = (service: string, method: string, code: number, seconds: number): void => {
+		const labels = {code: String(code), method: METHODS.has(method) ? method : 'EXTENSION_METHOD', protocol: 'http', service};
+		registry.inc('traefik_service_requests_total', HELP.svReq, labels);
+		registry.observe('traefik_service_request_duration_seconds', HELP.svDur, labels, seconds);
+		registry.inc('traefik_service_requests_bytes_total', HELP.svIn, labels, 0);
+		registry.inc('traefik_service_responses_bytes_total', HELP.svOut, labels, 11);
+	};
+
 	const forward = (entryPoint: string, req: http.IncomingMessage, res: http.ServerResponse): void => {
 		const started = process.hrtime.bigint();
 		const path = req.url ?? '/';
 		const matched = route(entryPoint, path);
 		const bytesIn = Number(req.headers['content-length'] ?? 0);
-		const finish = (code: number, service: string | undefined, bytesOut: number): void =>
-			record(
+		const startedAt = new Date();
+		/** `origin`: the server that answered and what it said (none when the proxy answered itself). */
+		const finish = (code: number, service: string | undefined, bytesOut: number, origin?: {url: string; status: number; nanoseconds: number}): void => {
+			const nanoseconds = Number(process.hrtime.bigint() - started);
+			record(entryPoint, matched?.[0], matched?.[1].service, service, req.method ?? 'GET', code, nanoseconds / 1e9, bytesIn, bytesOut);
+			accessLog?.({
 				entryPoint,
-				matched?.[0],
-				matched?.[1].service,
+				router: matched?.[0],
 				service,
-				req.method ?? 'GET',
-				code,
-				Number(process.hrtime.bigint() - started) / 1e9,
+				req,
+				startedAt,
+				nanoseconds,
+				status: code,
 				bytesIn,
 				bytesOut,
-			);
+				origin,
+			});
+		};
 		if (matched === undefined) {
 			res.writeHead(404).end('404 page not found\n');
 			finish(404, undefined, 19);
 			return;
 		}
-		const target = pick(matched[1].service);
-		if (target === undefined) {
-			res.writeHead(503).end();
-			finish(503, undefined, 0);
-			return;
-		}
-		const [service, server] = target;
-		const active = closeFirst.has(service);
-		const upstream = http.request(
-			{
-				host: SERVER_ADDRESS[server],
-				port: ports.servers[server],
-				method: req.method,
-				path,
-				headers: {...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '', ...(active ? {connection: 'keep-alive'} : {})},
-				// The TIME_WAIT fault: no pool, and the proxy closes first after every response.
-				agent: active ? false : agentFor(server),
-				timeout: 3000,
-			},
-			(upstreamRes) => {
-				let size = 0;
-				upstreamRes.on('data', (chunk: Buffer) => (size += chunk.length));
-				const socket = upstreamRes.socket;
-				upstreamRes.on('end', () => {
-					finish(upstreamRes.statusCode ?? 502, service, size);
-					if (active) socket?.destroy();
-				});
-				res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-				upstreamRes.pipe(res);
-			},
-		);
-		let failed = false;
-		const fail = (code: number): void => {
-			if (failed) return;
-			failed = true;
-			upstream.destroy();
-			if (!res.headersSent) res.writeHead(code).end(code === 504 ? 'Gateway Timeout' : 'Bad Gateway');
-			finish(code, service, 0);
+		const retry = matched[1].retry;
+		let body: Buffer | null = null; // read once, sent again on a retry (Traefik buffers it likewise)
+		const attempt = (n: number): void => {
+			const target = pick(matched[1].service);
+			if (target === undefined) {
+				res.writeHead(503).end('no available server');
+				finish(503, undefined, 19);
+				return;
+			}
+			const [service, server] = target;
+			const active = closeFirst.has(service);
+			const attemptStarted = process.hrtime.bigint();
+			const upstream = http.request(
+				{
+					host: SERVER_ADDRESS[server],
+					port: ports.servers[server],
+					method: req.method,
+					path,
+					headers: {...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '', ...(active ? {connection: 'keep-alive'} : {})},
+					// The TIME_WAIT fault: no pool, and the proxy closes first after every response.
+					agent: active ? false : agentFor(server),
+					timeout: 3000,
+				},
+				(upstreamRes) => {
+					// The timeout is the wait for the answer's head, as Traefik's responseHeaderTimeout:
+					// a client reading slowly must not make the proxy give up on the body.
+					upstream.setTimeout(0);
+					let size = 0;
+					const headAt = process.hrtime.bigint();
+					upstreamRes.on('data', (chunk: Buffer) => (size += chunk.length));
+					const socket = upstreamRes.socket;
+					upstreamRes.on('end', () => {
+						const status = upstreamRes.statusCode ?? 502;
+						finish(status, service, size, {url: serverUrl(ports, server), status, nanoseconds: Number(process.hrtime.bigint() - headAt)});
+						if (active) socket?.destroy();
+					});
+					res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+					upstreamRes.pipe(res);
+				},
+			);
+			let failed = false;
+			const fail = (code: number): void => {
+				if (failed) return;
+				failed = true;
+				upstream.destroy();
+				passive.failed(service, serverUrl(ports, server));
+				// A retry middleware tries a connection that failed again: each attempt is counted in
+				// the service's requests (the router counts the request once), as Traefik counts them.
+				if (code === 502 && retry !== undefined && n < retry.attempts) {
+					recordAttempt(service, req.method ?? 'GET', code, Number(process.hrtime.bigint() - attemptStarted) / 1e9);
+					setTimeout(() => attempt(n + 1), retry.initialIntervalMs * 2 ** (n - 1));
+					return;
+				}
+				const text = code === 504 ? 'Gateway Timeout' : 'Bad Gateway';
+				if (!res.headersSent) res.writeHead(code).end(text);
+				// As Traefik logs a failed attempt: the server it tried, and the status it made of it.
+				finish(code, service, text.length, {url: serverUrl(ports, server), status: code, nanoseconds: Number(process.hrtime.bigint() - started)});
+			};
+			upstream.on('timeout', () => fail(504));
+			upstream.on('error', () => fail(502));
+			upstream.end(body);
 		};
-		upstream.on('timeout', () => fail(504));
-		upstream.on('error', () => fail(502));
-		req.pipe(upstream);
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			body = Buffer.concat(chunks);
+			attempt(1);
+		});
 	};
 
 	const handleTraefik = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -242,7 +280,7 @@ export async function runProxy(requested: Ports): Promise<void> {
 			case '/api/overview':
 				return json(overview());
 			case '/api/version':
-				return json({Version: '3.7.9-demo', Codename: 'demo', startDate: new Date(startedAt).toISOString()});
+				return json({Version: '3.7-stand-in', Codename: 'stand-in', startDate: new Date(startedAt).toISOString()});
 			default:
 				res.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('404 page not found\n');
 		}
@@ -292,19 +330,10 @@ export async function runProxy(requested: Ports): Promise<void> {
 	setInterval(check, 10_000).unref();
 
 	process.on('message', (command: ProxyCommand) => {
-		if (command.type === 'leak') {
-			if (command.on) leaking.add(command.server);
-			else {
-				leaking.delete(command.server);
-				for (const s of leaked.splice(0)) s.destroy();
-			}
-		} else if (command.type === 'closeFirst') {
-			if (command.on) closeFirst.add(command.service);
-			else closeFirst.delete(command.service);
-		} else if (command.type === 'certificate') {
-			certificateDays = command.expiresInDays;
-			reload();
-		}
+		if (command.type !== 'state') return;
+		closeFirst = new Set(command.state.closeFirst);
+		certificate = new X509Certificate(command.state.certificate.cert);
+		reload();
 	});
 	// The stack is gone: so is its proxy.
 	process.on('disconnect', () => process.exit(0));
@@ -338,4 +367,102 @@ function processMetrics(registry: Registry, startedAt: number, open: Record<stri
 	registry.set('go_memstats_alloc_bytes', 'Number of bytes allocated and still in use.', {}, process.memoryUsage().heapUsed);
 	registry.set('go_threads', 'Number of OS threads created.', {}, threads());
 	for (const name of ENTRY_POINTS) registry.set('traefik_open_connections', HELP.open, {entrypoint: name, protocol: 'TCP'}, open[name] ?? 0);
+}
+
+interface AccessEntry {
+	readonly entryPoint: string;
+	readonly router: string | undefined;
+	readonly service: string | undefined;
+	readonly req: http.IncomingMessage;
+	readonly startedAt: Date;
+	readonly nanoseconds: number;
+	readonly status: number;
+	readonly bytesIn: number;
+	readonly bytesOut: number;
+	readonly origin: {readonly url: string; readonly status: number; readonly nanoseconds: number} | undefined;
+}
+
+/** A JSON access log as Traefik's (accessLog.format json): its field names, types and order. */
+function accessLogWriter(file: string): (entry: AccessEntry) => void {
+	const out = createWriteStream(file, {flags: 'a'});
+	let count = 0;
+	return (e) => {
+		const client = e.req.socket;
+		const [host, port] = (e.req.headers.host ?? '').split(':') as [string, string | undefined];
+		const local = `${client.localAddress ?? ''}:${client.localPort ?? ''}`;
+		const iso = e.startedAt.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+		const line: Record<string, unknown> = {
+			ClientAddr: `${client.remoteAddress ?? ''}:${client.remotePort ?? ''}`,
+			ClientHost: String(e.req.headers['x-forwarded-for'] ?? client.remoteAddress ?? ''),
+			ClientPort: String(client.remotePort ?? ''),
+			ClientUsername: '-',
+			DownstreamContentSize: e.bytesOut,
+			DownstreamStatus: e.status,
+			Duration: e.nanoseconds,
+			...(e.origin === undefined ? {GzipRatio: 0} : {}),
+			OriginContentSize: e.origin === undefined ? 0 : e.bytesOut,
+			OriginDuration: e.origin?.nanoseconds ?? 0,
+			OriginStatus: e.origin?.status ?? 0,
+			Overhead: e.nanoseconds - (e.origin?.nanoseconds ?? 0),
+			RequestAddr: e.req.headers.host ?? local,
+			RequestContentSize: e.bytesIn,
+			RequestCount: ++count,
+			RequestHost: host,
+			RequestMethod: e.req.method ?? 'GET',
+			RequestPath: e.req.url ?? '/',
+			RequestPort: port ?? '-',
+			RequestProtocol: `HTTP/${e.req.httpVersion}`,
+			RequestScheme: 'http',
+			RetryAttempts: 0,
+			...(e.router === undefined ? {} : {RouterName: e.router}),
+			...(e.origin === undefined ? {} : {ServiceAddr: new URL(e.origin.url).host, ServiceName: e.service, ServiceURL: e.origin.url}),
+			StartLocal: iso,
+			StartUTC: iso,
+			entryPointName: e.entryPoint,
+			level: 'info',
+			msg: '',
+			time: `${e.startedAt.toISOString().slice(0, 19)}Z`,
+		};
+		out.write(`${JSON.stringify(line)}\n`);
+	};
+}
+
+/**
+ * Traefik's passive health check (loadBalancer.passiveHealthCheck, v3.6+): a server whose requests
+ * fail `maxFailedAttempts` times within `failureWindow` is left out for the window, then tried
+ * again. traefik_service_server_up is written on each change only (0 when left out, 1 when back).
+ */
+class PassiveHealthCheck {
+	private readonly failures = new Map<string, number[]>();
+	private readonly until = new Map<string, number>();
+	private readonly windowMs = Number.parseInt(PASSIVE_HEALTH_CHECK.failureWindow, 10) * 1000;
+
+	constructor(private readonly changed: (service: string, url: string, up: boolean) => void) {}
+
+	private watched(service: string): boolean {
+		const config = SERVICES[service];
+		return config?.kind === 'loadbalancer' && config.passiveHealthCheck === true;
+	}
+
+	failed(service: string, url: string): void {
+		if (!this.watched(service)) return;
+		const now = Date.now();
+		const recent = (this.failures.get(url) ?? []).filter((t) => now - t < this.windowMs);
+		recent.push(now);
+		this.failures.set(url, recent);
+		if (recent.length >= PASSIVE_HEALTH_CHECK.maxFailedAttempts && !this.until.has(url)) {
+			this.until.set(url, now + this.windowMs);
+			this.failures.delete(url);
+			this.changed(service, url, false);
+		}
+	}
+
+	ejected(service: string, url: string): boolean {
+		const until = this.until.get(url);
+		if (until === undefined) return false;
+		if (Date.now() < until) return true;
+		this.until.delete(url);
+		this.changed(service, url, true);
+		return false;
+	}
 }

@@ -3,7 +3,7 @@
  * a load generator and the fault timeline, all on 127.0.0.1 with ports chosen by the OS.
  * It prints one JSON line saying where everything is, and stops with its parent.
  */
-import {fork, spawn, type ChildProcess} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
 import {mkdtempSync, rmSync, writeFileSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -12,8 +12,9 @@ import net from 'node:net';
 import {Backend} from './backends.js';
 import {CYCLE_SECONDS, FAULT_NAMES, FAULTS, TIMELINE, type FaultName} from './faults.js';
 import {LoadGenerator} from './load.js';
-import type {ProxyCommand} from './proxy.js';
-import {SERVER_ADDRESS, SERVER_NAMES, type EntryPointName, type Ports, type ServerName} from './topology.js';
+import {demoCertificate, startStandIn, startTraefik, stopChild, type DemoProxy} from './proxies.js';
+import {findTraefik, type TraefikBinary} from './traefik-binary.js';
+import {SERVER_ADDRESS, SERVER_NAMES, type EntryPointName, type ProxyState, type ServerName} from './topology.js';
 
 /** What the stack prints when it is ready. */
 export interface StackInfo {
@@ -22,47 +23,51 @@ export interface StackInfo {
 	readonly metricsUrl: string;
 	readonly apiUrl: string;
 	readonly controlUrl: string;
+	/** What runs: "Traefik 3.7.15 (path)" or "the stand-in (why)". */
+	readonly proxy: string;
+	/** Where the proxy writes its JSON access log. */
+	readonly accessLog: string;
 	readonly entryPoints: Readonly<Record<EntryPointName, number>>;
 	readonly servers: Readonly<Record<ServerName, number>>;
 }
 
-/** The command line that runs this program again with another subcommand (works from source and bundle). */
-function selfCommand(): {script: string; execArgv: string[]} {
-	return {script: process.argv[1]!, execArgv: process.execArgv};
+/** Which proxy the stack runs: a Traefik binary, or the stand-in (and why). */
+export type ProxyChoice = {readonly kind: 'traefik'; readonly binary: TraefikBinary} | {readonly kind: 'stand-in'; readonly why: string};
+
+/**
+ * The proxy for `demo-stack` arguments: `--traefik-bin off` asks for the stand-in, `--traefik-bin
+ * PATH` names a Traefik (it must run), else the first Traefik found (see traefik-binary.ts).
+ */
+export function chooseProxy(args: readonly string[], env: NodeJS.ProcessEnv = process.env): ProxyChoice {
+	const at = args.indexOf('--traefik-bin');
+	const named = at >= 0 ? args[at + 1] : undefined;
+	if (named === 'off' || (named === undefined && env['TRAEFIK_TOP_TRAEFIK_BIN'] === 'off')) return {kind: 'stand-in', why: 'asked for with --traefik-bin off'};
+	const found = findTraefik(named, env);
+	if (found instanceof Error) throw found;
+	return found === null ? {kind: 'stand-in', why: 'no Traefik found'} : {kind: 'traefik', binary: found};
 }
 
 /** Runs the stack until its parent goes away. `auto`: faults follow the timeline; `manual`: only on request. */
-export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
+export async function runStack(mode: 'auto' | 'manual', choice: ProxyChoice): Promise<void> {
 	const dir = mkdtempSync(join(tmpdir(), 'traefik-top-demo-'));
 	const pidFile = join(dir, 'traefik.pid');
 	const backends = Object.fromEntries(SERVER_NAMES.map((n) => [n, new Backend(n)])) as Record<ServerName, Backend>;
 	const servers = {} as Record<ServerName, number>;
 	for (const name of SERVER_NAMES) servers[name] = await backends[name].start();
-	const self = selfCommand();
 	const children = new Set<ChildProcess>();
 	let stopping = false;
 
-	let proxy: ChildProcess;
-	let ports: Ports = {entryPoints: {web: 0, internal: 0, traefik: 0}, servers};
-	const startProxy = (): Promise<void> =>
-		new Promise((resolve, reject) => {
-			const child = fork(self.script, ['demo-proxy', JSON.stringify(ports)], {execArgv: self.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc']});
-			children.add(child);
-			child.once('exit', () => children.delete(child));
-			child.once('error', reject);
-			child.once('message', (message: {type: string; ports: Ports}) => {
-				ports = message.ports;
-				proxy = child;
-				writeFileSync(pidFile, `${child.pid}\n`);
-				resolve();
-			});
-		});
-	await startProxy();
-	const send = (command: ProxyCommand): void => {
-		if (proxy.connected) proxy.send(command);
+	let state: ProxyState = {closeFirst: [], certificate: demoCertificate(90)};
+	const proxy: DemoProxy = choice.kind === 'traefik' ? await startTraefik(choice.binary, dir, servers, state) : await startStandIn(dir, servers, state);
+	const proxyLabel = choice.kind === 'traefik' ? `${proxy.label} (${choice.binary.path})` : `${proxy.label} (${choice.why})`;
+	const writePid = (): void => writeFileSync(pidFile, `${proxy.pid}\n`);
+	writePid();
+	const change = (next: Partial<ProxyState>): Promise<void> => {
+		state = {...state, ...next};
+		return proxy.apply(state);
 	};
 
-	const load = new LoadGenerator(ports.entryPoints);
+	const load = new LoadGenerator(proxy.entryPoints);
 	load.start();
 
 	let blackhole: ChildProcess | undefined;
@@ -71,21 +76,21 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 		slow: [() => backends['api-2'].set({slow: [0.4, 1.1]}), () => backends['api-2'].reset()],
 		closeWait: [
 			() => {
-				backends['web-2'].set({keepAliveMs: 2000});
-				send({type: 'leak', server: 'web-2', on: true});
+				backends['web-2'].set({largeAnswers: true});
+				load.slowClients(true);
 			},
 			() => {
-				send({type: 'leak', server: 'web-2', on: false});
+				load.slowClients(false);
 				backends['web-2'].reset();
 			},
 		],
 		timeWait: [
-			() => {
-				send({type: 'closeFirst', service: 'static@demo', on: true});
+			async () => {
+				await change({closeFirst: ['static@file']});
 				load.boost('/static', 8);
 			},
-			() => {
-				send({type: 'closeFirst', service: 'static@demo', on: false});
+			async () => {
+				await change({closeFirst: []});
 				load.boost('/static', 1);
 			},
 		],
@@ -93,7 +98,7 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 			async () => {
 				const port = backends['auth-2'].port;
 				await backends['auth-2'].stop();
-				const child = spawn(process.execPath, [...self.execArgv, self.script, 'demo-blackhole', String(port), SERVER_ADDRESS['auth-2']], {
+				const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'demo-blackhole', String(port), SERVER_ADDRESS['auth-2']], {
 					stdio: ['ignore', 'pipe', 'inherit'],
 				});
 				children.add(child);
@@ -109,13 +114,14 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 			},
 		],
 		refused: [() => backends['search-1'].stop(), () => backends['search-1'].start().then(() => undefined)],
+		unhealthy: [() => backends['auth-1'].set({unhealthy: true}), () => backends['auth-1'].reset()],
+		ejected: [() => backends['web-1'].stop(), () => backends['web-1'].start().then(() => undefined)],
 		errors: [() => backends['api-1'].set({errorShare: 0.5}), () => backends['api-1'].reset()],
-		certificate: [() => send({type: 'certificate', expiresInDays: 10}), () => send({type: 'certificate', expiresInDays: 90})],
+		certificate: [() => change({certificate: demoCertificate(10)}), () => change({certificate: demoCertificate(90)})],
 		restart: [
 			async () => {
-				const old = proxy;
-				await stopChild(old);
-				await startProxy();
+				await proxy.restart();
+				writePid();
 			},
 			() => undefined,
 		],
@@ -130,7 +136,6 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 		if (!active.delete(name)) return;
 		await actions[name][1]();
 	};
-
 	// The control API: the state, and faults on request (tests trigger them one by one).
 	const control = http.createServer((req, res) => {
 		const match = /^\/faults\/(\w+)\/(start|stop)$/.exec(req.url ?? '');
@@ -164,7 +169,7 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 		stopping = true;
 		if (timer) clearInterval(timer);
 		load.stop();
-		await Promise.all([...children].map(stopChild));
+		await Promise.all([proxy.stop(), ...[...children].map(stopChild)]);
 		rmSync(dir, {recursive: true, force: true});
 		// Its terminal closed (SIGHUP): Node's exit would try to give back a terminal that is gone,
 		// and abort on it with a native dump. There is nothing left to give back.
@@ -181,28 +186,17 @@ export async function runStack(mode: 'auto' | 'manual'): Promise<void> {
 	process.stdin.resume();
 
 	const info: StackInfo = {
-		pid: proxy!.pid!,
+		pid: proxy.pid,
 		pidFile,
-		metricsUrl: `http://127.0.0.1:${ports.entryPoints.traefik}/metrics`,
-		apiUrl: `http://127.0.0.1:${ports.entryPoints.traefik}`,
+		proxy: proxyLabel,
+		accessLog: choice.kind === 'traefik' ? join(dir, 'traefik', 'access.log') : join(dir, 'access.log'),
+		metricsUrl: `http://127.0.0.1:${proxy.entryPoints.traefik}/metrics`,
+		apiUrl: `http://127.0.0.1:${proxy.entryPoints.traefik}`,
 		controlUrl: `http://127.0.0.1:${(control.address() as net.AddressInfo).port}`,
-		entryPoints: ports.entryPoints,
+		entryPoints: proxy.entryPoints,
 		servers,
 	};
 	process.stdout.write(`${JSON.stringify(info)}\n`);
-}
-
-/** Ends a child and waits for it (SIGKILL after 2 s). */
-export function stopChild(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-	return new Promise((resolve) => {
-		const force = setTimeout(() => child.kill('SIGKILL'), 2000);
-		child.once('exit', () => {
-			clearTimeout(force);
-			resolve();
-		});
-		child.kill('SIGTERM');
-	});
 }
 
 /**

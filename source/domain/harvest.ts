@@ -88,6 +88,11 @@ export interface BackendServer {
 	readonly status: ServerStatus;
 	/** Where the server came from. */
 	readonly origin: 'api' | 'metrics' | 'flag';
+	/**
+	 * Set when the status is traefik_service_server_up's 0 over an API that still says UP: a
+	 * passive health check (v3.6+) leaves a server out without changing its serverStatus.
+	 */
+	readonly downBy?: 'server_up';
 }
 
 export type ServerStatus = 'UP' | 'DOWN' | 'unknown';

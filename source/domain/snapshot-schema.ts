@@ -53,7 +53,12 @@ const Latency = Type.Object(
 	{$id: 'latency'},
 );
 
-const ServiceServer = Type.Object({url: Type.String({description: 'without user:password'}), address: nullable(Type.String()), status: ServerStatus});
+const ServiceServer = Type.Object({
+	url: Type.String({description: 'without user:password'}),
+	address: nullable(Type.String()),
+	status: ServerStatus,
+	downBy: Type.Optional(Type.Literal('server_up', {description: 'DOWN by traefik_service_server_up 0 while the API says UP (a passive health check)'})),
+});
 
 const ServiceLevels = Type.Partial(Type.Object({errorRatioMinute: Level, p95Recent: Level, servers: Level, CLOSE_WAIT: Level}));
 
@@ -175,6 +180,7 @@ export const SnapshotSchema = Type.Object(
 		schema: Type.Literal('traefik-top/snapshot@1'),
 		takenAt: Time,
 		host: Type.String(),
+		demo: Type.Optional(Type.String({description: 'with --demo: what runs, e.g. "Traefik 3.7.15 (/path/to/traefik)" or "the stand-in (no Traefik found)"'})),
 		intervalSeconds: Type.Number({exclusiveMinimum: 0}),
 		cadenceSeconds: nullable(
 			Type.Number({minimum: 0, description: 'seconds between the last two polls as they ran: above intervalSeconds when polls fall behind'}),

@@ -32,6 +32,8 @@ export interface MonitorConfig {
 	/** Services tracked at most (the busiest and newest), and backend addresses watched at most. */
 	readonly maxServices?: number;
 	readonly maxBackends?: number;
+	/** With --demo: what runs, real Traefik or the stand-in. */
+	readonly demo?: string;
 }
 
 /** Servers Traefik reports through traefik_service_server_up that the API did not list, and those it cannot be watched at. */
@@ -154,6 +156,7 @@ export class Monitor implements MonitorState {
 			servers: this.serversOf,
 			backends: backends ?? this.backendRows,
 			parents: this.api?.parents ?? {},
+			routerServices: this.routerServices,
 		});
 		this.evaluate(now, backends, services);
 	}
@@ -203,7 +206,11 @@ export class Monitor implements MonitorState {
 		const inputs = this.indexInputs;
 		if (inputs !== null && inputs.api === this.api && sameAddresses(inputs.resolved, this.resolved) && sameServerUp(inputs.serverUp, serverUp)) return;
 		this.indexInputs = {api: this.api, resolved: this.resolved, serverUp};
-		const known = [...(this.api?.servers ?? []), ...this.config.flagServers];
+		// server_up 0 wins over the API's UP: Traefik's passive health check changes only the metric.
+		const down = new Set(serverUp.filter((s) => !s.up).map((s) => `${s.service} ${s.url}`));
+		const known = [...(this.api?.servers ?? []), ...this.config.flagServers].map((s) =>
+			s.status !== 'DOWN' && down.has(`${s.service} ${s.url}`) ? {...s, status: 'DOWN' as const, downBy: 'server_up' as const} : s,
+		);
 		const fromMetrics = metricsServers(this.metrics, [...known, ...(this.api?.unwatched ?? [])]);
 		const used = new Set((this.api?.routers ?? []).filter((r) => r.status !== 'disabled').flatMap((r) => r.loadBalancers));
 		// Past the limit, the servers of services a router reaches come first.

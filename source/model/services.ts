@@ -22,6 +22,28 @@ export interface ServiceInputs {
 	readonly servers: ReadonlyMap<string, readonly ServiceServer[]>;
 	readonly backends: readonly BackendFigures[];
 	readonly parents: Readonly<Record<string, readonly string[]>>;
+	/** Router -> the service its metrics name (router families on). */
+	readonly routerServices?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Retried attempts per second. Traefik v3 declares traefik_service_retries_total but never writes
+ * it (traefik/traefik#10928), and its access log's RetryAttempts stays 0; each attempt is counted
+ * in the service's requests, though, while its routers count the request once. So where the router
+ * families are on: the service's requests over those of the routers that send to it. Otherwise
+ * the retries counter, as Traefik v2 writes it.
+ */
+function retriesPerSecond(name: string, counted: number | null, attempts: number | null, input: ServiceInputs): number | null {
+	if (counted !== null && counted > 0) return counted;
+	let routed: number | null = null;
+	for (const [router, service] of input.routerServices ?? []) {
+		if (service !== name) continue;
+		const series = input.traffic.routers.get(router);
+		const rate = series !== undefined && series.lastSeen === input.at ? (series.interval?.requestsPerSecond ?? null) : null;
+		if (rate !== null) routed = (routed ?? 0) + rate;
+	}
+	if (routed === null || attempts === null) return counted;
+	return Math.max(0, attempts - routed);
 }
 
 /** The servers of each service as its row lists them: URL, the address it resolves to, Traefik's status. */
@@ -38,7 +60,7 @@ export function serversByService(
 	};
 	for (const s of servers) {
 		const ip = resolved[s.host]?.[0];
-		add(s.service, {url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status});
+		add(s.service, {url: s.url, address: ip === undefined ? null : formatEndpoint(ip, s.port), status: s.status, ...(s.downBy ? {downBy: s.downBy} : {})});
 	}
 	// A service whose servers cannot be watched is still a service: listed, with no address.
 	for (const s of unwatched) add(s.service, {url: s.url, address: null, status: s.status});
@@ -87,7 +109,7 @@ export function buildServiceRows(input: ServiceInputs): (ServiceFigures & {level
 			serversUp: servers.filter((s) => s.status === 'UP').length,
 			bytesInPerSecond: interval?.bytesInPerSecond ?? null,
 			bytesOutPerSecond: interval?.bytesOutPerSecond ?? null,
-			retriesPerSecond: interval?.retriesPerSecond ?? null,
+			retriesPerSecond: retriesPerSecond(name, interval?.retriesPerSecond ?? null, interval?.requestsPerSecond ?? null, input),
 			connections,
 			...(parents === undefined ? {} : {parents}),
 			levels: {},

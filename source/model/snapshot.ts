@@ -19,7 +19,7 @@ export interface EntryPointFigures {
 
 /** What a snapshot is built from: the monitor's state after a tick. */
 export interface MonitorState {
-	readonly config: {readonly host: string; readonly filter: {readonly entrypoint: string | null}};
+	readonly config: {readonly host: string; readonly demo?: string; readonly filter: {readonly entrypoint: string | null}};
 	readonly focus: string | null;
 	readonly intervalSeconds: number;
 	/** Seconds between the last two harvests, as they ran. */
@@ -118,6 +118,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 		schema: SNAPSHOT_SCHEMA,
 		takenAt: iso(now),
 		host: state.config.host,
+		...(state.config.demo === undefined ? {} : {demo: state.config.demo}),
 		intervalSeconds: state.intervalSeconds,
 		cadenceSeconds: state.cadenceSeconds,
 		filter: {service: wanted, entrypoint},

@@ -40,6 +40,10 @@ export interface AppConfig {
 	readonly durationSeconds: number | null;
 	readonly exportDir: string;
 	readonly demo: boolean;
+	/** --traefik-bin: the Traefik --demo runs (else TRAEFIK_TOP_TRAEFIK_BIN, the project's, PATH's, or the stand-in). */
+	readonly traefikBin?: string;
+	/** With --demo: what runs, said in the header ("Traefik 3.7.15 (path)", "the stand-in (why)"). */
+	readonly demoProxy?: string;
 	readonly rules: RulesConfig;
 }
 
@@ -69,6 +73,7 @@ export interface FlagValues {
 	readonly duration?: string;
 	readonly check?: boolean;
 	readonly demo?: boolean;
+	readonly traefikBin?: string;
 	readonly rule?: readonly string[];
 	readonly exportDir?: string;
 }
@@ -166,6 +171,7 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		durationSeconds: flags.duration === undefined ? null : parseDuration(flags.duration, '--duration', 0.1, 86_400),
 		exportDir: pick(flags.exportDir, e('EXPORT_DIR'), str(file['exportDir'])) ?? '.',
 		demo: flags.demo === true,
+		...optional('traefikBin', flags.traefikBin),
 		rules: applyRuleOverrides(DEFAULT_RULES, overrides),
 	};
 }

@@ -60,7 +60,11 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 				snapshot: {type: 'string', describe: 'collect for --duration, write one snapshot to FILE, exit'},
 				duration: {type: 'string', describe: 'with --snapshot or --check: how long to collect first [default: 10s; --check: until there are rates]'},
 				check: {type: 'boolean', describe: 'one summary line; exit 0 ok, 1 warn, 2 crit, 3 unknown'},
-				demo: {type: 'boolean', describe: 'start the built-in demo stack and monitor it'},
+				demo: {type: 'boolean', describe: 'start the built-in demo stack and monitor it (a real Traefik when one is found, else a stand-in)'},
+				'traefik-bin': {
+					type: 'string',
+					describe: 'with --demo: the Traefik binary to run, "off" for the stand-in [default: TRAEFIK_TOP_TRAEFIK_BIN, the project install, PATH]',
+				},
 				'export-dir': {type: 'string', describe: 'where the e key writes snapshots [default: .]'},
 			})
 			.epilogue(EPILOGUE)
@@ -112,6 +116,7 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		duration: once(argv.duration, 'duration'),
 		check: once(argv.check, 'check'),
 		demo: once(argv.demo, 'demo'),
+		traefikBin: once(argv['traefik-bin'], 'traefik-bin'),
 		exportDir: once(argv['export-dir'], 'export-dir'),
 	};
 	return {flags, configFile: once(argv.config, 'config')};

@@ -33,6 +33,7 @@ export function createPipeline(config: AppConfig): {collector: Collector; monito
 		flagServers: config.backends,
 		maxServices: config.maxServices,
 		maxBackends: config.maxBackends,
+		...(config.demoProxy === undefined ? {} : {demo: config.demoProxy}),
 	});
 	if (config.apiUrl === null) monitor.disableSource('api');
 	if (config.metricsUrl === null) monitor.disableSource('metrics');

@@ -76,7 +76,8 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 	const sources = snapshot
 		? (['proc', 'metrics', 'api'] as const).map((n) => `${n} ${snapshot.sources[n].ok ? 'ok' : n === 'proc' ? '-' : 'off'}`).join(` ${g.sep} `)
 		: '';
-	const line2 = [state.detail, ...notes].filter(Boolean).join(` ${g.sep} `) || `sources: ${sources}${restarted}`;
+	const demo = snapshot?.demo === undefined ? '' : ` ${g.sep} demo: ${snapshot.demo}`;
+	const line2 = [state.detail, ...notes].filter(Boolean).join(` ${g.sep} `) || `sources: ${sources}${restarted}${demo}`;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>

@@ -94,23 +94,23 @@ describe('traefik-top in a real terminal', () => {
 	it('filters, pins, sorts, pauses, exports and quits cleanly', async () => {
 		start('tt-keys');
 		await waitFor('tt-keys', /● live/);
-		await waitFor('tt-keys', /web@demo +\d/);
+		await waitFor('tt-keys', /web@file +\d/);
 		expect(display('tt-keys', '#{alternate_on}')).toBe('1');
 
 		tmux('send-keys', '-t', 'tt-keys', '/', 'search', 'Enter');
 		let screen = await waitFor('tt-keys', /filter "search"/);
-		expect(screen).not.toMatch(/api-v1@demo/);
-		expect(screen).toMatch(/search@demo/);
+		expect(screen).not.toMatch(/api-v1@file/);
+		expect(screen).toMatch(/search@file/);
 		tmux('send-keys', '-t', 'tt-keys', 'Escape');
-		await waitFor('tt-keys', /api-v1@demo/);
+		await waitFor('tt-keys', /api-v1@file/);
 
 		tmux('send-keys', '-t', 'tt-keys', 's');
 		await waitFor('tt-keys', /Services \(sort: name ↑\)/);
 		tmux('send-keys', '-t', 'tt-keys', 'G', 'Enter');
-		await waitFor('tt-keys', /pinned web@demo/);
+		await waitFor('tt-keys', /pinned web@file/);
 		// The poll loop (its own thread) answers the pin with the pinned service's snapshot.
-		screen = await waitFor('tt-keys', /Traffic · web@demo/);
-		expect(screen).not.toMatch(/api-v1@demo/);
+		screen = await waitFor('tt-keys', /Traffic · web@file/);
+		expect(screen).not.toMatch(/api-v1@file/);
 		tmux('send-keys', '-t', 'tt-keys', 'Escape');
 		await waitFor('tt-keys', /Traffic · all entry points/);
 

@@ -58,7 +58,7 @@ describe.each([20, 22, 24])('on Node %i', (major) => {
 		expect(execFileSync(node, [cli, '--version'], {encoding: 'utf8'}).trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
 		const report = execFileSync(node, [cli, '--demo', '--once'], {encoding: 'utf8', timeout: 60_000});
 		expect(report).toMatch(/Traefik 3\.7\.9-demo pid \d+/);
-		expect(report).toMatch(/web@demo/);
+		expect(report).toMatch(/web@file/);
 		const lines = execFileSync(node, [cli, '--demo', '--json', '--count', '2'], {encoding: 'utf8', timeout: 60_000}).trim().split('\n');
 		expect(lines).toHaveLength(2);
 		for (const line of lines) expect(schemaErrors(JSON.parse(line))).toEqual([]);

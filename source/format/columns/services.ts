@@ -3,7 +3,7 @@ import type {ServiceLevelKey, ServiceRow} from '../../domain/snapshot.js';
 import {alertRank, byNumber, byText, sortsOf, type Column, type TableDefinition} from '../table.js';
 import {formatLatency, formatPercent, formatRate} from '../units.js';
 
-export type ServiceColumnKey = 'name' | 'rps' | 'err' | 'err1m' | 'p50' | 'p95' | 'p99' | 'servers' | 'estab' | 'tw' | 'cw';
+export type ServiceColumnKey = 'name' | 'rps' | 'err' | 'err1m' | 'p50' | 'p95' | 'p99' | 'retry' | 'servers' | 'estab' | 'tw' | 'cw';
 
 const columns: readonly Column<ServiceRow, ServiceColumnKey, ServiceLevelKey>[] = [
 	{key: 'name', header: 'SERVICE', width: 30, min: 12, grow: 1, cell: (r) => r.name, sort: (a, b) => byText(a.name, b.name), sortDirection: 'asc'},
@@ -39,6 +39,16 @@ const columns: readonly Column<ServiceRow, ServiceColumnKey, ServiceLevelKey>[] 
 		sort: (a, b) => byNumber(a.latencyRecent.p95, b.latencyRecent.p95),
 	},
 	{key: 'p99', header: 'P99', width: 6, align: 'right', priority: 2, cell: (r) => formatLatency(r.latencyRecent.p99)},
+	// Attempts a retry middleware made again: what a backend that refuses costs the clients in time.
+	{
+		key: 'retry',
+		header: 'RETRY/S',
+		width: 7,
+		align: 'right',
+		priority: 5,
+		cell: (r) => formatRate(r.retriesPerSecond),
+		sort: (a, b) => byNumber(a.retriesPerSecond, b.retriesPerSecond),
+	},
 	{
 		key: 'servers',
 		header: 'UP',
