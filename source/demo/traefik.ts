@@ -24,6 +24,10 @@ export interface TraefikOptions {
 	readonly entryPoints: Readonly<Record<string, EntryPointSpec>>;
 	/** More static configuration, merged at the top level (e.g. {log: {level: 'DEBUG'}}). */
 	readonly extra?: Readonly<Record<string, unknown>>;
+	/** Where the entry points listen and are reached [default: 127.0.0.1]. */
+	readonly address?: string;
+	/** A command Traefik runs under, e.g. ['ip', 'netns', 'exec', 'NAME'] (it must exec Traefik: the PID stays Traefik's). */
+	readonly wrap?: readonly string[];
 }
 
 /** A port the OS says is free on 127.0.0.1 now (Traefik's static config needs numbers). */
@@ -41,7 +45,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /** Traefik's static configuration for `options`. JSON is YAML: the file is written as JSON. */
 export function staticConfig(options: TraefikOptions): Record<string, unknown> {
 	const entryPoints = Object.fromEntries(
-		Object.entries(options.entryPoints).map(([name, spec]) => [name, {address: `127.0.0.1:${spec.port}`, ...(spec.tls ? {http: {tls: {}}} : {})}]),
+		Object.entries(options.entryPoints).map(([name, spec]) => [
+			name,
+			{address: `${options.address ?? '127.0.0.1'}:${spec.port}`, ...(spec.tls ? {http: {tls: {}}} : {})},
+		]),
 	);
 	return {
 		global: {checkNewVersion: false, sendAnonymousUsage: false},
@@ -76,7 +83,7 @@ export class Traefik {
 	}
 
 	get apiUrl(): string {
-		return `http://127.0.0.1:${this.options.entryPoints['traefik']!.port}`;
+		return `http://${this.options.address ?? '127.0.0.1'}:${this.options.entryPoints['traefik']!.port}`;
 	}
 
 	get metricsUrl(): string {
@@ -97,7 +104,8 @@ export class Traefik {
 	/** Starts Traefik and resolves once /ping answers (rejects with the end of its log if it does not within `timeoutMs`). */
 	async start(timeoutMs = 20_000): Promise<void> {
 		if (this.child) throw new Error('Traefik is already running');
-		this.child = execa(this.options.binary, [`--configFile=${join(this.options.dir, 'traefik.yaml')}`], {
+		const [command, ...prefix] = [...(this.options.wrap ?? []), this.options.binary];
+		this.child = execa(command!, [...prefix, `--configFile=${join(this.options.dir, 'traefik.yaml')}`], {
 			stdin: 'ignore',
 			stdout: {file: this.logFile, append: true},
 			stderr: {file: this.logFile, append: true},

@@ -1,4 +1,6 @@
 /** The non-interactive modes: --once, --json, --snapshot, --check. */
+import {mkdir} from 'node:fs/promises';
+import {dirname} from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type {AppConfig} from './config.js';
 import {checkResult} from '../format/check.js';
@@ -63,6 +65,8 @@ export async function runSnapshot(config: AppConfig, file: string): Promise<numb
 
 /** Writes a snapshot through a temporary file and a rename: a failure leaves the old file intact. */
 export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
+	// A directory named with --export-dir that does not exist yet is made (as mkdir -p would).
+	await mkdir(dirname(file), {recursive: true});
 	await writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`, {mode: 0o600});
 }
 
