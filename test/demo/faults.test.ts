@@ -20,7 +20,9 @@ const HOLD_POLLS: Partial<Record<string, number>> = {
 	syn_sent_stuck: DEFAULT_RULES.syn_sent_stuck.polls - 1,
 };
 
-describe(`every scripted fault trips its rule, and only it (${realTraefik() === null ? 'the stand-in: no real Traefik here' : `Traefik ${realTraefik()!.version}`})`, () => {
+const PROXY = realTraefik() === null ? 'the stand-in: no real Traefik here' : `Traefik ${realTraefik()!.version}`;
+
+describe(`every scripted fault trips its rule, and only it (${PROXY})`, () => {
 	let stack: {info: StackInfo; child: Child};
 	let monitor: Child;
 	const snapshots: Snapshot[] = [];

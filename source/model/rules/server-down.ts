@@ -27,7 +27,8 @@ export const serverDown: RuleFamily<typeof SERVER_DOWN_RULES> = {
 				threshold: 'UP',
 				text:
 					server.downBy === 'server_up'
-						? `Traefik leaves ${server.url} out: server_up 0 (a passive health check; the API still says UP), ${row.serversUp} of ${row.servers.length} servers up`
+						? `Traefik leaves ${server.url} out: server_up 0 (a passive health check; the API still says UP), ` +
+							`${row.serversUp} of ${row.servers.length} servers up`
 						: `Traefik marks ${server.url} DOWN (${row.serversUp} of ${row.servers.length} servers up)`,
 			});
 		}
