@@ -12,6 +12,7 @@ import {benchStartup} from './startup.js';
 import {benchSteady} from './steady.js';
 import {benchPatches} from './patches.js';
 import {benchKeys, benchSeries} from './series.js';
+import {benchLead} from './lead.js';
 import {benchReal, benchSynthetic} from './proc.js';
 
 interface Comparison {
@@ -217,6 +218,28 @@ if (run('keys')) {
 		target: '< 100',
 		ok: keys.keyMs.max < 100,
 	});
+}
+
+if (run('lead')) {
+	const lead = await benchLead();
+	if ('missing' in lead) console.log(`detection lead: skipped, ${lead.missing}`);
+	else {
+		console.log(`detection lead over Traefik ${lead.version}'s active health check (interval 30 s, timeout 5 s), seconds from the onset`);
+		const s = (v: number | null) => (v === null ? '-' : v.toFixed(1));
+		for (const r of lead.runs) {
+			const what = `${r.fault}, ${r.phase}`.padEnd(32);
+			console.log(`  ${what} traefik-top ${s(r.ourAlertSeconds)} (${r.ourRule ?? '-'}), Traefik DOWN ${s(r.traefikDownSeconds)}, lead ${s(r.leadSeconds)}`);
+		}
+		extra['lead'] = lead;
+		const mid = lead.runs.filter((r) => r.phase === 'mid-interval' && r.leadSeconds !== null).map((r) => r.leadSeconds!);
+		comparisons.push({
+			id: 'lead.midIntervalMin',
+			what: 'detection lead over the health check, a fault in mid-interval, smallest (s)',
+			value: mid.length === 0 ? Number.NaN : Math.min(...mid),
+			target: '>= 15',
+			ok: mid.length === 3 && Math.min(...mid) >= 15,
+		});
+	}
 }
 
 if (wanted.has('patches')) {
