@@ -8,6 +8,8 @@ const reactish = {group: ['react', 'react/*', 'ink', 'ink/*'], message: 'only ui
 /** A pattern forbidding imports of the given layers, from a file anywhere under source/. */
 const layers = (names, message) => ({group: names.flatMap((n) => [`**/${n}/**`, `**/${n}`]), message});
 const entry = {group: ['**/cli*'], message: 'nothing imports the entry.'};
+/** Processes are started with execa (its kill-after-delay, cleanup on exit, errors that say why); the type may be named. */
+const childProcess = {group: ['node:child_process', 'child_process'], allowTypeImports: true, message: 'start processes with execa.'};
 
 export default tseslint.config(
 	{ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'bench/results*']},
@@ -48,7 +50,7 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{patterns: [reactish, entry, layers(['model', 'format', 'ui', 'run', 'demo'], 'collect/ reads the world: it may use domain/ only.')]},
+				{patterns: [childProcess, reactish, entry, layers(['model', 'format', 'ui', 'run', 'demo'], 'collect/ reads the world: it may use domain/ only.')]},
 			],
 		},
 	},
@@ -89,14 +91,17 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{patterns: [entry, layers(['collect', 'run', 'demo'], 'ui/ receives state and never fetches: domain/, model/ and format/ only.')]},
+				{patterns: [childProcess, entry, layers(['collect', 'run', 'demo'], 'ui/ receives state and never fetches: domain/, model/ and format/ only.')]},
 			],
 		},
 	},
 	{
 		files: ['source/run/**'],
 		rules: {
-			'no-restricted-imports': ['error', {patterns: [reactish, entry, layers(['ui'], 'run/ wires sources to modes; only cli.tsx loads the screen.')]}],
+			'no-restricted-imports': [
+				'error',
+				{patterns: [childProcess, reactish, entry, layers(['ui'], 'run/ wires sources to modes; only cli.tsx loads the screen.')]},
+			],
 		},
 	},
 	{
@@ -104,7 +109,14 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{patterns: [reactish, entry, layers(['collect', 'model', 'format', 'ui', 'run'], 'demo/ is a Traefik stand-in of its own: domain/ only.')]},
+				{
+					patterns: [
+						childProcess,
+						reactish,
+						entry,
+						layers(['collect', 'model', 'format', 'ui', 'run'], 'demo/ is a Traefik stand-in of its own: domain/ only.'),
+					],
+				},
 			],
 		},
 	},

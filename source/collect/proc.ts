@@ -1,8 +1,7 @@
 /** Reads the kernel's view of the Traefik process: its PID, TCP tables and socket inodes. */
-import {execFile} from 'node:child_process';
 import {readlinkSync} from 'node:fs';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
+import {execa, ExecaError} from 'execa';
 import type {ProcHarvest, ProcessStat, Section} from '../domain/harvest.js';
 import type {InodeSet} from './inode-set.js';
 import {DEFAULT_NETLINK, INITIAL_NETLINK, planRead, type NetlinkPolicy, type NetlinkState, type QueryPorts} from './netlink-policy.js';
@@ -20,12 +19,24 @@ export interface ProcOptions {
 	readonly pidFile?: string;
 }
 
-const execFileAsync = promisify(execFile);
-
 /** Runs `ss` with arguments; its stdout. Separate so tests can count or replace the calls. */
 export type SsRunner = (args: readonly string[]) => Promise<string>;
 
-const runSs: SsRunner = async (args) => (await execFileAsync('ss', [...args], {timeout: 5000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8'})).stdout;
+const runSs: SsRunner = async (args) =>
+	(await execa('ss', args, {timeout: 5000, maxBuffer: 256 * 1024 * 1024, stdin: 'ignore', stripFinalNewline: false})).stdout;
+
+/** Why `ss` failed, in a line: its own complaint, a timeout or signal, or why it did not start (not its long filter). */
+function ssFailure(error: unknown): string {
+	if (!(error instanceof ExecaError)) return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+	const said = String(error.stderr ?? '')
+		.trim()
+		.split('\n')[0];
+	if (error.timedOut) return 'ss took longer than 5 s';
+	if (said) return `ss: ${said}`;
+	if (error.signal) return `ss ended by ${error.signal}`;
+	if (error.exitCode !== undefined) return `ss exited with ${error.exitCode}`;
+	return error.originalMessage;
+}
 
 /** Remembers the PID between polls so discovery runs only when the process is gone. */
 /** Remembers the PID between polls so discovery runs only when the process is gone. */
@@ -147,7 +158,7 @@ export class ProcReader {
 		try {
 			text = await this.ss(['-tanHeo', 'state', 'all', filter]);
 		} catch (error) {
-			const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+			const why = ssFailure(error);
 			this.netlinkState = {...this.netlinkState, off: `the netlink query failed (${why}); reading the full table`};
 			return this.read();
 		}

@@ -3,9 +3,10 @@
  * file-provider directory, or the stand-in (a child process of this program) otherwise. Both take
  * the same topology and the same changes of state; the stack does not know which one runs.
  */
-import {fork, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {join} from 'node:path';
 import http from 'node:http';
+import {execaNode, type ResultPromise} from 'execa';
 import {selfSignedCertificate} from './certificate.js';
 import type {ProxyCommand} from './proxy.js';
 import {freePort, Traefik} from './traefik.js';
@@ -45,19 +46,22 @@ export function stopChild(child: ChildProcess): Promise<void> {
 /** The stand-in: `demo-proxy`, a child of this program, told its state over IPC. */
 export async function startStandIn(dir: string, servers: Readonly<Record<ServerName, number>>, state: ProxyState): Promise<DemoProxy> {
 	let ports: Ports = {entryPoints: {web: 0, internal: 0, traefik: 0}, servers};
-	let child: ChildProcess;
+	let child: ResultPromise;
 	let current = state;
 	const send = (command: ProxyCommand): void => {
 		if (child.connected) child.send(command);
 	};
 	const spawnProxy = (): Promise<void> =>
 		new Promise((resolve, reject) => {
-			const next = fork(process.argv[1]!, ['demo-proxy', JSON.stringify(ports), join(dir, 'access.log')], {
-				execArgv: process.execArgv,
-				stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+			const next = execaNode(process.argv[1]!, ['demo-proxy', JSON.stringify(ports), join(dir, 'access.log')], {
+				stdin: 'ignore',
+				stdout: 'ignore',
+				stderr: 'inherit',
+				ipc: true,
+				serialization: 'json',
+				reject: false,
 			});
-			next.once('error', reject);
-			next.once('exit', (code) => reject(new Error(`the stand-in exited (${code}) before it was ready`)));
+			void next.then((result) => reject(new Error(`the stand-in exited (${result.exitCode ?? result.signal}) before it was ready`)));
 			next.once('message', (message: {type: string; ports: Ports}) => {
 				ports = message.ports;
 				child = next;

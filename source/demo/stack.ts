@@ -3,7 +3,7 @@
  * a load generator and the fault timeline, all on 127.0.0.1 with ports chosen by the OS.
  * It prints one JSON line saying where everything is, and stops with its parent.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {execa, type ResultPromise} from 'execa';
 import http from 'node:http';
 import {mkdtempSync, rmSync, writeFileSync, writeSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -54,7 +54,7 @@ export async function runStack(mode: 'auto' | 'manual', choice: ProxyChoice): Pr
 	const backends = Object.fromEntries(SERVER_NAMES.map((n) => [n, new Backend(n)])) as Record<ServerName, Backend>;
 	const servers = {} as Record<ServerName, number>;
 	for (const name of SERVER_NAMES) servers[name] = await backends[name].start();
-	const children = new Set<ChildProcess>();
+	const children = new Set<ResultPromise>();
 	let stopping = false;
 
 	let state: ProxyState = {closeFirst: [], certificate: demoCertificate(90)};
@@ -70,7 +70,7 @@ export async function runStack(mode: 'auto' | 'manual', choice: ProxyChoice): Pr
 	const load = new LoadGenerator(proxy.entryPoints);
 	load.start();
 
-	let blackhole: ChildProcess | undefined;
+	let blackhole: ResultPromise | undefined;
 	const active = new Set<FaultName>();
 	const actions: Record<FaultName, [() => Promise<void> | void, () => Promise<void> | void]> = {
 		slow: [() => backends['api-2'].set({slow: [0.4, 1.1]}), () => backends['api-2'].reset()],
@@ -98,12 +98,16 @@ export async function runStack(mode: 'auto' | 'manual', choice: ProxyChoice): Pr
 			async () => {
 				const port = backends['auth-2'].port;
 				await backends['auth-2'].stop();
-				const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'demo-blackhole', String(port), SERVER_ADDRESS['auth-2']], {
-					stdio: ['ignore', 'pipe', 'inherit'],
+				const child = execa(process.execPath, [...process.execArgv, process.argv[1]!, 'demo-blackhole', String(port), SERVER_ADDRESS['auth-2']], {
+					stdin: 'ignore',
+					stdout: 'pipe',
+					stderr: 'inherit',
+					buffer: false,
+					reject: false,
 				});
 				children.add(child);
-				child.once('exit', () => children.delete(child));
-				await new Promise((resolve) => child.stdout!.once('data', resolve));
+				void child.then(() => children.delete(child));
+				await new Promise((resolve) => child.stdout.once('data', resolve));
 				blackhole = child;
 			},
 			async () => {

@@ -3,10 +3,10 @@
  * install (.cache/traefik/<pinned version>/bin/traefik, see scripts/traefik.mjs), or `traefik`
  * on PATH, the first that runs. None: the demo runs its stand-in.
  */
-import {execFileSync} from 'node:child_process';
 import {accessSync, constants, existsSync, readFileSync} from 'node:fs';
 import {delimiter, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {execaSync, ExecaSyncError} from 'execa';
 
 export interface TraefikBinary {
 	readonly path: string;
@@ -19,11 +19,12 @@ export interface TraefikBinary {
 /** The version a binary reports, or why it is not a Traefik that runs. */
 export function traefikVersion(path: string): string | Error {
 	try {
-		const out = execFileSync(path, ['version'], {encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe']});
+		const {stdout: out} = execaSync(path, ['version'], {timeout: 10_000, stdin: 'ignore'});
 		const version = /^Version:\s+(\S+)/m.exec(out)?.[1];
 		return version ?? new Error(`${path} version did not name a Traefik version`);
 	} catch (error) {
-		return new Error(`${path} does not run: ${(error as Error).message.split('\n')[0]}`);
+		const why = error instanceof ExecaSyncError ? error.shortMessage : String(error);
+		return new Error(`${path} does not run: ${why.split('\n')[0]}`);
 	}
 }
 
