@@ -25,11 +25,15 @@ async function waitFor(session: string, pattern: RegExp, seconds = 30): Promise<
 	throw new Error(`the screen never showed ${pattern}:\n${screen}`);
 }
 
-/** Processes of the built CLI's demo (stack, proxy, blackhole) still alive. */
+/** Processes of the built CLI's demo still alive: stack, stand-in, blackhole, or the real Traefik it started. */
 const demoProcesses = () =>
 	execFileSync('ps', ['-eo', 'pid,args'], {encoding: 'utf8'})
 		.split('\n')
-		.filter((l) => l.includes(join(ROOT, 'dist/cli.js')) && / demo-(stack|proxy|blackhole)/.test(l));
+		.filter(
+			(l) =>
+				(l.includes(join(ROOT, 'dist/cli.js')) && / demo-(stack|proxy|blackhole)/.test(l)) ||
+				/--configFile=\S*traefik-top-demo-[^/]+\/traefik\/traefik\.yaml/.test(l),
+		);
 
 describe('traefik-top in a real terminal', () => {
 	const exportDir = mkdtempSync(join(tmpdir(), 'tt-export-'));
