@@ -98,6 +98,8 @@ export async function startTraefik(binary: TraefikBinary, dir: string, servers: 
 		binary: binary.path,
 		dir: join(dir, 'traefik'),
 		entryPoints: {web: {port: entryPoints.web}, internal: {port: entryPoints.internal}, traefik: {port: entryPoints.traefik}},
+		// The slow clients' downloads would hold every stop and restart for Traefik's default 10 s.
+		graceTimeOut: '1s',
 	});
 	traefik.writeDynamic('demo', dynamicConfig(ports, state));
 	await traefik.start();

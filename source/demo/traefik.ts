@@ -28,6 +28,11 @@ export interface TraefikOptions {
 	readonly address?: string;
 	/** A command Traefik runs under, e.g. ['ip', 'netns', 'exec', 'NAME'] (it must exec Traefik: the PID stays Traefik's). */
 	readonly wrap?: readonly string[];
+	/**
+	 * How long a stop waits for open connections (each entry point's lifeCycle.graceTimeOut)
+	 * [default: Traefik's, 10 s]. A stalled download holds Traefik that long on every stop.
+	 */
+	readonly graceTimeOut?: string;
 }
 
 /** A port the OS says is free on 127.0.0.1 now (Traefik's static config needs numbers). */
@@ -47,7 +52,11 @@ export function staticConfig(options: TraefikOptions): Record<string, unknown> {
 	const entryPoints = Object.fromEntries(
 		Object.entries(options.entryPoints).map(([name, spec]) => [
 			name,
-			{address: `${options.address ?? '127.0.0.1'}:${spec.port}`, ...(spec.tls ? {http: {tls: {}}} : {})},
+			{
+				address: `${options.address ?? '127.0.0.1'}:${spec.port}`,
+				...(spec.tls ? {http: {tls: {}}} : {}),
+				...(options.graceTimeOut === undefined ? {} : {transport: {lifeCycle: {graceTimeOut: options.graceTimeOut}}}),
+			},
 		]),
 	);
 	return {

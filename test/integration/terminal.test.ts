@@ -140,7 +140,7 @@ describe('traefik-top in a real terminal', () => {
 		expect(await exitStatus('tt-keys')).toBe('0');
 		expect(display('tt-keys', '#{alternate_on}')).toBe('0');
 		expect(restored('tt-keys')).toEqual({leftAlternate: true, cursorShown: true});
-		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
+		for (let i = 0; i < 80 && demoProcesses().length > 0; i++) await sleep(100);
 		expect(demoProcesses()).toEqual([]);
 	});
 
@@ -155,7 +155,7 @@ describe('traefik-top in a real terminal', () => {
 		expect(await exitStatus(name)).toBe(String(code));
 		expect(display(name, '#{alternate_on}')).toBe('0');
 		expect(restored(name)).toEqual({leftAlternate: true, cursorShown: true});
-		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
+		for (let i = 0; i < 80 && demoProcesses().length > 0; i++) await sleep(100);
 		expect(demoProcesses()).toEqual([]);
 	});
 
@@ -171,7 +171,7 @@ describe('traefik-top in a real terminal', () => {
 		for (let i = 0; i < 50 && alive(); i++) await sleep(100);
 		expect(alive()).toBe(false);
 		expect(readFileSync(err, 'utf8')).toBe('');
-		for (let i = 0; i < 30 && demoProcesses().length > 0; i++) await sleep(100);
+		for (let i = 0; i < 80 && demoProcesses().length > 0; i++) await sleep(100);
 		expect(demoProcesses()).toEqual([]);
 	});
 
