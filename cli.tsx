@@ -109,6 +109,7 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 		},
 		process.stdout,
 		fatal,
+		{mouse: config.mouse},
 	);
 	stopped = true;
 	(poller as Poller | null)?.stop();

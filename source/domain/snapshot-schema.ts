@@ -207,7 +207,13 @@ export const SnapshotSchema = Type.Object(
 		history: Type.Object({
 			requestsPerSecond: Type.Ref(Series),
 			errorRatio: Type.Ref(Series),
+			p50: Type.Ref(Series),
 			p95: Type.Ref(Series),
+			p99: Type.Ref(Series),
+			statusRates: Type.Object(
+				{'2xx': Type.Ref(Series), '3xx': Type.Ref(Series), '4xx': Type.Ref(Series), '5xx': Type.Ref(Series)},
+				{description: 'requests per second of each status class, per poll'},
+			),
 			bucketShares: Type.Record(Type.String(), Type.Ref(Series), {description: 'per latency bucket bound (as text), the share of requests in it per poll'}),
 			establishedConnections: Type.Ref(Series),
 		}),

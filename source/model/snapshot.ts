@@ -97,7 +97,15 @@ function history(series: GroupSeries | undefined, established: Ring<number>): Sn
 	return {
 		requestsPerSecond: series?.rps.toArray() ?? [],
 		errorRatio: series?.errorRatio?.toArray() ?? [],
+		p50: series?.p50?.toArray() ?? [],
 		p95: series?.p95?.toArray() ?? [],
+		p99: series?.p99?.toArray() ?? [],
+		statusRates: {
+			'2xx': series?.statusRates?.['2xx'].toArray() ?? [],
+			'3xx': series?.statusRates?.['3xx'].toArray() ?? [],
+			'4xx': series?.statusRates?.['4xx'].toArray() ?? [],
+			'5xx': series?.statusRates?.['5xx'].toArray() ?? [],
+		},
 		bucketShares: Object.fromEntries(bounds.map((le, i) => [le, bucketRows.map((row) => (row === null ? null : (row[i] ?? null)))])),
 		establishedConnections: established.toArray(),
 	};

@@ -65,6 +65,8 @@ export interface SpanStats {
 	readonly retriesPerSecond: number | null;
 }
 
+const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const satisfies readonly (keyof StatusRates)[];
+
 const EMPTY_LATENCY: Latency = {p50: null, p95: null, p99: null, buckets: []};
 
 /** Latency figures from the bucket deltas of a span. */
@@ -127,7 +129,11 @@ class GroupSeries {
 	recent: SpanStats | null = null;
 	readonly rps: Ring<number>;
 	errorRatio: Ring<number> | null = null;
+	p50: Ring<number> | null = null;
 	p95: Ring<number> | null = null;
+	p99: Ring<number> | null = null;
+	/** Requests per second of each status class, per poll. */
+	statusRates: Record<keyof StatusRates, Ring<number>> | null = null;
 	bucketShares: Ring<Float32Array> | null = null;
 	private readonly spacing: number;
 
@@ -168,12 +174,17 @@ class GroupSeries {
 	private record(rich: boolean): void {
 		this.rps.push(this.interval?.requestsPerSecond ?? null);
 		if (!rich) {
-			this.errorRatio = this.p95 = this.bucketShares = null;
+			this.errorRatio = this.p50 = this.p95 = this.p99 = this.statusRates = this.bucketShares = null;
 			return;
 		}
 		const length = this.options.historyLength;
-		(this.errorRatio ??= new Ring(length)).push(this.interval?.errorRatio ?? null);
-		(this.p95 ??= new Ring(length)).push(this.interval?.latency.p95 ?? null);
+		const interval = this.interval;
+		(this.errorRatio ??= new Ring(length)).push(interval?.errorRatio ?? null);
+		(this.p50 ??= new Ring(length)).push(interval?.latency.p50 ?? null);
+		(this.p95 ??= new Ring(length)).push(interval?.latency.p95 ?? null);
+		(this.p99 ??= new Ring(length)).push(interval?.latency.p99 ?? null);
+		this.statusRates ??= {'2xx': new Ring(length), '3xx': new Ring(length), '4xx': new Ring(length), '5xx': new Ring(length)};
+		for (const k of STATUS_CLASSES) this.statusRates[k].push(interval?.statusRates[k] ?? null);
 		const buckets = this.interval?.latency.buckets;
 		(this.bucketShares ??= new Ring(length)).push(
 			buckets && buckets.length > 0 && buckets[0]!.share !== null ? Float32Array.from(buckets, (b) => b.share ?? 0) : null,

@@ -26,6 +26,7 @@ const KEYS: Readonly<Record<string, readonly Kind[]>> = {
 	insecure: ['boolean'],
 	color: ['boolean'],
 	ascii: ['boolean'],
+	mouse: ['boolean'],
 	exportDir: ['string'],
 	maxServices: ['number', 'string'],
 	maxBackends: ['number', 'string'],

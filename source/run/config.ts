@@ -33,6 +33,8 @@ export interface AppConfig {
 	readonly insecure: boolean;
 	readonly color: boolean;
 	readonly ascii: boolean;
+	/** The screen takes the mouse (SGR reporting): wheel, clicks. */
+	readonly mouse: boolean;
 	readonly mode: Mode;
 	readonly count?: number;
 	readonly snapshotFile?: string;
@@ -64,6 +66,7 @@ export interface FlagValues {
 	readonly insecure?: boolean;
 	readonly color?: boolean;
 	readonly ascii?: boolean;
+	readonly mouse?: boolean;
 	readonly once?: boolean;
 	readonly json?: boolean;
 	readonly count?: string;
@@ -165,6 +168,7 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		color: flags.color === false ? false : !noColor && (pick(bool(e('COLOR')), bool(file['color'])) ?? true),
 		// A terminal that cannot show UTF-8 (TERM=dumb, a C or POSIX locale) gets ASCII unless told otherwise.
 		ascii: pick(flags.ascii, bool(e('ASCII')), bool(file['ascii'])) ?? !terminalTakesUtf8(env),
+		mouse: pick(flags.mouse, bool(e('MOUSE')), bool(file['mouse'])) ?? true,
 		mode,
 		...optional('count', count),
 		...optional('snapshotFile', flags.snapshot),

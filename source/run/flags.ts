@@ -51,6 +51,10 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 				config: {type: 'string', describe: 'config file [default: $XDG_CONFIG_HOME/traefik-top/config.json]'},
 				color: {type: 'boolean', describe: 'colours (--no-color or NO_COLOR turn them off) [default: true]'},
 				ascii: {type: 'boolean', describe: 'ASCII symbols only'},
+				mouse: {
+					type: 'boolean',
+					describe: 'the screen takes the mouse: the wheel scrolls, a click selects, a second pins (--no-mouse: the terminal keeps it) [default: true]',
+				},
 				rule: {type: 'string', array: true, describe: 'RULE.SETTING=VALUE, e.g. time_wait_ratio.warn=0.3 (repeatable)'},
 				once: {type: 'boolean', describe: 'print one plain-text report and exit (default when stdout is not a terminal)'},
 				json: {type: 'boolean', describe: 'print one snapshot JSON per interval (NDJSON)'},
@@ -106,6 +110,7 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		insecure: once(argv.insecure, 'insecure'),
 		color: once(argv.color, 'color'),
 		ascii: once(argv.ascii, 'ascii'),
+		mouse: once(argv.mouse, 'mouse'),
 		rule: argv.rule,
 		once: once(argv.once, 'once'),
 		json: once(argv.json, 'json'),

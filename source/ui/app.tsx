@@ -4,12 +4,14 @@ import {useEffect, useRef, useState} from 'react';
 import type {Snapshot} from '../domain/snapshot.js';
 import type {RulesConfig} from '../model/rules/config.js';
 import type {Message} from './footer.js';
-import {reduceKey, splitKeys, type Intent, type ShownRows} from './keys.js';
+import {parseMouse, reduceKey, reduceMouse, splitKeys, type Intent, type ShownRows} from './keys.js';
+import {Regions, RegionsContext} from './regions.js';
 import {backendRows, serviceRows} from './rows.js';
 import {Screen} from './screen.js';
 import type {Theme} from './theme.js';
 import {useTerminalSize} from './use-terminal-size.js';
-import {initialViewState, type ViewState} from './view-state.js';
+import {initialViewState, type ScreenName, type ViewState} from './view-state.js';
+import {BackendHistory} from '../model/backend-history.js';
 
 /** What the screen needs from outside: snapshots in, user intents out. */
 export interface AppProps {
@@ -28,6 +30,8 @@ export interface AppProps {
 	readonly size?: {columns: number; rows: number};
 	/** For tests: a fixed clock. */
 	readonly now?: () => number;
+	/** The view shown first (the overview unless set). */
+	readonly screen?: ScreenName;
 }
 
 /** The rows a view shows of a snapshot, computed once per (snapshot, filter, sort). */
@@ -48,7 +52,11 @@ export function App(props: AppProps) {
 	// Keys can arrive faster than frames: they read and write the newest state in these refs.
 	const latest = useRef<Snapshot | null>(null);
 	const frozen = useRef<Snapshot | null>(null);
-	const view = useRef<ViewState>(initialViewState(props.pinned));
+	const view = useRef<ViewState>(initialViewState(props.pinned, props.screen));
+	// Every backend's connections over the polls, for the charts view (paused: up to the frozen poll).
+	const history = useRef(new BackendHistory());
+	const frozenPoll = useRef(0);
+	const regions = useRef(new Regions());
 	const [, redraw] = useState(0);
 	const [message, setMessage] = useState<Message>(null);
 	const shownRows = useShownRows();
@@ -58,6 +66,7 @@ export function App(props: AppProps) {
 		() =>
 			props.subscribe((s) => {
 				latest.current = s;
+				history.current.record(s);
 				redraw((n) => n + 1);
 			}),
 		[props.subscribe],
@@ -73,6 +82,7 @@ export function App(props: AppProps) {
 				return;
 			case 'freeze':
 				frozen.current = latest.current;
+				frozenPoll.current = history.current.polls;
 				return;
 			case 'interval':
 				setMessage({text: `polling every ${props.onInterval(intent.step)}s`, severity: 'ok'});
@@ -90,6 +100,16 @@ export function App(props: AppProps) {
 		}
 	};
 	useInput((input, key) => {
+		const mouse = parseMouse(input);
+		if (mouse) {
+			const result = reduceMouse(view.current, mouse, regions.current.at(mouse.x, mouse.y), shown);
+			if (result.view !== view.current || result.intents.length > 0) {
+				view.current = result.view;
+				for (const intent of result.intents) perform(intent);
+				redraw((n) => n + 1);
+			}
+			return;
+		}
 		for (const press of splitKeys(input, key)) {
 			const result = reduceKey(view.current, press, shown, Math.max(1, Math.floor(rows / 3)));
 			view.current = result.view;
@@ -103,17 +123,23 @@ export function App(props: AppProps) {
 	const v = view.current;
 	const snapshot = v.paused ? frozen.current : latest.current;
 	const {services, backends} = shown(v);
+	const chosen = v.screen === 'charts' ? backends[v.selected] : undefined;
+	const backendSeries = history.current.series(chosen ?? {address: ''}, v.paused ? frozenPoll.current : undefined);
 	return (
-		<Screen
-			snapshot={snapshot}
-			view={v}
-			services={services}
-			backends={backends}
-			columns={columns}
-			rows={rows}
-			theme={props.theme}
-			now={props.now?.() ?? Date.now()}
-			message={message}
-		/>
+		<RegionsContext.Provider value={regions.current}>
+			<Screen
+				snapshot={snapshot}
+				view={v}
+				services={services}
+				backends={backends}
+				columns={columns}
+				rows={rows}
+				theme={props.theme}
+				now={props.now?.() ?? Date.now()}
+				message={message}
+				rules={props.rules}
+				backendSeries={backendSeries}
+			/>
+		</RegionsContext.Provider>
 	);
 }

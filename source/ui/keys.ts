@@ -3,7 +3,8 @@
  * left (a paste, or keys typed faster than a frame, arrive in one chunk and are taken one by one).
  */
 import type {BackendRow, ServiceRow} from '../domain/snapshot.js';
-import {BACKEND_SORTS, clampSelection, nextSort, SERVICE_SORTS, type ViewState} from './view-state.js';
+import type {RegionKind} from './regions.js';
+import {BACKEND_SORTS, clampSelection, nextSort, screenOfKey, SERVICE_SORTS, switchScreen, type ViewState} from './view-state.js';
 
 /** A key as Ink's useInput reports it (the parts used here). */
 export interface KeyPress {
@@ -54,7 +55,19 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 		return same;
 	}
 	if (input === 'q' || (press.ctrl && input === 'c')) return {view, intents: [{type: 'quit'}]};
-	if (view.help) return input === '?' || press.escape ? set({help: false}) : same;
+	if (view.help) {
+		if (input === '?' || press.escape) return set({help: false, helpScroll: 0});
+		const scroll = (by: number) => set({helpScroll: Math.max(0, view.helpScroll + by)});
+		if (press.upArrow || input === 'k') return scroll(-1);
+		if (press.downArrow || input === 'j') return scroll(1);
+		if (press.pageUp) return scroll(-page);
+		if (press.pageDown || input === ' ') return scroll(page);
+		if (input === 'g') return set({helpScroll: 0});
+		const screen = screenOfKey(input);
+		return screen ? {view: {...switchScreen(view, screen), help: false, helpScroll: 0}, intents: []} : same;
+	}
+	const screen = screenOfKey(input);
+	if (screen) return {view: switchScreen(view, screen), intents: []};
 	const rows = rowsOf(view);
 	const count = view.focus === 'services' ? rows.services.length : rows.backends.length;
 	const move = (to: number) => set({selected: clampSelection(to, count)});
@@ -66,7 +79,8 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 	if (press.pageDown) return move(view.selected + page);
 	if (input === 'g') return move(0);
 	if (input === 'G') return move(count - 1);
-	if (press.tab) return set({focus: view.focus === 'services' ? 'backends' : 'services', selected: 0});
+	// Only the overview has two tables to move between; the other views show the backends alone.
+	if (press.tab) return view.screen === 'overview' ? set({focus: view.focus === 'services' ? 'backends' : 'services', selected: 0}) : same;
 	if (press.return) {
 		const service = view.focus === 'services' ? rows.services[view.selected]?.name : rows.backends[view.selected]?.service;
 		return service ? set({pinned: service, selected: 0}, [{type: 'pin', service}]) : same;
@@ -89,4 +103,69 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 	if (input === '+' || input === '-') return {view, intents: [{type: 'interval', step: input === '+' ? -1 : 1}]};
 	if (input === 'e') return {view, intents: [{type: 'export'}]};
 	return same;
+}
+
+/** A mouse report (SGR, `ESC [ < b ; x ; y M|m`, as Ink hands it over without its ESC): press, wheel, 1-based cell. */
+export interface MouseReport {
+	readonly button: 'left' | 'wheelUp' | 'wheelDown' | 'other';
+	readonly press: boolean;
+	/** 0-based column and line. */
+	readonly x: number;
+	readonly y: number;
+}
+
+const SGR_MOUSE = /^\[<(\d+);(\d+);(\d+)([Mm])$/;
+
+/** The mouse report an input is, or null when it is a key. */
+export function parseMouse(input: string): MouseReport | null {
+	const m = SGR_MOUSE.exec(input);
+	if (!m) return null;
+	// Shift, Meta and Ctrl add 4, 8 and 16; motion adds 32 (not asked for, but a terminal may send it).
+	const code = Number(m[1]) & ~(4 | 8 | 16);
+	const button = code === 0 ? 'left' : code === 64 ? 'wheelUp' : code === 65 ? 'wheelDown' : 'other';
+	return {button, press: m[4] === 'M', x: Number(m[2]) - 1, y: Number(m[3]) - 1};
+}
+
+/** Rows the wheel moves at a notch. */
+export const WHEEL_ROWS = 3;
+
+/**
+ * What the mouse does to the view: the wheel scrolls the table under the pointer (or the help),
+ * a click selects a row and a second click on it pins its service, a click on a view's name in
+ * the footer shows that view. `at` is what lies under the pointer (regions.tsx).
+ */
+export function reduceMouse(
+	view: ViewState,
+	report: MouseReport,
+	at: {kind: RegionKind; y: number; x: number} | null,
+	rowsOf: (view: ViewState) => ShownRows,
+): {view: ViewState; intents: Intent[]} {
+	const same = {view, intents: [] as Intent[]};
+	if (!report.press || report.button === 'other' || view.editingFilter) return same;
+	if (report.button !== 'left') {
+		const delta = report.button === 'wheelUp' ? -WHEEL_ROWS : WHEEL_ROWS;
+		if (view.help) return {view: {...view, helpScroll: Math.max(0, view.helpScroll + delta)}, intents: []};
+		if (at?.kind.kind !== 'rows') return same;
+		const table = at.kind.table;
+		const rows = rowsOf(view);
+		const count = table === 'services' ? rows.services.length : rows.backends.length;
+		const base = view.focus === table ? view.selected : at.kind.start;
+		return {view: {...view, focus: table, selected: clampSelection(base + delta, count)}, intents: []};
+	}
+	if (at === null || view.help) return same;
+	if (at.kind.kind === 'footer') {
+		const tab = at.kind.tabs.find((t) => at.x >= t.from && at.x < t.to);
+		return tab ? {view: switchScreen(view, tab.screen), intents: []} : same;
+	}
+	if (at.kind.kind !== 'rows') return same;
+	const table = at.kind.table;
+	const index = at.kind.start + at.y;
+	const rows = rowsOf(view);
+	const row = table === 'services' ? rows.services[index] : rows.backends[index];
+	if (row === undefined) return same;
+	if (view.focus === table && view.selected === index) {
+		const service = 'name' in row ? row.name : row.service;
+		return {view: {...view, pinned: service, selected: 0}, intents: [{type: 'pin', service}]};
+	}
+	return {view: {...view, focus: table, selected: index}, intents: []};
 }

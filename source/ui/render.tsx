@@ -7,6 +7,9 @@ import {App, type AppProps} from './app.js';
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 const LEAVE = '\x1b[?1049l\x1b[?25h';
+/** Mouse reporting on (presses and the wheel, 1000, in SGR form, 1006) and off again, as the alternate screen is. */
+export const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+export const MOUSE_OFF = '\x1b[?1006l\x1b[?1000l';
 
 /** Errors that mean the terminal is gone (a closed SSH session), not a fault of ours. */
 const TERMINAL_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'EBADF', 'ENOTTY']);
@@ -25,14 +28,21 @@ function vanish(): never {
  * Shows the app until the user quits; resolves with the exit code. When `fatal` gives a message
  * (the demo stack could not start, say), the screen closes and the message is printed.
  */
-export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream = process.stdout, fatal?: Promise<string>): Promise<number> {
+export async function runInteractive(
+	props: AppProps,
+	stdout: NodeJS.WriteStream = process.stdout,
+	fatal?: Promise<string>,
+	options: {mouse: boolean} = {mouse: true},
+): Promise<number> {
+	const enter = options.mouse ? ENTER + MOUSE_ON : ENTER;
+	const leave = options.mouse ? MOUSE_OFF + LEAVE : LEAVE;
 	let restored = false;
 	let gone = false;
 	const restore = (): void => {
 		if (restored) return;
 		restored = true;
 		try {
-			stdout.write(LEAVE);
+			stdout.write(leave);
 		} catch {
 			gone = true; // stdout is gone (SSH closed): nothing to restore
 		}
@@ -43,7 +53,7 @@ export async function runInteractive(props: AppProps, stdout: NodeJS.WriteStream
 			vanish();
 		}
 	});
-	stdout.write(ENTER);
+	stdout.write(enter);
 	process.once('exit', restore);
 	// Frames come at the poll's pace; the frame rate caps only bursts of keys (a held j), and a
 	// key is drawn within one frame of 33 ms, never held back by a frame just drawn.

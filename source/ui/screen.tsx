@@ -3,9 +3,14 @@ import {Box, Text} from 'ink';
 import type {BackendRow, ServiceRow, Snapshot} from '../domain/snapshot.js';
 import {Alerts} from './alerts.js';
 import {Latency, TrafficChart} from './charts.js';
-import {Footer, type Message} from './footer.js';
+import {Footer, footerTabs, type Message} from './footer.js';
+import {Region} from './regions.js';
 import {Header} from './header.js';
 import {Help} from './help.js';
+import type {RulesConfig} from '../model/rules/config.js';
+import {p95Bound} from '../model/rules/latency.js';
+import type {BackendSeriesName} from '../model/backend-history.js';
+import {BackendsView, ChartsView, Unconfigured, viewRows} from './views.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import {BackendsTable, EntryPointsTable, ServicesTable} from './tables.js';
 import type {Theme} from './theme.js';
@@ -26,6 +31,9 @@ export interface ScreenProps {
 	readonly theme: Theme;
 	readonly now: number;
 	readonly message: Message;
+	readonly rules: RulesConfig;
+	/** The connections over time of the backend the charts view has selected (ESTABLISHED, TIME_WAIT, CLOSE_WAIT). */
+	readonly backendSeries: Readonly<Record<BackendSeriesName, readonly (number | null)[]>>;
 }
 
 const safe = new WeakMap<Snapshot, Snapshot>();
@@ -49,7 +57,7 @@ export function Screen(props: ScreenProps) {
 	return <SafeScreen {...props} snapshot={props.snapshot === null ? null : safeSnapshot(props.snapshot)} />;
 }
 
-function SafeScreen({snapshot, view, services, backends, columns, rows, theme, now, message}: ScreenProps) {
+function SafeScreen({snapshot, view, services, backends, columns, rows, theme, now, message, rules, backendSeries}: ScreenProps) {
 	const layout = layoutFor(columns, rows, {
 		buckets: Object.keys(snapshot?.history.bucketShares ?? {}).length,
 		services: services.length,
@@ -109,40 +117,81 @@ function SafeScreen({snapshot, view, services, backends, columns, rows, theme, n
 			sort={sortLabel(BACKENDS_TABLE.sorts, view.sort.backends)}
 		/>
 	);
+	const overview = () =>
+		layout.wide ? (
+			<>
+				<Box>
+					{traffic}
+					<Text> </Text>
+					{latency}
+				</Box>
+				<Box>
+					{servicesTable}
+					<Text> </Text>
+					<Box flexDirection="column">
+						{alerts}
+						{entrypoints}
+					</Box>
+				</Box>
+				{backendsTable}
+			</>
+		) : (
+			<>
+				{traffic}
+				{latency}
+				{servicesTable}
+				{backendsTable}
+				{entrypoints}
+				{alerts}
+			</>
+		);
 	return (
 		<Box flexDirection="column" width={width} height={rows}>
 			<Header snapshot={snapshot} paused={view.paused} width={width} theme={theme} now={now} />
 			{view.help ? (
-				<Help theme={theme} width={width} />
-			) : layout.wide ? (
-				<>
-					<Box>
-						{traffic}
-						<Text> </Text>
-						{latency}
-					</Box>
-					<Box>
-						{servicesTable}
-						<Text> </Text>
-						<Box flexDirection="column">
-							{alerts}
-							{entrypoints}
-						</Box>
-					</Box>
-					{backendsTable}
-				</>
+				<Region name="help" kind={{kind: 'help'}}>
+					<Help theme={theme} rules={rules} width={width} height={viewRows(rows)} scroll={view.helpScroll} />
+				</Region>
+			) : view.screen === 'overview' ? (
+				overview()
+			) : view.screen === 'backends' ? (
+				<BackendsView
+					rows={backends}
+					width={width}
+					height={viewRows(rows)}
+					selected={view.selected}
+					sort={sortLabel(BACKENDS_TABLE.sorts, view.sort.backends)}
+					theme={theme}
+				/>
+			) : view.screen === 'requests' ? (
+				<Unconfigured
+					title="Requests, from Traefik's access log"
+					how="not in this version: the request stream needs Traefik's access log as a source"
+					width={width}
+					theme={theme}
+				/>
+			) : view.screen === 'instances' ? (
+				<Unconfigured
+					title={`Instances ${theme.glyphs.sep} one Traefik watched`}
+					how="one instance: several Traefik instances side by side are not in this version"
+					width={width}
+					theme={theme}
+				/>
 			) : (
-				<>
-					{traffic}
-					{latency}
-					{servicesTable}
-					{backendsTable}
-					{entrypoints}
-					{alerts}
-				</>
+				<ChartsView
+					snapshot={snapshot}
+					backend={backends[view.selected] ? {row: backends[view.selected]!, index: view.selected, count: backends.length} : null}
+					backendSeries={backendSeries}
+					bound={p95Bound(rules, snapshot?.totals.latency.buckets ?? [])}
+					width={width}
+					height={viewRows(rows)}
+					theme={theme}
+				/>
 			)}
 			<Box flexGrow={1} />
-			<Footer view={view} width={width} theme={theme} message={message} filterError={compileFilter(view.filter).error} />
+			<Region name="footer" kind={{kind: 'footer', tabs: view.editingFilter ? [] : footerTabs(view, width, theme, message)}}>
+				<Footer view={view} width={width} theme={theme} message={message} filterError={compileFilter(view.filter).error} />
+			</Region>
 		</Box>
 	);
 }

@@ -6,7 +6,9 @@
 import {Box, Text} from 'ink';
 import {fit, fitColumns, type Column} from '../format/table.js';
 import {terminalSafeValue} from '../format/terminal-safe.js';
+import {Region} from './regions.js';
 import type {Severity, Theme} from './theme.js';
+import type {Focus} from './view-state.js';
 
 /** A row as the tables draw it: its figures' levels, and the worst active alert about it. */
 export interface LeveledRow {
@@ -27,6 +29,8 @@ export interface TableProps<Row extends LeveledRow> {
 	readonly rowKey: (row: Row) => string;
 	readonly empty: string;
 	readonly focused: boolean;
+	/** Which table the mouse finds here, when it is one the keys move over. */
+	readonly region?: Focus;
 }
 
 /** Which rows to show so that `selected` stays visible. */
@@ -70,34 +74,41 @@ export function Table<Row extends LeveledRow>(props: TableProps<Row>) {
 				{fit(`  ${fitted.map((c) => fit(c.header, c.fitted, c.align, theme.ascii)).join(' ')}`, width, 'left', theme.ascii)}
 			</Text>
 			{shown.length === 0 ? <Text color={theme.color('muted')}>{fit(`  ${props.empty}`, width, 'left', theme.ascii)}</Text> : null}
-			{shown.map((row, i) => {
-				const index = start + i;
-				const isSelected = index === props.selected;
-				const rowMark: Severity = row.alertLevel ?? 'plain';
-				// Cells of the same severity are drawn as one run: fewer styled pieces for Ink to lay out.
-				const runs: {severity: Severity; text: string}[] = [];
-				fitted.forEach((c, k) => {
-					const value = c.cell(row);
-					const severity = cellSeverity(row, c.level, value);
-					const text = fit(value, c.fitted, c.align, theme.ascii) + (k < fitted.length - 1 ? ' ' : '');
-					const last = runs[runs.length - 1];
-					if (last && last.severity === severity) last.text += text;
-					else runs.push({severity, text});
-				});
-				return (
-					<Text key={props.rowKey(row)} inverse={isSelected}>
-						<Text color={theme.color(rowMark)} bold={rowMark === 'crit'}>
-							{theme.mark(rowMark)}
-						</Text>
-						<Text> </Text>
-						{runs.map((run, k) => (
-							<Text key={k} color={theme.color(run.severity)} bold={run.severity === 'crit'}>
-								{run.text}
-							</Text>
-						))}
-					</Text>
-				);
-			})}
+			{props.region === undefined ? (
+				shown.map(drawRow)
+			) : (
+				<Region name={`rows-${props.region}`} kind={{kind: 'rows', table: props.region, start}}>
+					{shown.map(drawRow)}
+				</Region>
+			)}
 		</Box>
 	);
+	function drawRow(row: Row, i: number) {
+		const index = start + i;
+		const isSelected = index === props.selected;
+		const rowMark: Severity = row.alertLevel ?? 'plain';
+		// Cells of the same severity are drawn as one run: fewer styled pieces for Ink to lay out.
+		const runs: {severity: Severity; text: string}[] = [];
+		fitted.forEach((c, k) => {
+			const value = c.cell(row);
+			const severity = cellSeverity(row, c.level, value);
+			const text = fit(value, c.fitted, c.align, theme.ascii) + (k < fitted.length - 1 ? ' ' : '');
+			const last = runs[runs.length - 1];
+			if (last && last.severity === severity) last.text += text;
+			else runs.push({severity, text});
+		});
+		return (
+			<Text key={props.rowKey(row)} inverse={isSelected}>
+				<Text color={theme.color(rowMark)} bold={rowMark === 'crit'}>
+					{theme.mark(rowMark)}
+				</Text>
+				<Text> </Text>
+				{runs.map((run, k) => (
+					<Text key={k} color={theme.color(run.severity)} bold={run.severity === 'crit'}>
+						{run.text}
+					</Text>
+				))}
+			</Text>
+		);
+	}
 }

@@ -36,6 +36,7 @@ export function ServicesTable(props: Frame<ServiceRow>) {
 			columns={SERVICES_TABLE.columns as readonly Column<ServiceRow>[]}
 			{...frame(props)}
 			rowKey={(r) => r.name}
+			region="services"
 			empty="no service yet: no request has reached a service, or /metrics and the API are unavailable"
 		/>
 	);
@@ -48,6 +49,7 @@ export function BackendsTable(props: Frame<BackendRow>) {
 			columns={BACKENDS_TABLE.columns as readonly Column<BackendRow>[]}
 			{...frame(props)}
 			rowKey={(r) => r.address}
+			region="backends"
 			empty="no backend known: no API, no traefik_service_server_up, no --backend"
 		/>
 	);

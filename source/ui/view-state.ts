@@ -1,4 +1,4 @@
-/** What the user has set on the screen: filter, sort, focus, selection, pin, pause, help. Pure. */
+/** What the user has set on the screen: the view, filter, sort, focus, selection, pin, pause, help. Pure. */
 import {BACKENDS_TABLE} from '../format/columns/backends.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
 import {compileLinear} from '../format/linear-regex.js';
@@ -9,12 +9,32 @@ export const BACKEND_SORTS = BACKENDS_TABLE.sorts.map((s) => s.key);
 
 export type Focus = 'services' | 'backends';
 
+/** The whole-screen views, by the number key that shows each. */
+export const SCREENS = [
+	{key: '1', name: 'overview'},
+	{key: '2', name: 'backends'},
+	{key: '3', name: 'requests'},
+	{key: '4', name: 'instances'},
+	{key: '5', name: 'charts'},
+] as const;
+export type ScreenName = (typeof SCREENS)[number]['name'];
+
+/** What each view keeps of its own while another is shown: its tables' focus, selection and sorts. */
+export interface TablesState {
+	readonly focus: Focus;
+	readonly selected: number;
+	readonly sort: {readonly services: TableSort; readonly backends: TableSort};
+}
+
 export interface TableSort {
 	readonly key: string;
 	readonly reverse: boolean;
 }
 
 export interface ViewState {
+	/** The view shown; `focus`, `selected` and `sort` are its own, the others' are kept in `saved`. */
+	readonly screen: ScreenName;
+	readonly saved: Readonly<Partial<Record<ScreenName, TablesState>>>;
 	readonly focus: Focus;
 	/** Index of the selected row in the focused table (as sorted and filtered). */
 	readonly selected: number;
@@ -26,19 +46,34 @@ export interface ViewState {
 	readonly pinned: string | null;
 	readonly paused: boolean;
 	readonly help: boolean;
+	/** The first line of the help shown (it scrolls when taller than the screen). */
+	readonly helpScroll: number;
 }
 
-export function initialViewState(pinned: string | null): ViewState {
+/** A view's tables as first shown: the overview's focus on the services, the others' on the backends. */
+function freshTables(screen: ScreenName): TablesState {
 	return {
-		focus: 'services',
+		focus: screen === 'overview' ? 'services' : 'backends',
 		selected: 0,
-		filter: '',
-		editingFilter: false,
 		sort: {services: {key: SERVICE_SORTS[0]!, reverse: false}, backends: {key: BACKEND_SORTS[0]!, reverse: false}},
-		pinned,
-		paused: false,
-		help: false,
 	};
+}
+
+export function initialViewState(pinned: string | null, screen: ScreenName = 'overview'): ViewState {
+	return {screen, saved: {}, ...freshTables(screen), filter: '', editingFilter: false, pinned, paused: false, help: false, helpScroll: 0};
+}
+
+/** The view with another screen shown: what this one had is kept, what that one had comes back. The pin, filter and pause hold. */
+export function switchScreen(view: ViewState, to: ScreenName): ViewState {
+	if (to === view.screen) return view;
+	const {focus, selected, sort} = view;
+	const next = view.saved[to] ?? freshTables(to);
+	return {...view, screen: to, saved: {...view.saved, [view.screen]: {focus, selected, sort}}, ...next};
+}
+
+/** The screen a number key shows, if it is one. */
+export function screenOfKey(input: string): ScreenName | undefined {
+	return SCREENS.find((s) => s.key === input)?.name;
 }
 
 /** A filter as typed: substring, `/re/` regex, `!` in front inverts. Returns a predicate, or an error. */

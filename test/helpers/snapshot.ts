@@ -196,7 +196,15 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 		history: {
 			requestsPerSecond: series(120, (i) => (i === 60 ? null : 40 + 10 * Math.sin(i / 8))),
 			errorRatio: series(120, () => 0.01),
-			p95: series(120, () => 0.12),
+			p50: series(120, (i) => (i === 60 ? null : 0.05 + 0.01 * Math.sin(i / 6))),
+			p95: series(120, (i) => (i === 60 ? null : 0.12 + 0.25 * Math.max(0, Math.sin(i / 10)))),
+			p99: series(120, (i) => (i === 60 ? null : 0.4 + 0.3 * Math.max(0, Math.sin(i / 10)))),
+			statusRates: {
+				'2xx': series(120, (i) => (i === 60 ? null : 38 + 10 * Math.sin(i / 8))),
+				'3xx': series(120, (i) => (i === 60 ? null : 1)),
+				'4xx': series(120, (i) => (i === 60 ? null : 1 + (i % 20 === 0 ? 3 : 0))),
+				'5xx': series(120, (i) => (i === 60 ? null : i > 90 ? 4 : 0.5)),
+			},
 			bucketShares: {
 				'0.1': series(120, () => 0.8),
 				'0.3': series(120, () => 0.15),
@@ -209,5 +217,15 @@ export function sampleSnapshot(over: Partial<Snapshot> = {}): Snapshot {
 		otherConnections: 2,
 		unresolvedServers: [],
 		...over,
+	};
+}
+
+/** A backend's connections over 120 polls, as BackendHistory gives them: a CLOSE_WAIT leak from poll 70, a failed poll at 60. */
+export function sampleBackendSeries(): Record<'ESTABLISHED' | 'TIME_WAIT' | 'CLOSE_WAIT', (number | null)[]> {
+	const at = (f: (i: number) => number) => series(120, (i) => (i === 60 ? null : f(i)));
+	return {
+		ESTABLISHED: at((i) => 4 + (i % 7 === 0 ? 1 : 0)),
+		TIME_WAIT: at((i) => (i > 30 && i < 50 ? 20 : 2)),
+		CLOSE_WAIT: at((i) => (i < 70 ? 0 : Math.min(12, i - 70))),
 	};
 }

@@ -144,6 +144,37 @@ describe('traefik-top in a real terminal', () => {
 		expect(demoProcesses()).toEqual([]);
 	});
 
+	it('switches through every view with the number keys and the mouse; the mouse mode goes back off', async () => {
+		const name = 'tt-views';
+		start(name);
+		await waitFor(name, /web@file +\d/);
+		// Mouse reporting on (SGR) while the screen runs.
+		expect(display(name, '#{mouse_any_flag}')).toBe('1');
+		expect(display(name, '#{mouse_sgr_flag}')).toBe('1');
+		for (const [key, shows] of [
+			['2', /▸Backends, Traefik → server.*\(sort: alert ↓\)/],
+			['3', /Requests, from Traefik's access log/],
+			['4', /one instance/],
+			['5', /Requests · all entry points \(req\/s, last/],
+			['1', /Services \(sort: alert ↓\)/],
+		] as const) {
+			tmux('send-keys', '-t', name, key);
+			await waitFor(name, shows);
+		}
+		// A click on "5 charts" in the footer, as the terminal reports it (SGR, 1-based).
+		const lines = capture(name).replace(/\n+$/, '').split('\n');
+		const footer = lines.length - 1;
+		const x = lines[footer]!.indexOf('5 charts');
+		expect(x).toBeGreaterThan(0);
+		tmux('send-keys', '-t', name, '-l', `\x1b[<0;${x + 2};${footer + 1}M\x1b[<0;${x + 2};${footer + 1}m`);
+		const charts = await waitFor(name, /\(sockets, last/);
+		expect(charts).toMatch(/┤/);
+		tmux('send-keys', '-t', name, 'q');
+		expect(await exitStatus(name)).toBe('0');
+		expect(display(name, '#{mouse_any_flag}')).toBe('0');
+		expect(restored(name)).toEqual({leftAlternate: true, cursorShown: true});
+	});
+
 	it.each([
 		['SIGTERM', 143],
 		['SIGHUP', 129],

@@ -87,9 +87,97 @@ describe('keys', () => {
 	it('shows help, changes the interval', async () => {
 		const r = await mountApp(100, 40);
 		await r.press('?');
-		expect(r.lastFrame()).toMatch(/traefik-top keys/);
+		expect(r.lastFrame()).toMatch(/traefik-top help/);
 		await r.press('?', '-');
 		expect(r.props.onInterval).toHaveBeenCalledWith(1);
 		expect(r.lastFrame()).toMatch(/polling every 2s/);
+	});
+});
+
+describe('views', () => {
+	it('switch with the number keys; each keeps its sort and selection, the pin, filter and pause hold', async () => {
+		const r = await mountApp(100, 40);
+		await r.press('s'); // the overview's services by name
+		expect(r.lastFrame()).toMatch(/Services \(sort: name ↑\)/);
+		await r.press('2');
+		expect(r.lastFrame()).toMatch(/▸Backends.*\(sort: alert ↓\)/);
+		await r.press('s', 'j');
+		expect(r.lastFrame()).toMatch(/▸Backends.*\(sort: service ↑\)/);
+		await r.press('/', 'a', 'u', '\r', ' ');
+		expect(r.lastFrame()).toMatch(/filter "au"/);
+		expect(r.lastFrame()).toMatch(/PAUSED/);
+		await r.press('1');
+		const overview = r.lastFrame();
+		expect(overview).toMatch(/Services \(sort: name ↑\)/);
+		expect(overview).toMatch(/filter "au"/);
+		expect(overview).toMatch(/PAUSED/);
+		await r.press('2');
+		expect(r.lastFrame()).toMatch(/▸Backends.*\(sort: service ↑\)/);
+		await r.press('5');
+		expect(r.lastFrame()).toMatch(/req\/s, last/);
+		await r.press('3');
+		expect(r.lastFrame()).toMatch(/access log/);
+		await r.press('4');
+		expect(r.lastFrame()).toMatch(/one instance/);
+	});
+
+	it('the help scrolls, and a number key leaves it for that view', async () => {
+		const r = await mountApp(100, 24);
+		await r.press('?');
+		expect(r.lastFrame()).toMatch(/rows 1-\d+ of \d+/);
+		await r.press('j', 'j');
+		expect(r.lastFrame()).toMatch(/rows 3-\d+ of \d+/);
+		await r.press('5');
+		expect(r.lastFrame()).not.toMatch(/traefik-top help/);
+		expect(r.lastFrame()).toMatch(/req\/s, last/);
+	});
+});
+
+describe('the mouse (SGR reports on stdin)', () => {
+	// A press and its release, in one chunk as a terminal sends them.
+	const click = (x: number, y: number) => `\x1b[<0;${x + 1};${y + 1}M\x1b[<0;${x + 1};${y + 1}m`;
+	const wheel = (down: boolean, x: number, y: number) => `\x1b[<${down ? 65 : 64};${x + 1};${y + 1}M`;
+	const lineOf = (frame: string, pattern: RegExp) => frame.split('\n').findIndex((l) => pattern.test(l));
+	/** The app with its first snapshot drawn. */
+	async function drawn() {
+		const r = await mountApp(100, 40);
+		for (let i = 0; i < 200 && !/api@docker/.test(r.lastFrame()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+		return r;
+	}
+
+	it('a click selects a row, a second click on it pins its service', async () => {
+		const r = await drawn();
+		const y = lineOf(r.lastFrame(), /^ {2}api@docker /);
+		expect(y).toBeGreaterThan(0);
+		await r.press(click(10, y));
+		await r.press(click(10, y));
+		expect(r.props.onPin).toHaveBeenLastCalledWith('api@docker');
+		expect(r.lastFrame()).toMatch(/pinned api@docker/);
+	});
+
+	it('a click in the backends table moves the focus there, the wheel scrolls the table under the pointer', async () => {
+		const r = await drawn();
+		const y = lineOf(r.lastFrame(), /10\.0\.0\.8:80/);
+		await r.press(click(20, y));
+		expect(r.lastFrame()).toMatch(/▸Backends/);
+		await r.press('\r');
+		expect(r.props.onPin).toHaveBeenLastCalledWith('auth@docker');
+		await r.press('\x1b');
+		const services = lineOf(r.lastFrame(), /^ {2}web@docker |^✖ web@docker /);
+		await r.press(wheel(true, 5, services));
+		expect(r.lastFrame()).toMatch(/▸Services/);
+		await r.press('\r');
+		// Three rows down from the top of the services table: the fourth, static@file.
+		expect(r.props.onPin).toHaveBeenLastCalledWith('static@file');
+	});
+
+	it('a click on a view name in the footer shows that view', async () => {
+		const r = await drawn();
+		const footer = r.lastFrame().split('\n').length - 1;
+		const x = r.lastFrame().split('\n').at(-1)!.indexOf('5 charts');
+		await r.press(click(x + 2, footer));
+		expect(r.lastFrame()).toMatch(/req\/s, last/);
+		await r.press(click(r.lastFrame().split('\n').at(-1)!.indexOf('1 overview') + 1, footer));
+		expect(r.lastFrame()).toMatch(/Services \(sort/);
 	});
 });

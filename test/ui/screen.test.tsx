@@ -8,12 +8,18 @@ import {textWidth} from '../../source/format/table.js';
 import {Screen} from '../../source/ui/screen.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {initialViewState, type ViewState} from '../../source/ui/view-state.js';
-import {sampleSnapshot} from '../helpers/snapshot.js';
+import {sampleBackendSeries, sampleSnapshot} from '../helpers/snapshot.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
+import type {BackendSeriesName} from '../../source/model/backend-history.js';
 
 const NOW = Date.UTC(2026, 10, 22, 3, 10, 1);
 
 /** The screen as text, `columns` wide and `rows` high. */
-export function frame(columns: number, rows: number, over: {snapshot?: Snapshot | null; view?: Partial<ViewState>; ascii?: boolean} = {}): string {
+export function frame(
+	columns: number,
+	rows: number,
+	over: {snapshot?: Snapshot | null; view?: Partial<ViewState>; ascii?: boolean; backendSeries?: Record<BackendSeriesName, (number | null)[]>} = {},
+): string {
 	const snapshot = over.snapshot === undefined ? sampleSnapshot() : over.snapshot;
 	const view = {...initialViewState(null), ...over.view};
 	return renderToString(
@@ -27,6 +33,8 @@ export function frame(columns: number, rows: number, over: {snapshot?: Snapshot 
 			theme={createTheme({colors: false, ascii: over.ascii ?? false})}
 			now={NOW}
 			message={null}
+			rules={DEFAULT_RULES}
+			backendSeries={over.backendSeries ?? sampleBackendSeries()}
 		/>,
 		{columns},
 	);
@@ -51,6 +59,60 @@ describe.each([
 
 	it('the backends table in focus', async () => {
 		await expect(frame(columns, rows, {view: {focus: 'backends'}})).toMatchFileSnapshot(`frames/backends-focus-${columns}x${rows}.txt`);
+	});
+});
+
+describe.each([
+	[80, 24],
+	[120, 40],
+	[200, 50],
+])('the views at %ix%i', (columns, rows) => {
+	it.each(['backends', 'requests', 'instances', 'charts'] as const)('%s', async (screen) => {
+		const text = frame(columns, rows, {view: {screen, focus: 'backends', selected: screen === 'charts' ? 2 : 0}});
+		fits(text, columns, rows);
+		// The footer names every view, the one shown in inverse video (not in these plain frames).
+		expect(text.split('\n').at(-1)).toMatch(/1 overview +2 backends +3 requests +4 instances +5 charts/);
+		await expect(text).toMatchFileSnapshot(`frames/view-${screen}-${columns}x${rows}.txt`);
+	});
+
+	it('the help overlay, in bordered tables', async () => {
+		const text = frame(columns, rows, {view: {help: true}});
+		fits(text, columns, rows);
+		expect(text).toMatch(/┌─+┬─+/);
+		await expect(text).toMatchFileSnapshot(`frames/help-${columns}x${rows}.txt`);
+	});
+});
+
+describe('the charts view', () => {
+	it('shows each failed poll as a gap, never as a value', () => {
+		// The sample's every series has a failed poll at 60 of 120; at 200 columns one column is one poll.
+		const text = frame(200, 50, {view: {screen: 'charts', focus: 'backends', selected: 2}});
+		// Charts: runs of lines with the axis, each after its title.
+		const charts: string[][] = [];
+		for (const line of text.split('\n')) {
+			if (!/┤/.test(line)) charts.push([]);
+			else charts.at(-1)?.push(line);
+		}
+		const plotted = charts.filter((c) => c.length > 0);
+		expect(plotted).toHaveLength(3);
+		for (const chart of plotted) {
+			const gapColumn = [...chart[0]!].indexOf('┤') + 1 + 60;
+			// The bottom row carries the gap mark there; every row above it is blank there.
+			expect([...chart.at(-1)!.padEnd(200)][gapColumn]).toBe('·');
+			for (const line of chart.slice(0, -1)) expect([...line.padEnd(200)][gapColumn]).toBe(' ');
+		}
+	});
+
+	it('draws in ASCII with the gap mark of ASCII, each series with its own symbol without colours', () => {
+		const text = frame(120, 40, {view: {screen: 'charts', focus: 'backends'}, ascii: true});
+		expect(text).not.toMatch(/[┤┼─│╭╮╰╯┄·]/);
+		expect(text).toMatch(/_/);
+		expect(text).toMatch(/22 2xx +33 3xx +44 4xx +55 5xx/);
+		expect(text).toMatch(/ee ESTAB +tt TIME_W +cc CLOSE_W/);
+	});
+
+	it("marks the latency rule's bound", () => {
+		expect(frame(120, 40, {view: {screen: 'charts', focus: 'backends'}})).toMatch(/\.\. bound 300ms/);
 	});
 });
 

@@ -1,0 +1,122 @@
+/**
+ * The views besides the overview: 2 backends (full height, every column the width allows), 3
+ * requests and 4 instances (each says in one line what turns it on until its source is there), and
+ * 5 charts (line charts with axes over the retention, for the pinned service or everything).
+ */
+import {Box, Text} from 'ink';
+import type {BackendRow, Snapshot} from '../domain/snapshot.js';
+import {fit} from '../format/table.js';
+import {formatLatency, formatRate} from '../format/units.js';
+import type {BackendSeriesName} from '../model/backend-history.js';
+import {LineChartPanel, type PlottedSeries} from './line-chart.js';
+import {BackendsTable} from './tables.js';
+import type {Theme} from './theme.js';
+
+/** Rows the views have: the terminal's less the header (2) and the footer (1). */
+export const viewRows = (rows: number): number => rows - 3;
+
+export function BackendsView(props: {rows: readonly BackendRow[]; width: number; height: number; selected: number; sort: string; theme: Theme}) {
+	return (
+		<BackendsTable
+			theme={props.theme}
+			rows={props.rows}
+			width={props.width}
+			height={Math.max(1, props.height - 2)}
+			selected={props.selected}
+			focused
+			sort={props.sort}
+		/>
+	);
+}
+
+/** A view whose source is not configured: what it would show, and how to turn it on. */
+export function Unconfigured({title, how, width, theme}: {title: string; how: string; width: number; theme: Theme}) {
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold>{fit(title, width, 'left', theme.ascii).trimEnd()}</Text>
+			<Text color={theme.color('muted')}>{fit(how, width, 'left', theme.ascii).trimEnd()}</Text>
+		</Box>
+	);
+}
+
+export interface ChartsViewProps {
+	readonly snapshot: Snapshot | null;
+	/** The backend whose connections are drawn, and where it is in the list. */
+	readonly backend: {readonly row: BackendRow; readonly index: number; readonly count: number} | null;
+	readonly backendSeries: Readonly<Record<BackendSeriesName, readonly (number | null)[]>>;
+	/** The latency rule's bound in seconds, drawn on the latency chart. */
+	readonly bound: number | undefined;
+	readonly width: number;
+	readonly height: number;
+	readonly theme: Theme;
+}
+
+const rateAxis = (v: number) => formatRate(v);
+const latencyAxis = (v: number) => formatLatency(v);
+const countAxis = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(0)}k` : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+export function ChartsView({snapshot, backend, backendSeries, bound, width, height, theme}: ChartsViewProps) {
+	const g = theme.glyphs;
+	const h = snapshot?.history;
+	const scope = snapshot?.totals.scope ?? 'all entry points';
+	const interval = snapshot?.intervalSeconds ?? 1;
+	// Three charts share the rows; the connections chart takes what is left.
+	const each = Math.max(3, Math.floor(height / 3));
+	const statuses: PlottedSeries[] = (['2xx', '3xx', '4xx', '5xx'] as const).map((k, i) => ({
+		name: k,
+		values: h?.statusRates?.[k] ?? [],
+		severity: (['ok', 'accent', 'warn', 'crit'] as const)[i]!,
+		symbol: (['2', '3', '4', '5'] as const)[i]!,
+	}));
+	const latency: PlottedSeries[] = [
+		{name: 'p50', values: h?.p50 ?? [], severity: 'ok', symbol: 'o'},
+		{name: 'p95', values: h?.p95 ?? [], severity: 'accent', symbol: '+'},
+		{name: 'p99', values: h?.p99 ?? [], severity: 'warn', symbol: '*'},
+		...(bound === undefined
+			? []
+			: [{name: `bound ${formatLatency(bound)}`, values: (h?.p95 ?? []).map(() => bound), severity: 'crit' as const, symbol: '.', mark: true}]),
+	];
+	const connections: PlottedSeries[] = [
+		{name: 'ESTAB', values: backendSeries.ESTABLISHED, severity: 'ok', symbol: 'e'},
+		{name: 'TIME_W', values: backendSeries.TIME_WAIT, severity: 'warn', symbol: 't'},
+		{name: 'CLOSE_W', values: backendSeries.CLOSE_WAIT, severity: 'crit', symbol: 'c'},
+	];
+	const which = backend ? `${backend.row.address} ${backend.row.service} ${backend.index + 1}/${backend.count} ${g.keyMove}` : 'no backend';
+	return (
+		<Box flexDirection="column" width={width}>
+			<LineChartPanel
+				title={`Requests ${g.sep} ${scope}`}
+				unit="req/s"
+				series={statuses}
+				format={rateAxis}
+				width={width}
+				height={each}
+				intervalSeconds={interval}
+				theme={theme}
+				empty="no rates yet: they need two scrapes of /metrics"
+			/>
+			<LineChartPanel
+				title={`Latency ${g.sep} ${scope}`}
+				unit="time"
+				series={latency}
+				format={latencyAxis}
+				width={width}
+				height={each}
+				intervalSeconds={interval}
+				theme={theme}
+				empty="no latency yet: no request has ended since the first scrape"
+			/>
+			<LineChartPanel
+				title={which}
+				unit="sockets"
+				series={connections}
+				format={countAxis}
+				width={width}
+				height={Math.max(3, height - 2 * each)}
+				intervalSeconds={interval}
+				theme={theme}
+				empty={backend ? 'no poll of this backend yet' : 'no backend known: no API, no traefik_service_server_up, no --backend'}
+			/>
+		</Box>
+	);
+}
