@@ -11,7 +11,7 @@ import {parseFlags} from './source/run/flags.js';
 import {launchDemo} from './source/demo/launch.js';
 import {runProxy} from './source/demo/proxy.js';
 import {chooseProxy, runBlackhole, runStack} from './source/demo/stack.js';
-import {runCheck, runJson, runOnce, runSnapshot, writeSnapshot} from './source/run/headless.js';
+import {runCheck, writeRequests, runJson, runOnce, runSnapshot, writeSnapshot} from './source/run/headless.js';
 import type {Snapshot} from './source/domain/snapshot.js';
 import type {Poller} from './source/run/poll.js';
 import {isPollerThread, runPollerThread, startPollingThread} from './source/run/poll-thread.js';
@@ -47,7 +47,14 @@ async function startDemo(config: AppConfig): Promise<AppConfig> {
 	const demo = await launchDemo('auto', config.traefikBin === undefined ? [] : ['--traefik-bin', config.traefikBin]);
 	process.once('exit', () => demo.stop());
 	const {pid: _ignored, ...rest} = config;
-	return {...rest, metricsUrl: demo.info.metricsUrl, apiUrl: demo.info.apiUrl, pidFile: demo.info.pidFile, demoProxy: demo.info.proxy};
+	return {
+		...rest,
+		metricsUrl: demo.info.metricsUrl,
+		apiUrl: demo.info.apiUrl,
+		pidFile: demo.info.pidFile,
+		demoProxy: demo.info.proxy,
+		accessLog: config.accessLog ?? demo.info.accessLog,
+	};
 }
 
 const INTERVALS = [0.25, 0.5, 1, 2, 5, 10, 30, 60];
@@ -100,11 +107,13 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 				poller?.setInterval(next);
 				return next;
 			},
-			async onExport(snapshot) {
+			async onExport(snapshot, requests) {
 				// The message names the whole path: the default directory is wherever traefik-top was started.
-				const file = resolve(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
-				await writeSnapshot(file, snapshot);
-				return file;
+				const base = resolve(config.exportDir, `traefik-top-${snapshot.takenAt.replace(/[:.]/g, '-')}`);
+				await writeSnapshot(`${base}.json`, snapshot);
+				if (requests === undefined) return `${base}.json`;
+				await writeRequests(`${base}-requests.ndjson`, requests);
+				return `${base}.json (+ -requests.ndjson, ${requests.length} requests)`;
 			},
 		},
 		process.stdout,

@@ -13,6 +13,7 @@ import {benchSteady} from './steady.js';
 import {benchPatches} from './patches.js';
 import {benchKeys, benchSeries} from './series.js';
 import {benchLead} from './lead.js';
+import {benchAccessLog} from './access-log.js';
 import {benchReal, benchSynthetic} from './proc.js';
 
 interface Comparison {
@@ -139,6 +140,30 @@ if (run('scale')) {
 		target: '< 16',
 		ok: scale.renderMs < 16,
 	});
+	// The views at the retention's full history, each against the overview drawn the same way in this run.
+	const drawn = {} as Record<'overview' | 'backends' | 'charts', number>;
+	for (const screen of ['overview', 'backends', 'charts'] as const) drawn[screen] = (await benchScale(120, 40, {screen, polls: 600})).renderMs;
+	console.log(
+		`  views with 600 polls of history, render (CPU) at 120x40: overview ${drawn.overview.toFixed(2)} ms, ` +
+			`backends ${drawn.backends.toFixed(2)} ms, charts ${drawn.charts.toFixed(2)} ms`,
+	);
+	extra['views'] = drawn;
+	for (const screen of ['backends', 'charts'] as const) {
+		comparisons.push({
+			id: `views.${screen}RenderMs`,
+			what: `render of the ${screen} view at 500 services / 2,000 backends, 600 polls, 120x40 (ms CPU)`,
+			value: drawn[screen],
+			target: '< 16',
+			ok: drawn[screen] < 16,
+		});
+		comparisons.push({
+			id: `views.${screen}OverOverview`,
+			what: `the ${screen} view's CPU per frame over the overview's (reference: ${drawn.overview.toFixed(2)} ms, same run)`,
+			value: drawn[screen] / drawn.overview,
+			target: '<= 1',
+			ok: drawn[screen] <= drawn.overview,
+		});
+	}
 	comparisons.push({
 		id: 'scale.updateMs',
 		what: 'model update at 500 services / 2,000 backends (ms)',
@@ -217,6 +242,33 @@ if (run('keys')) {
 		value: keys.keyMs.max,
 		target: '< 100',
 		ok: keys.keyMs.max < 100,
+	});
+}
+
+if (run('accesslog')) {
+	const a = await benchAccessLog();
+	const k = (n: number) => `${Math.round(n / 1000).toLocaleString('en-US')}k`;
+	const g = 'missing' in a.goaccessCommon ? a.goaccessCommon.missing : `${k(a.goaccessCommon.linesPerSecond)} lines/s`;
+	console.log(
+		`access log, 1,000,000 lines: JSON ${k(a.json.linesPerSecond)} lines/s, common ${k(a.common.linesPerSecond)} lines/s; GoAccess 1.7 (common): ${g}; ` +
+			`2,000 req/s take ${(a.coreShareAt2000 * 100).toFixed(2)} % of a core`,
+	);
+	extra['accessLog'] = a;
+	if (!('missing' in a.goaccessCommon)) {
+		comparisons.push({
+			id: 'accesslog.commonOverGoaccess',
+			what: `common-format lines/s over GoAccess's (reference: ${k(a.goaccessCommon.linesPerSecond)} lines/s, same run)`,
+			value: a.common.linesPerSecond / a.goaccessCommon.linesPerSecond,
+			target: '>= 1',
+			ok: a.common.linesPerSecond >= a.goaccessCommon.linesPerSecond,
+		});
+	}
+	comparisons.push({
+		id: 'accesslog.coreShareAt2000',
+		what: 'share of a core to follow Traefik at 2,000 requests/s (%)',
+		value: a.coreShareAt2000 * 100,
+		target: '< 5',
+		ok: a.coreShareAt2000 < 0.05,
 	});
 }
 

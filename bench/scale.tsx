@@ -7,6 +7,7 @@ import {DEFAULT_RULES} from '../source/model/rules/config.js';
 import type {Snapshot} from '../source/domain/snapshot.js';
 import {App} from '../source/ui/app.js';
 import {createTheme} from '../source/ui/theme.js';
+import type {ScreenName} from '../source/ui/view-state.js';
 import {renderAt} from '../test/helpers/terminal.js';
 import {traefikExposition} from './metrics.js';
 
@@ -38,7 +39,16 @@ function sockets(poll: number): TcpSocket[] {
 	return out;
 }
 
-export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: number; snapshotMs: number; renderMs: number}> {
+/**
+ * `screen`: the view drawn (the overview unless given); `polls`: harvests taken before the frames
+ * are measured (600 fills the retention's history, which the charts draw).
+ */
+export async function benchScale(
+	columns = 120,
+	rows = 40,
+	options: {screen?: ScreenName; polls?: number} = {},
+): Promise<{updateMs: number; snapshotMs: number; renderMs: number}> {
+	const polls = options.polls ?? 30;
 	const servers: BackendServer[] = Array.from({length: BACKENDS}, (_, b) => ({
 		service: `svc-${String(b % SERVICES).padStart(5, '0')}-default-80@kubernetescrd`,
 		url: `http://10.0.${b >> 8}.${b & 255}:8080`,
@@ -59,14 +69,14 @@ export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: n
 	monitor.disableSource('api');
 	const text = traefikExposition(SERVICES);
 	const readings = [parseTraefikMetrics(text), parseTraefikMetrics(text.replace(/\} (\d+)$/gm, (_, n: string) => `} ${Number(n) + 17}`))];
-	const polls = Array.from({length: 4}, (_, i) => sockets(i));
+	const socketPolls = Array.from({length: 4}, (_, i) => sockets(i));
 	const harvest = (i: number): Harvest => ({
 		collectedAt: 1_000_000 + i * 1000,
 		proc: {
 			pid: 1,
 			pidSource: 'flag',
 			process: null,
-			sockets: polls[i % 4]!,
+			sockets: socketPolls[i % 4]!,
 			malformed: 0,
 			foreign: 0,
 			ownedInodes: null,
@@ -80,7 +90,7 @@ export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: n
 	const updates: number[] = [];
 	const snapshots: number[] = [];
 	let snapshot: Snapshot | null = null;
-	for (let i = 0; i < 30; i++) {
+	for (let i = 0; i < polls; i++) {
 		let t = process.hrtime.bigint();
 		monitor.ingest(harvest(i));
 		updates.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -99,6 +109,7 @@ export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: n
 			onInterval={() => 1}
 			onExport={async () => ''}
 			size={{columns, rows}}
+			{...(options.screen === undefined ? {} : {screen: options.screen})}
 		/>,
 		columns,
 		rows,
@@ -106,7 +117,7 @@ export async function benchScale(columns = 120, rows = 40): Promise<{updateMs: n
 	const renders: number[] = [];
 	const prepared: Snapshot[] = [];
 	for (let i = 0; i < 20; i++) {
-		monitor.ingest(harvest(30 + i));
+		monitor.ingest(harvest(polls + i));
 		prepared.push(monitor.snapshot());
 	}
 	(globalThis as {gc?: () => void}).gc?.();

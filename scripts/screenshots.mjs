@@ -42,25 +42,49 @@ function stop(session) {
 	tmux('send-keys', '-t', session, 'q');
 }
 
+const began = Date.now();
 try {
+	// The charts over most of a timeline's cycle (150 s): their own session from the start.
+	start('tt-d', 200, 50);
 	start('tt-a', 120, 40);
 	start('tt-c', 80, 24);
 	await sleep(24_000);
 	shoot('tt-a', 'overview-120x40', 120, 40, 'traefik-top --demo · 120x40 · overview');
 	shoot('tt-c', 'small-80x24', 80, 24, 'traefik-top --demo · 80x24');
+	tmux('send-keys', '-t', 'tt-c', '5');
+	await sleep(1500);
+	shoot('tt-c', 'charts-80x24', 80, 24, 'traefik-top --demo · 80x24 · 5 charts');
 	stop('tt-c');
 	// Pin web@file (the service whose backend leaks CLOSE_WAIT): last row by name, Enter.
 	tmux('send-keys', '-t', 'tt-a', 'G');
 	tmux('send-keys', '-t', 'tt-a', 'Enter');
 	await sleep(3000);
 	shoot('tt-a', 'pinned-120x40', 120, 40, 'traefik-top --demo · 120x40 · web@file pinned (Enter)');
+	// The request stream while api-1 answers 500 to every other request: errors only (x).
+	tmux('send-keys', '-t', 'tt-a', 'Escape');
+	tmux('send-keys', '-t', 'tt-a', '3');
+	tmux('send-keys', '-t', 'tt-a', 'x');
+	await sleep(2000);
+	shoot('tt-a', 'requests-120x40', 120, 40, 'traefik-top --demo · 120x40 · 3 requests, errors only (x)');
 	stop('tt-a');
 	start('tt-b', 200, 50);
 	await sleep(52_000);
 	shoot('tt-b', 'alert-storm-200x50', 200, 50, 'traefik-top --demo · 200x50 · several faults at once');
+	tmux('send-keys', '-t', 'tt-b', '2');
+	await sleep(1500);
+	shoot('tt-b', 'backends-200x50', 200, 50, 'traefik-top --demo · 200x50 · 2 backends, full height');
+	tmux('send-keys', '-t', 'tt-b', '?');
+	await sleep(1500);
+	shoot('tt-b', 'help-200x50', 200, 50, 'traefik-top --demo · 200x50 · ? help');
 	stop('tt-b');
+	// web-2, the backend the CLOSE_WAIT fault hits, chosen by a filter on its address, in the charts view.
+	await sleep(Math.max(0, began + 140_000 - Date.now()));
+	tmux('send-keys', '-t', 'tt-d', '/', '127.0.0.12', 'Enter', '5');
+	await sleep(2000);
+	shoot('tt-d', 'charts-200x50', 200, 50, 'traefik-top --demo · 200x50 · 5 charts, web-2 (filter 127.0.0.12)');
+	stop('tt-d');
 	await sleep(2000);
 } finally {
-	for (const s of ['tt-a', 'tt-b', 'tt-c']) spawnSync('tmux', ['kill-session', '-t', s]);
+	for (const s of ['tt-a', 'tt-b', 'tt-c', 'tt-d']) spawnSync('tmux', ['kill-session', '-t', s]);
 	rmSync(work, {recursive: true, force: true});
 }

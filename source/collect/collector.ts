@@ -1,10 +1,11 @@
 /** One harvest per tick: /proc and /metrics every tick, the API every few ticks, host names resolved with a cache. */
-import type {ApiHarvest, BackendServer, Harvest, MetricsReading, Section} from '../domain/harvest.js';
+import type {AccessLogHarvest, ApiHarvest, BackendServer, Harvest, MetricsReading, Section} from '../domain/harvest.js';
 import {isError} from '../domain/harvest.js';
 import {fetchApi} from './api.js';
 import type {HttpOptions} from './http.js';
 import {fetchMetrics} from './metrics.js';
 import {ProcReader} from './proc.js';
+import {AccessLogFollower} from './access-log.js';
 import {HostResolver} from './resolver.js';
 
 /** Where and how to collect. */
@@ -17,6 +18,8 @@ export interface CollectorOptions {
 	readonly apiIntervalMs: number;
 	readonly http: HttpOptions;
 	readonly flagServers: readonly BackendServer[];
+	/** Traefik's access log, followed from its end (or start). */
+	readonly accessLog?: {readonly path: string; readonly fromStart: boolean};
 }
 
 /** Gathers harvests; a call that arrives while one runs gets the running one (never stacked). */
@@ -30,9 +33,11 @@ export class Collector {
 	/** The servers of the last good scrape: a failed one must not blank the backends it named. */
 	private serverUp: MetricsReading['serverUp'] = [];
 	private lastPid: number | null = null;
+	private readonly accessLog: AccessLogFollower | null;
 
 	constructor(private readonly options: CollectorOptions) {
 		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile});
+		this.accessLog = options.accessLog ? new AccessLogFollower(options.accessLog.path, {fromStart: options.accessLog.fromStart}) : null;
 	}
 
 	collect(): Promise<Harvest> {
@@ -79,7 +84,9 @@ export class Collector {
 			if (!isError(api)) this.api = api;
 		}
 		this.lastPid = pid;
+		const accessLog = this.accessLog === null ? undefined : readAccessLog(this.accessLog);
 		return {
+			...(accessLog === undefined ? {} : {accessLog}),
 			collectedAt: Date.now(),
 			proc,
 			resolved,
@@ -87,5 +94,16 @@ export class Collector {
 			...(api === undefined ? {} : {api}),
 			...(metrics === undefined ? {} : {metrics}),
 		};
+	}
+}
+
+/** One read of the access log; a file that is not there (yet) is a failing source that says so. */
+function readAccessLog(follower: AccessLogFollower): Section<AccessLogHarvest> {
+	try {
+		const read = follower.read();
+		const waiting = read.notes.find((n) => n.startsWith('waiting for') || n.startsWith('cannot open'));
+		return waiting !== undefined && read.records.length === 0 ? {error: waiting} : read;
+	} catch (error) {
+		return {error: `cannot read ${follower.path}: ${error instanceof Error ? error.message : String(error)}`};
 	}
 }

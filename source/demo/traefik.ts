@@ -33,6 +33,8 @@ export interface TraefikOptions {
 	 * [default: Traefik's, 10 s]. A stalled download holds Traefik that long on every stop.
 	 */
 	readonly graceTimeOut?: string;
+	/** The access log's format [default: json]. */
+	readonly accessLogFormat?: 'json' | 'common';
 }
 
 /** A port the OS says is free on 127.0.0.1 now (Traefik's static config needs numbers). */
@@ -65,7 +67,7 @@ export function staticConfig(options: TraefikOptions): Record<string, unknown> {
 		api: {insecure: true, dashboard: false},
 		ping: {entryPoint: 'traefik'},
 		metrics: {prometheus: {entryPoint: 'traefik', addRoutersLabels: true, addServicesLabels: true, addEntryPointsLabels: true}},
-		accessLog: {filePath: join(options.dir, 'access.log'), format: 'json', bufferingSize: 0},
+		accessLog: {filePath: join(options.dir, 'access.log'), format: options.accessLogFormat ?? 'json', bufferingSize: 0},
 		log: {level: 'INFO', noColor: true},
 		providers: {file: {directory: join(options.dir, 'dynamic'), watch: true}},
 		...options.extra,

@@ -2,6 +2,7 @@
  * What one tick collects, as the collectors hand it to the model: data or the reason it is
  * missing, per source. Types and one guard; no behaviour.
  */
+import type {RequestRecord} from './requests.js';
 import type {InodeLookup, IpAddress, QuietConnections, TcpSocket} from './tcp.js';
 
 /** What a parse of an exposition saw. */
@@ -188,8 +189,22 @@ export function isError<T extends object>(section: Section<T>): section is Sourc
 }
 
 /** One tick's worth of collected data, stamped with the time collection ended. */
+/** What a poll read of Traefik's access log: the requests written since the last, and what happened to the file. */
+export interface AccessLogHarvest {
+	readonly records: readonly RequestRecord[];
+	/** Lines that are not access-log lines (or not UTF-8, or cut for their length) in this read. */
+	readonly malformed: number;
+	readonly format: 'json' | 'common' | null;
+	/** Rotation, truncation, a missing file, a read that fell behind. */
+	readonly notes: readonly string[];
+	/** Bytes written and not yet read. */
+	readonly lagBytes: number;
+}
+
 export interface Harvest {
 	readonly collectedAt: number;
+	/** Undefined without --access-log. */
+	readonly accessLog?: Section<AccessLogHarvest>;
 	readonly proc: Section<ProcHarvest>;
 	/** Undefined when the API was not polled this tick (it is polled less often). */
 	readonly api?: Section<ApiHarvest>;

@@ -15,6 +15,9 @@ export const RULE_NAMES = [
 	'ephemeral_ports',
 	'cert_expiry',
 	'source_failed',
+	'server_error_ratio',
+	'server_latency_p95',
+	'retry_ratio',
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];

@@ -60,7 +60,7 @@ const ServiceServer = Type.Object({
 	downBy: Type.Optional(Type.Literal('server_up', {description: 'DOWN by traefik_service_server_up 0 while the API says UP (a passive health check)'})),
 });
 
-const ServiceLevels = Type.Partial(Type.Object({errorRatioMinute: Level, p95Recent: Level, servers: Level, CLOSE_WAIT: Level}));
+const ServiceLevels = Type.Partial(Type.Object({errorRatioMinute: Level, p95Recent: Level, servers: Level, CLOSE_WAIT: Level, retries: Level}));
 
 const Service = Type.Object(
 	{
@@ -95,6 +95,8 @@ const BackendLevels = Type.Partial(
 		closeWaitOldestSeconds: Level,
 		timeWaitRatio: Level,
 		retransmitting: Level,
+		serverErrorRatio: Level,
+		serverP95: Level,
 	}),
 );
 
@@ -118,6 +120,19 @@ const Backend = Type.Object(
 		retransmitPolls: Count,
 		newAnswered: Count,
 		error: Type.Optional(Type.String()),
+		requests: Type.Optional(
+			Type.Object(
+				{
+					requestsPerSecond: Type.Number({minimum: 0}),
+					errorRatio: Ratio,
+					p50: nullable(Type.Number({minimum: 0})),
+					p95: nullable(Type.Number({minimum: 0})),
+					retriesPerSecond: Type.Number({minimum: 0}),
+					requests: Count,
+				},
+				{description: "this server's requests in Traefik's access log over the last minute (p50/p95 in seconds, to a bucket of a log scale)"},
+			),
+		),
 		levels: BackendLevels,
 		alertLevel: Type.Optional(AlertLevel),
 	},
@@ -187,7 +202,7 @@ export const SnapshotSchema = Type.Object(
 		),
 		filter: Type.Object({service: nullable(Type.String()), entrypoint: nullable(Type.String())}),
 		traefik: Traefik,
-		sources: Type.Object({proc: Type.Ref(Source), metrics: Type.Ref(Source), api: Type.Ref(Source)}),
+		sources: Type.Object({proc: Type.Ref(Source), metrics: Type.Ref(Source), api: Type.Ref(Source), accessLog: Type.Optional(Type.Ref(Source))}),
 		totals: Type.Object({
 			scope: Type.String(),
 			requestsPerSecond: Rate,
@@ -202,6 +217,28 @@ export const SnapshotSchema = Type.Object(
 		backends: Type.Array(Type.Ref(Backend)),
 		entrypoints: Type.Array(EntryPoint),
 		routers: Type.Array(Router),
+		requests: Type.Optional(
+			Type.Array(
+				Type.Object({
+					at: nullable(Time),
+					entryPoint: nullable(Type.String()),
+					router: nullable(Type.String()),
+					service: nullable(Type.String()),
+					serverUrl: nullable(Type.String()),
+					serverAddr: nullable(Type.String()),
+					method: Type.String(),
+					host: Type.String(),
+					path: Type.String(),
+					status: Type.Integer(),
+					originStatus: nullable(Type.Integer()),
+					durationMs: nullable(Type.Number()),
+					originMs: nullable(Type.Number()),
+					retries: Type.Integer({minimum: 0}),
+					size: nullable(Type.Number()),
+				}),
+				{description: "the last requests of Traefik's access log, newest first (with --access-log)"},
+			),
+		),
 		alerts: Type.Array(Type.Ref(Alert)),
 		recentAlerts: Type.Array(Type.Ref(Alert)),
 		history: Type.Object({

@@ -17,6 +17,7 @@ import type {BackendFigures, ServiceFigures} from './rules/family.js';
 import {judge, rulesReading} from './rules/index.js';
 import {buildServiceRows, serviceMatches, serversByService} from './services.js';
 import {buildSnapshot, type EntryPointFigures, type MonitorState} from './snapshot.js';
+import {RequestsModel} from './requests.js';
 import {SourceBook, type SourceName} from './sources.js';
 import {TrafficModel} from './traffic.js';
 
@@ -72,6 +73,9 @@ export class Monitor implements MonitorState {
 	readonly tracker = new ConnectionTracker();
 	readonly alerts = new AlertBook();
 	readonly sources = new SourceBook();
+	/** Traefik's access log: the last requests, and per server a minute of figures. */
+	readonly requests = new RequestsModel();
+	private malformedLines = 0;
 	readonly traffic: TrafficModel;
 	readonly establishedHistory: Ring<number>;
 	api: ApiHarvest | null = null;
@@ -111,6 +115,22 @@ export class Monitor implements MonitorState {
 	}
 
 	/** Marks a source as switched off by the user (it then raises no alert). */
+	private ingestAccessLog(now: number, section: NonNullable<Harvest['accessLog']>): void {
+		if (isError(section)) {
+			this.sources.fail('accessLog', section.error);
+			return;
+		}
+		// The common format names the router, not the service: the API's routers say which.
+		const records = section.records.map((r) =>
+			r.service === null && r.router !== null && this.routerServices.has(r.router) ? {...r, service: this.routerServices.get(r.router)!} : r,
+		);
+		this.requests.ingest(records, now);
+		this.malformedLines += section.malformed;
+		// Notes are what the screen must say (they take the sources line): what was not read, and what the file did.
+		const notes = [...(this.malformedLines > 0 ? [`${this.malformedLines.toLocaleString('en-US')} lines not read as requests`] : []), ...section.notes];
+		this.sources.succeed('accessLog', now, notes);
+	}
+
 	disableSource(name: Exclude<SourceName, 'proc'>): void {
 		this.sources.disable(name);
 	}
@@ -142,6 +162,7 @@ export class Monitor implements MonitorState {
 			}
 		}
 		if (harvest.metrics !== undefined) this.ingestMetrics(now, harvest.metrics);
+		if (harvest.accessLog !== undefined) this.ingestAccessLog(now, harvest.accessLog);
 		this.rebuildIndex();
 		let backends: BackendFigures[] | null = null;
 		if (isError(harvest.proc)) {
@@ -270,8 +291,12 @@ export class Monitor implements MonitorState {
 	}
 
 	/** Judges the rows with every rule; `backends` is null when /proc failed this poll (the last rows stay). */
-	private evaluate(now: number, backends: readonly BackendFigures[] | null, services: readonly ServiceFigures[]): void {
+	private evaluate(now: number, polled: readonly BackendFigures[] | null, services: readonly ServiceFigures[]): void {
 		const metricsOk = this.sources.ok('metrics');
+		// Each backend with its server's minute from the access log (by its URLs, else its address).
+		const backends = polled === null || this.requests.total === 0 ? polled : polled.map((row) => this.withRequests(row, now));
+		const byService = new Map<string, BackendFigures[]>();
+		for (const b of backends ?? []) for (const s of b.services) byService.set(s, [...(byService.get(s) ?? []), b]);
 		const spansOf = (service: string) => {
 			const series = this.traffic.services.get(service);
 			return {minute: series?.minute ?? null, recent: series?.recent ?? null};
@@ -291,6 +316,7 @@ export class Monitor implements MonitorState {
 				spans: spansOf,
 				certificates: metricsOk ? (this.metrics?.certificates ?? []) : [],
 				failingSources: this.sources.failing(),
+				backendsOf: (service) => byService.get(service) ?? [],
 			},
 		);
 		if (backends !== null) this.backendRows = judged.backends;
@@ -301,6 +327,14 @@ export class Monitor implements MonitorState {
 		if (!metricsOk) for (const r of this.heldBy.metrics) held.add(r);
 		this.alerts.update(now, judged.breaches, held);
 		this.markRows();
+	}
+
+	private withRequests(row: BackendFigures, now: number): BackendFigures {
+		for (const key of [...row.urls, row.address]) {
+			const stats = this.requests.stats(key, now);
+			if (stats !== null) return {...row, requests: stats};
+		}
+		return row;
 	}
 
 	/** Each row's mark: the worst active alert about it (by its address, its service, or its name). */

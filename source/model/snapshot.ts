@@ -4,6 +4,8 @@ import {SNAPSHOT_SCHEMA, type EntryPointRow, type Snapshot} from '../domain/snap
 import {emptyStates, type StateCounts} from '../domain/tcp.js';
 import type {AlertBook} from './alerts.js';
 import type {BackendIndex} from './backends.js';
+import type {RequestRecord} from '../domain/requests.js';
+import type {RequestsModel} from './requests.js';
 import type {Ring} from './ring.js';
 import {serviceMatches} from './services.js';
 import {iso, toSnapshotAlert, type SourceBook} from './sources.js';
@@ -41,6 +43,7 @@ export interface MonitorState {
 	readonly establishedHistory: Ring<number>;
 	readonly other: number;
 	readonly restartedAt: number | undefined;
+	readonly requests: RequestsModel;
 }
 
 const NO_RATES = {'2xx': null, '3xx': null, '4xx': null, '5xx': null} as const;
@@ -111,6 +114,20 @@ function history(series: GroupSeries | undefined, established: Ring<number>): Sn
 	};
 }
 
+/** Requests a snapshot carries: the newest, of what is pinned. */
+export const REQUESTS_SHOWN = 200;
+
+const requestRows = new WeakMap<RequestRecord, NonNullable<Snapshot['requests']>[number]>();
+
+/** A request as the snapshot writes it (its time in ISO 8601), made once per request. */
+function toSnapshotRequest(r: RequestRecord): NonNullable<Snapshot['requests']>[number] {
+	const known = requestRows.get(r);
+	if (known !== undefined) return known;
+	const row = {...r, at: r.at === null ? null : iso(r.at)};
+	requestRows.set(r, row);
+	return row;
+}
+
 /** The snapshot of `state` at `now` (the time of its latest harvest). */
 export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 	const wanted = state.focus;
@@ -155,6 +172,13 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 			}))
 			.filter((r) => wanted === null || (r.service !== null && serviceMatches(r.service, wanted)))
 			.sort((a, b) => a.name.localeCompare(b.name)),
+		...(state.sources.snapshot().accessLog === undefined
+			? {}
+			: {
+					requests: state.requests
+						.latest(REQUESTS_SHOWN, (r) => wanted === null || (r.service !== null && serviceMatches(r.service, wanted)))
+						.map(toSnapshotRequest),
+				}),
 		alerts: alerts.map(toSnapshotAlert),
 		recentAlerts: state.alerts.resolved().map(toSnapshotAlert),
 		history: history(series, state.establishedHistory),

@@ -2,7 +2,7 @@
 import type {Alert} from './alerts.js';
 import type {SnapshotAlert, SourceState} from '../domain/snapshot.js';
 
-export type SourceName = 'proc' | 'metrics' | 'api';
+export type SourceName = 'proc' | 'metrics' | 'api' | 'accessLog';
 
 interface SourceTrack {
 	ok: boolean;
@@ -22,6 +22,7 @@ export class SourceBook {
 		proc: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
 		metrics: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
 		api: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
+		accessLog: {ok: false, off: false, notes: [], failedPolls: 0, error: 'no data yet'},
 	};
 
 	/** Switched off by the user: never an alert. */
@@ -53,14 +54,20 @@ export class SourceBook {
 		return out;
 	}
 
-	snapshot(): Record<SourceName, SourceState> {
+	/** Every source; the access log only when it is configured. */
+	snapshot(): Record<Exclude<SourceName, 'accessLog'>, SourceState> & {accessLog?: SourceState} {
 		const one = (t: SourceTrack): SourceState => ({
 			ok: t.ok,
 			...(t.error === undefined || t.ok ? {} : {error: t.error}),
 			...(t.lastSuccessAt === undefined ? {} : {lastSuccessAt: iso(t.lastSuccessAt)}),
 			...(t.notes.length === 0 ? {} : {notes: [...t.notes]}),
 		});
-		return {proc: one(this.tracks.proc), metrics: one(this.tracks.metrics), api: one(this.tracks.api)};
+		return {
+			proc: one(this.tracks.proc),
+			metrics: one(this.tracks.metrics),
+			api: one(this.tracks.api),
+			...(this.tracks.accessLog.off ? {} : {accessLog: one(this.tracks.accessLog)}),
+		};
 	}
 }
 

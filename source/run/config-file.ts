@@ -27,6 +27,7 @@ const KEYS: Readonly<Record<string, readonly Kind[]>> = {
 	color: ['boolean'],
 	ascii: ['boolean'],
 	mouse: ['boolean'],
+	accessLog: ['string'],
 	exportDir: ['string'],
 	maxServices: ['number', 'string'],
 	maxBackends: ['number', 'string'],

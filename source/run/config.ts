@@ -44,6 +44,9 @@ export interface AppConfig {
 	readonly demo: boolean;
 	/** --traefik-bin: the Traefik --demo runs (else TRAEFIK_TOP_TRAEFIK_BIN, the project's, PATH's, or the stand-in). */
 	readonly traefikBin?: string;
+	/** --access-log: Traefik's access log, followed; read from its start with --access-log-from-start. */
+	readonly accessLog?: string;
+	readonly accessLogFromStart: boolean;
 	/** With --demo: what runs, said in the header ("Traefik 3.7.15 (path)", "the stand-in (why)"). */
 	readonly demoProxy?: string;
 	readonly rules: RulesConfig;
@@ -77,6 +80,8 @@ export interface FlagValues {
 	readonly check?: boolean;
 	readonly demo?: boolean;
 	readonly traefikBin?: string;
+	readonly accessLog?: string;
+	readonly accessLogFromStart?: boolean;
 	readonly rule?: readonly string[];
 	readonly exportDir?: string;
 }
@@ -176,6 +181,8 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		exportDir: pick(flags.exportDir, e('EXPORT_DIR'), str(file['exportDir'])) ?? '.',
 		demo: flags.demo === true,
 		...optional('traefikBin', flags.traefikBin),
+		...optional('accessLog', pick(flags.accessLog, e('ACCESS_LOG'), str(file['accessLog']))),
+		accessLogFromStart: flags.accessLogFromStart === true,
 		rules: applyRuleOverrides(DEFAULT_RULES, overrides),
 	};
 }

@@ -65,6 +65,8 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 				duration: {type: 'string', describe: 'with --snapshot or --check: how long to collect first [default: 10s; --check: until there are rates]'},
 				check: {type: 'boolean', describe: 'one summary line; exit 0 ok, 1 warn, 2 crit, 3 unknown'},
 				demo: {type: 'boolean', describe: 'start the built-in demo stack and monitor it (a real Traefik when one is found, else a stand-in)'},
+				'access-log': {type: 'string', describe: "Traefik's access log (JSON or common), followed like tail -F: single requests and per-server figures"},
+				'access-log-from-start': {type: 'boolean', describe: 'read the access log from its start, not its end'},
 				'traefik-bin': {
 					type: 'string',
 					describe: 'with --demo: the Traefik binary to run, "off" for the stand-in [default: TRAEFIK_TOP_TRAEFIK_BIN, the project install, PATH]',
@@ -122,6 +124,8 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		check: once(argv.check, 'check'),
 		demo: once(argv.demo, 'demo'),
 		traefikBin: once(argv['traefik-bin'], 'traefik-bin'),
+		accessLog: once(argv['access-log'], 'access-log'),
+		accessLogFromStart: once(argv['access-log-from-start'], 'access-log-from-start'),
 		exportDir: once(argv['export-dir'], 'export-dir'),
 	};
 	return {flags, configFile: once(argv.config, 'config')};

@@ -70,6 +70,12 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
 	await writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`, {mode: 0o600});
 }
 
+/** The request stream as shown, one JSON object a line (NDJSON), written as a snapshot is. */
+export async function writeRequests(file: string, requests: readonly object[]): Promise<void> {
+	await mkdir(dirname(file), {recursive: true});
+	await writeFileAtomic(file, requests.map((r) => `${JSON.stringify(r)}\n`).join(''), {mode: 0o600});
+}
+
 /** --check: Nagios-style exit code and one summary line; with --duration, judged after collecting that long. */
 export async function runCheck(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
 	const started = Date.now();

@@ -23,6 +23,7 @@ export function createPipeline(config: AppConfig): {collector: Collector; monito
 			insecure: config.insecure,
 		},
 		flagServers: config.backends,
+		...(config.accessLog === undefined ? {} : {accessLog: {path: config.accessLog, fromStart: config.accessLogFromStart}}),
 	});
 	const monitor = new Monitor({
 		rules: config.rules,
@@ -37,6 +38,7 @@ export function createPipeline(config: AppConfig): {collector: Collector; monito
 	});
 	if (config.apiUrl === null) monitor.disableSource('api');
 	if (config.metricsUrl === null) monitor.disableSource('metrics');
+	if (config.accessLog === undefined) monitor.disableSource('accessLog');
 	return {collector, monitor};
 }
 

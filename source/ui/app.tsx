@@ -6,7 +6,8 @@ import type {RulesConfig} from '../model/rules/config.js';
 import type {Message} from './footer.js';
 import {parseMouse, reduceKey, reduceMouse, splitKeys, type Intent, type ShownRows} from './keys.js';
 import {Regions, RegionsContext} from './regions.js';
-import {backendRows, serviceRows} from './rows.js';
+import {backendRows, requestRows, serviceRows} from './rows.js';
+import {p95Bound} from '../model/rules/latency.js';
 import {Screen} from './screen.js';
 import type {Theme} from './theme.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -22,8 +23,11 @@ export interface AppProps {
 	readonly onPin: (service: string | null) => void;
 	/** Changes the poll interval by a step (+1 or -1) and returns the new one in seconds. */
 	readonly onInterval: (step: 1 | -1) => number;
-	/** Writes a snapshot; resolves with the path, rejects with a readable reason. */
-	readonly onExport: (snapshot: Snapshot) => Promise<string>;
+	/**
+	 * Writes a snapshot, and the request stream as the requests view shows it (with an access log);
+	 * resolves with what was written, rejects with a readable reason.
+	 */
+	readonly onExport: (snapshot: Snapshot, requests?: readonly NonNullable<Snapshot['requests']>[number][]) => Promise<string>;
 	/** Called once keys are listened to (tests type only after it). */
 	readonly onReady?: () => void;
 	/** For tests: a fixed size instead of the terminal's. */
@@ -91,11 +95,18 @@ export function App(props: AppProps) {
 				const snapshot = view.current.paused ? frozen.current : latest.current;
 				if (snapshot === null) return;
 				setMessage({text: 'exporting…', severity: 'ok'});
-				props.onExport(snapshot).then(
-					(path) => setMessage({text: `exported to ${path}`, severity: 'ok'}),
-					(error: unknown) =>
-						setMessage({text: `export failed: ${error instanceof Error ? error.message : String(error)}; nothing else lost`, severity: 'crit'}),
-				);
+				const requests =
+					snapshot.requests === undefined ? undefined : requestRows(snapshot, view.current, p95Bound(props.rules, snapshot.totals.latency.buckets));
+				props
+					.onExport(
+						snapshot,
+						requests?.map(({levels: _levels, ...r}) => r),
+					)
+					.then(
+						(path) => setMessage({text: `exported to ${path}`, severity: 'ok'}),
+						(error: unknown) =>
+							setMessage({text: `export failed: ${error instanceof Error ? error.message : String(error)}; nothing else lost`, severity: 'crit'}),
+					);
 			}
 		}
 	};

@@ -74,7 +74,10 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 		? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.startsWith('services from')).map((n) => `${name}: ${n}`))
 		: [];
 	const sources = snapshot
-		? (['proc', 'metrics', 'api'] as const).map((n) => `${n} ${snapshot.sources[n].ok ? 'ok' : n === 'proc' ? '-' : 'off'}`).join(` ${g.sep} `)
+		? [
+				...(['proc', 'metrics', 'api'] as const).map((n) => `${n} ${snapshot.sources[n].ok ? 'ok' : n === 'proc' ? '-' : 'off'}`),
+				...(snapshot.sources.accessLog === undefined ? [] : [`access log ${snapshot.sources.accessLog.ok ? 'ok' : '-'}`]),
+			].join(` ${g.sep} `)
 		: '';
 	const demo = snapshot?.demo === undefined ? '' : ` ${g.sep} demo: ${snapshot.demo}`;
 	const line2 = [state.detail, ...notes].filter(Boolean).join(` ${g.sep} `) || `sources: ${sources}${restarted}${demo}`;

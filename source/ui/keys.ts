@@ -85,6 +85,17 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 		const service = view.focus === 'services' ? rows.services[view.selected]?.name : rows.backends[view.selected]?.service;
 		return service ? set({pinned: service, selected: 0}, [{type: 'pin', service}]) : same;
 	}
+	// The request stream: x cycles errors only (4xx and 5xx, then 5xx), w slow only; r on a backend shows its requests.
+	if (view.screen === 'requests' && input === 'x') {
+		const next = {all: '4xx+5xx', '4xx+5xx': '5xx', '5xx': 'all'} as const;
+		return set({requestErrors: next[view.requestErrors], selected: 0});
+	}
+	if (view.screen === 'requests' && input === 'w') return set({requestSlow: !view.requestSlow, selected: 0});
+	if (input === 'r' && view.focus === 'backends' && view.screen !== 'requests') {
+		const row = rows.backends[view.selected];
+		return row ? {view: {...switchScreen(view, 'requests'), requestServer: row.address}, intents: []} : same;
+	}
+	if (press.escape && view.screen === 'requests' && view.requestServer !== null) return set({requestServer: null, selected: 0});
 	if (press.escape) {
 		if (view.pinned) return set({pinned: null, selected: 0}, [{type: 'pin', service: null}]);
 		return view.filter ? set({filter: ''}) : same;

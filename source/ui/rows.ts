@@ -2,6 +2,7 @@
 import type {BackendRow, ServiceRow, Snapshot} from '../domain/snapshot.js';
 import {BACKENDS_TABLE} from '../format/columns/backends.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
+import type {RequestRow} from '../format/columns/requests.js';
 import type {SortDirection, SortOrder} from '../format/table.js';
 import {compileFilter, type TableSort, type ViewState} from './view-state.js';
 
@@ -30,4 +31,25 @@ export function backendRows(snapshot: Snapshot | null, view: ViewState): Backend
 	const filter = compileFilter(view.filter);
 	const rows = (snapshot?.backends ?? []).filter((b) => filter.test(`${b.services.join(' ')} ${b.address} ${b.hostname ?? ''}`));
 	return sortBy(rows, BACKENDS_TABLE.sorts, view.sort.backends);
+}
+
+/**
+ * The request stream as the view asks: the filter (on service, server, host and path, status),
+ * errors only, slow only (above the latency rule's bound), one server's; each row's levels.
+ */
+export function requestRows(snapshot: Snapshot | null, view: ViewState, boundSeconds: number | undefined): RequestRow[] {
+	const filter = compileFilter(view.filter);
+	const slowMs = boundSeconds === undefined ? Number.POSITIVE_INFINITY : boundSeconds * 1000;
+	const out: RequestRow[] = [];
+	for (const r of snapshot?.requests ?? []) {
+		if (view.requestErrors === '5xx' && r.status < 500) continue;
+		if (view.requestErrors === '4xx+5xx' && r.status < 400) continue;
+		if (view.requestSlow && !(r.durationMs !== null && r.durationMs > slowMs)) continue;
+		if (view.requestServer !== null && r.serverAddr !== view.requestServer && r.serverUrl?.includes(view.requestServer) !== true) continue;
+		if (!filter.test(`${r.service ?? ''} ${r.serverAddr ?? r.serverUrl ?? ''} ${r.host}${r.path} ${r.status}`)) continue;
+		const status = r.status >= 500 ? 'crit' : r.status >= 400 ? 'warn' : undefined;
+		const duration = r.durationMs !== null && r.durationMs > slowMs ? 'warn' : undefined;
+		out.push({...r, levels: {...(status ? {status} : {}), ...(duration ? {duration} : {})}});
+	}
+	return out;
 }

@@ -10,13 +10,13 @@ import {Help} from './help.js';
 import type {RulesConfig} from '../model/rules/config.js';
 import {p95Bound} from '../model/rules/latency.js';
 import type {BackendSeriesName} from '../model/backend-history.js';
-import {BackendsView, ChartsView, Unconfigured, viewRows} from './views.js';
+import {BackendsView, ChartsView, RequestsView, Unconfigured, viewRows} from './views.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import {BackendsTable, EntryPointsTable, ServicesTable} from './tables.js';
 import type {Theme} from './theme.js';
 import {compileFilter, type TableSort, type ViewState} from './view-state.js';
 import {terminalSafeValue} from '../format/terminal-safe.js';
-import {sortDirection} from './rows.js';
+import {requestRows, sortDirection} from './rows.js';
 import {BACKENDS_TABLE} from '../format/columns/backends.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
 import type {SortDirection} from '../format/table.js';
@@ -164,12 +164,26 @@ function SafeScreen({snapshot, view, services, backends, columns, rows, theme, n
 					theme={theme}
 				/>
 			) : view.screen === 'requests' ? (
-				<Unconfigured
-					title="Requests, from Traefik's access log"
-					how="not in this version: the request stream needs Traefik's access log as a source"
-					width={width}
-					theme={theme}
-				/>
+				snapshot?.sources.accessLog === undefined ? (
+					<Unconfigured
+						title="Requests, from Traefik's access log"
+						how="start with --access-log FILE (Traefik's accessLog.filePath, JSON or common) to see every request here"
+						width={width}
+						theme={theme}
+					/>
+				) : (
+					<RequestsView
+						rows={requestRows(snapshot, view, p95Bound(rules, snapshot.totals.latency.buckets))}
+						of={snapshot.requests?.length ?? 0}
+						errors={view.requestErrors}
+						slow={view.requestSlow}
+						bound={p95Bound(rules, snapshot.totals.latency.buckets)}
+						server={view.requestServer}
+						width={width}
+						height={viewRows(rows)}
+						theme={theme}
+					/>
+				)
 			) : view.screen === 'instances' ? (
 				<Unconfigured
 					title={`Instances ${theme.glyphs.sep} one Traefik watched`}

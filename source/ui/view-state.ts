@@ -48,6 +48,10 @@ export interface ViewState {
 	readonly help: boolean;
 	/** The first line of the help shown (it scrolls when taller than the screen). */
 	readonly helpScroll: number;
+	/** The request stream's own filters: errors only (4xx and 5xx, or 5xx), slow only, one server's. */
+	readonly requestErrors: 'all' | '4xx+5xx' | '5xx';
+	readonly requestSlow: boolean;
+	readonly requestServer: string | null;
 }
 
 /** A view's tables as first shown: the overview's focus on the services, the others' on the backends. */
@@ -60,7 +64,20 @@ function freshTables(screen: ScreenName): TablesState {
 }
 
 export function initialViewState(pinned: string | null, screen: ScreenName = 'overview'): ViewState {
-	return {screen, saved: {}, ...freshTables(screen), filter: '', editingFilter: false, pinned, paused: false, help: false, helpScroll: 0};
+	return {
+		screen,
+		saved: {},
+		...freshTables(screen),
+		filter: '',
+		editingFilter: false,
+		pinned,
+		paused: false,
+		help: false,
+		helpScroll: 0,
+		requestErrors: 'all',
+		requestSlow: false,
+		requestServer: null,
+	};
 }
 
 /** The view with another screen shown: what this one had is kept, what that one had comes back. The pin, filter and pause hold. */

@@ -10,6 +10,9 @@ import {formatLatency, formatRate} from '../format/units.js';
 import type {BackendSeriesName} from '../model/backend-history.js';
 import {LineChartPanel, type PlottedSeries} from './line-chart.js';
 import {BackendsTable} from './tables.js';
+import {Table} from './table.js';
+import {REQUESTS_TABLE, type RequestRow} from '../format/columns/requests.js';
+import type {Column} from '../format/table.js';
 import type {Theme} from './theme.js';
 
 /** Rows the views have: the terminal's less the header (2) and the footer (1). */
@@ -116,6 +119,47 @@ export function ChartsView({snapshot, backend, backendSeries, bound, width, heig
 				intervalSeconds={interval}
 				theme={theme}
 				empty={backend ? 'no poll of this backend yet' : 'no backend known: no API, no traefik_service_server_up, no --backend'}
+			/>
+		</Box>
+	);
+}
+
+export interface RequestsViewProps {
+	readonly rows: readonly RequestRow[];
+	/** How many the snapshot has before the view's filters. */
+	readonly of: number;
+	readonly errors: 'all' | '4xx+5xx' | '5xx';
+	readonly slow: boolean;
+	readonly bound: number | undefined;
+	readonly server: string | null;
+	readonly width: number;
+	readonly height: number;
+	readonly theme: Theme;
+}
+
+/** The access log's requests, newest first, with what the view keeps of them said in the title. */
+export function RequestsView({rows, of, errors, slow, bound, server, width, height, theme}: RequestsViewProps) {
+	const g = theme.glyphs;
+	const kept = [
+		errors === 'all' ? '' : `${errors} only`,
+		slow ? `slower than ${bound === undefined ? 'the bound' : formatLatency(bound)}` : '',
+		server === null ? '' : `server ${server} (Esc: all)`,
+	]
+		.filter(Boolean)
+		.join(` ${g.sep} `);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Table
+				title={`Requests, newest first${kept ? ` ${g.sep} ${kept}` : ''} ${g.sep} x errors, w slow ${g.sep}`}
+				columns={REQUESTS_TABLE.columns as readonly Column<RequestRow>[]}
+				rows={rows}
+				width={width}
+				height={Math.max(1, height - 2)}
+				selected={-1}
+				focused={false}
+				theme={theme}
+				rowKey={(r) => `${r.at ?? ''} ${r.method} ${r.path} ${r.serverAddr ?? ''} ${r.status} ${r.durationMs ?? ''}`}
+				empty={of === 0 ? 'no request in the access log yet' : 'no request matches'}
 			/>
 		</Box>
 	);

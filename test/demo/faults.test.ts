@@ -33,7 +33,20 @@ describe(`every scripted fault trips its rule, and only it (${PROXY})`, () => {
 	beforeAll(async () => {
 		stack = await startStack(realTraefik() === null ? 'stand-in' : 'traefik');
 		const {info} = stack;
-		monitor = spawnCli(['--json', '--interval', '1s', '--metrics-url', info.metricsUrl, '--api-url', info.apiUrl, '--pid-file', info.pidFile]);
+		// With the demo's access log: the servers' own rules must fire only where a fault is, too.
+		monitor = spawnCli([
+			'--json',
+			'--interval',
+			'1s',
+			'--metrics-url',
+			info.metricsUrl,
+			'--api-url',
+			info.apiUrl,
+			'--pid-file',
+			info.pidFile,
+			'--access-log',
+			info.accessLog,
+		]);
 		let buffer = '';
 		monitor.stdout.on('data', (d: Buffer) => {
 			buffer += d.toString();

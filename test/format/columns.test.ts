@@ -26,6 +26,8 @@ describe('table definitions', () => {
 			closeWaitAge: 'closeWaitOldestSeconds',
 			twRatio: 'timeWaitRatio',
 			retrans: 'retransmitting',
+			reqErr: 'serverErrorRatio',
+			reqP95: 'serverP95',
 		});
 	});
 

@@ -113,6 +113,7 @@ export function judged(
 			},
 			certificates: [],
 			failingSources: [],
+			backendsOf: (service) => backends.filter((b) => b.services.includes(service)),
 		},
 	);
 	const mark = <T extends {levels: object}>(row: T, key: string): T => {
@@ -228,4 +229,42 @@ export function sampleBackendSeries(): Record<'ESTABLISHED' | 'TIME_WAIT' | 'CLO
 		TIME_WAIT: at((i) => (i > 30 && i < 50 ? 20 : 2)),
 		CLOSE_WAIT: at((i) => (i < 70 ? 0 : Math.min(12, i - 70))),
 	};
+}
+
+const WEB_SERVER_MINUTE = {requestsPerSecond: 12.5, errorRatio: 0.08, p50: 0.045, p95: 0.362, retriesPerSecond: 0.4, requests: 750};
+
+/** The sample with Traefik's access log followed: its last requests, newest first, and web@docker's server's figures. */
+export function sampleWithRequests(): Snapshot {
+	const base = sampleSnapshot();
+	const at = (s: number) => new Date(Date.UTC(2026, 10, 22, 3, 10, 0) - s * 1000).toISOString();
+	const request = (i: number, status: number, durationMs: number, path: string, server = '10.0.0.2:8080', service = 'web@docker') => ({
+		at: at(i),
+		entryPoint: 'websecure',
+		router: service.replace('@docker', '-secure@docker'),
+		service,
+		serverUrl: `http://${server}`,
+		serverAddr: server,
+		method: i % 4 === 0 ? 'POST' : 'GET',
+		host: 'shop.example.com',
+		path,
+		status,
+		originStatus: status === 502 ? null : status,
+		durationMs,
+		originMs: status === 502 ? null : durationMs - 0.3,
+		retries: status === 502 ? 2 : 0,
+		size: status === 502 ? 11 : 2048 + i,
+	});
+	return sampleSnapshot({
+		sources: {...base.sources, accessLog: {ok: true, lastSuccessAt: '2026-11-22T03:10:00.000Z'}},
+		requests: [
+			request(0, 200, 41.2, '/cart'),
+			request(1, 502, 3001, '/checkout'),
+			request(2, 200, 12.5, '/api/items?page=2', '10.0.0.1:80', 'api@docker'),
+			request(3, 404, 2.1, '/favicon.ico'),
+			request(4, 200, 380, '/search?q=shoes', '10.0.0.1:80', 'api@docker'),
+			request(5, 500, 88, '/checkout'),
+			request(6, 200, 9.9, '/'),
+		],
+		backends: base.backends.map((b) => (b.address === '10.0.0.2:8080' ? {...b, requests: WEB_SERVER_MINUTE} : b)),
+	});
 }

@@ -31,7 +31,7 @@ process.once('exit', () => {
 
 /** Starts the real Traefik of this run; throws when there is none (guard the suite with realTraefik()). */
 export async function startTestTraefik(
-	options: {address?: string; wrap?: readonly string[]; certificateDays?: number; extra?: Record<string, unknown>} = {},
+	options: {address?: string; wrap?: readonly string[]; certificateDays?: number; extra?: Record<string, unknown>; accessLogFormat?: 'json' | 'common'} = {},
 ): Promise<TestTraefik> {
 	const found = realTraefik();
 	if (found === null) throw new Error('no real Traefik in this run');
@@ -45,6 +45,7 @@ export async function startTestTraefik(
 		address,
 		...(options.wrap ? {wrap: options.wrap} : {}),
 		...(options.extra ? {extra: options.extra} : {}),
+		...(options.accessLogFormat ? {accessLogFormat: options.accessLogFormat} : {}),
 		entryPoints: {web: {port: ports.web}, websecure: {port: ports.websecure, tls: true}, traefik: {port: ports.traefik}},
 	});
 	const tls = {certificates: [{certFile: certificate.cert, keyFile: certificate.key}]};

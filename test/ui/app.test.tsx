@@ -2,7 +2,7 @@
 // acts on the state the keys before it left, however fast they come.
 import {afterEach, describe, expect, it} from 'vitest';
 import {mountApp, unmountAll} from '../helpers/app.js';
-import {sampleSnapshot} from '../helpers/snapshot.js';
+import {sampleSnapshot, sampleWithRequests} from '../helpers/snapshot.js';
 
 afterEach(unmountAll);
 
@@ -179,5 +179,29 @@ describe('the mouse (SGR reports on stdin)', () => {
 		expect(r.lastFrame()).toMatch(/req\/s, last/);
 		await r.press(click(r.lastFrame().split('\n').at(-1)!.indexOf('1 overview') + 1, footer));
 		expect(r.lastFrame()).toMatch(/Services \(sort/);
+	});
+});
+
+describe('the request stream', () => {
+	it('e exports the stream as the requests view shows it, beside the snapshot', async () => {
+		const r = await mountApp(100, 40, {}, sampleWithRequests());
+		await r.press('3');
+		expect(r.lastFrame()).toMatch(/Requests, newest first/);
+		await r.press('x', 'e');
+		const [snapshot, requests] = (r.props.onExport as unknown as {mock: {calls: [unknown, {status: number; levels?: unknown}[]][]}}).mock.calls.at(-1)!;
+		expect(snapshot).toBeTruthy();
+		expect(requests.map((q) => q.status)).toEqual([502, 404, 500]);
+		expect(requests.every((q) => q.levels === undefined)).toBe(true);
+	});
+
+	it('r on a backend shows its requests; Esc shows all again', async () => {
+		const r = await mountApp(100, 40, {}, sampleWithRequests());
+		await r.press('2');
+		// The backends view, worst first: auth 10.0.0.7, auth 10.0.0.8, web 10.0.0.2, api 10.0.0.1.
+		await r.press('j', 'j', 'r');
+		expect(r.lastFrame()).toMatch(/server 10\.0\.0\.2:8080 \(Esc: all\)/);
+		expect(r.lastFrame()).not.toMatch(/10\.0\.0\.1:80 +(GET|POST)/);
+		await r.press('\x1b');
+		expect(r.lastFrame()).toMatch(/10\.0\.0\.1:80 +(GET|POST)/);
 	});
 });

@@ -8,7 +8,7 @@ import {textWidth} from '../../source/format/table.js';
 import {Screen} from '../../source/ui/screen.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {initialViewState, type ViewState} from '../../source/ui/view-state.js';
-import {sampleBackendSeries, sampleSnapshot} from '../helpers/snapshot.js';
+import {sampleBackendSeries, sampleSnapshot, sampleWithRequests} from '../helpers/snapshot.js';
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import type {BackendSeriesName} from '../../source/model/backend-history.js';
 
@@ -68,7 +68,7 @@ describe.each([
 	[200, 50],
 ])('the views at %ix%i', (columns, rows) => {
 	it.each(['backends', 'requests', 'instances', 'charts'] as const)('%s', async (screen) => {
-		const text = frame(columns, rows, {view: {screen, focus: 'backends', selected: screen === 'charts' ? 2 : 0}});
+		const text = frame(columns, rows, {view: {screen, focus: 'backends', selected: screen === 'charts' ? 2 : 0}, snapshot: sampleWithRequests()});
 		fits(text, columns, rows);
 		// The footer names every view, the one shown in inverse video (not in these plain frames).
 		expect(text.split('\n').at(-1)).toMatch(/1 overview +2 backends +3 requests +4 instances +5 charts/);
@@ -80,6 +80,27 @@ describe.each([
 		fits(text, columns, rows);
 		expect(text).toMatch(/┌─+┬─+/);
 		await expect(text).toMatchFileSnapshot(`frames/help-${columns}x${rows}.txt`);
+	});
+});
+
+describe('the requests view', () => {
+	it('says how to turn it on without an access log', () => {
+		expect(frame(80, 24, {view: {screen: 'requests'}})).toMatch(/start with --access-log FILE/);
+	});
+
+	it("keeps errors only, 5xx only, slow only, one server's", () => {
+		const s = sampleWithRequests();
+		const shown = (view: Partial<ViewState>) => frame(120, 40, {snapshot: s, view: {screen: 'requests', focus: 'backends', ...view}});
+		expect(shown({}).match(/shop\.example\.com/g)).toHaveLength(7);
+		expect(shown({requestErrors: '4xx+5xx'}).match(/shop\.example\.com/g)).toHaveLength(3);
+		expect(shown({requestErrors: '5xx'}).match(/shop\.example\.com/g)).toHaveLength(2);
+		// Slower than the latency rule's bound (300 ms): the 3 s 502 and the 380 ms search.
+		expect(shown({requestSlow: true}).match(/shop\.example\.com/g)).toHaveLength(2);
+		const server = shown({requestServer: '10.0.0.1:80'});
+		expect(server.match(/shop\.example\.com/g)).toHaveLength(2);
+		expect(server).toMatch(/server 10\.0\.0\.1:80 \(Esc: all\)/);
+		// The downstream status, and the origin's when Traefik answered otherwise.
+		expect(shown({})).toMatch(/502 /);
 	});
 });
 

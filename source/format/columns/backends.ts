@@ -1,7 +1,7 @@
 /** The backends table: every TCP state, CLOSE_WAIT age, TIME_WAIT ratio, queues, retransmits, per column. */
 import type {BackendLevelKey, BackendRow} from '../../domain/snapshot.js';
 import {alertRank, byNumber, byText, sortsOf, type Column, type TableDefinition} from '../table.js';
-import {formatAge, formatBytes, formatPercent} from '../units.js';
+import {formatAge, formatBytes, formatLatency, formatPercent, formatRate} from '../units.js';
 
 export type BackendColumnKey =
 	| 'service'
@@ -17,7 +17,10 @@ export type BackendColumnKey =
 	| 'twRatio'
 	| 'sendQ'
 	| 'recvQ'
-	| 'retrans';
+	| 'retrans'
+	| 'reqRate'
+	| 'reqErr'
+	| 'reqP95';
 
 const other = (r: BackendRow): number => r.states.SYN_RECV + r.states.CLOSE + r.states.LAST_ACK + r.states.CLOSING;
 const byService = (a: BackendRow, b: BackendRow): number => byText(a.service, b.service) || byText(a.address, b.address);
@@ -99,8 +102,8 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 		cell: (r) => formatPercent(r.timeWaitRatio),
 		sort: (a, b) => byNumber(a.timeWaitRatio, b.timeWaitRatio),
 	},
-	{key: 'sendQ', header: 'SEND-Q', width: 6, align: 'right', priority: 7, cell: (r) => formatBytes(r.txQueueBytes)},
-	{key: 'recvQ', header: 'RECV-Q', width: 6, align: 'right', priority: 8, cell: (r) => formatBytes(r.rxQueueBytes)},
+	{key: 'sendQ', header: 'SEND-Q', width: 7, align: 'right', priority: 7, cell: (r) => formatBytes(r.txQueueBytes)},
+	{key: 'recvQ', header: 'RECV-Q', width: 7, align: 'right', priority: 8, cell: (r) => formatBytes(r.rxQueueBytes)},
 	{
 		key: 'retrans',
 		header: 'RETR',
@@ -110,6 +113,37 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 		level: 'retransmitting',
 		cell: (r) => String(r.retransmitting),
 		sort: (a, b) => b.retransmitting - a.retransmitting,
+	},
+	// This server's requests in the access log (--access-log): the one place where the kernel's
+	// states and a server's own latency sit side by side. Dropped first when the width is short.
+	{
+		key: 'reqRate',
+		header: 'S-REQ/S',
+		width: 7,
+		align: 'right',
+		priority: 9,
+		cell: (r) => formatRate(r.requests?.requestsPerSecond),
+		sort: (a, b) => byNumber(a.requests?.requestsPerSecond ?? null, b.requests?.requestsPerSecond ?? null),
+	},
+	{
+		key: 'reqErr',
+		header: 'S-5XX%',
+		width: 6,
+		align: 'right',
+		priority: 9,
+		level: 'serverErrorRatio',
+		cell: (r) => formatPercent(r.requests?.errorRatio),
+		sort: (a, b) => byNumber(a.requests?.errorRatio ?? null, b.requests?.errorRatio ?? null),
+	},
+	{
+		key: 'reqP95',
+		header: 'S-P95',
+		width: 6,
+		align: 'right',
+		priority: 9,
+		level: 'serverP95',
+		cell: (r) => formatLatency(r.requests?.p95),
+		sort: (a, b) => byNumber(a.requests?.p95 ?? null, b.requests?.p95 ?? null),
 	},
 ];
 

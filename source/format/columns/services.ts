@@ -46,6 +46,7 @@ const columns: readonly Column<ServiceRow, ServiceColumnKey, ServiceLevelKey>[] 
 		width: 7,
 		align: 'right',
 		priority: 5,
+		level: 'retries',
 		cell: (r) => formatRate(r.retriesPerSecond),
 		sort: (a, b) => byNumber(a.retriesPerSecond, b.retriesPerSecond),
 	},

@@ -6,6 +6,7 @@ import {CONNECTING_RULES} from './connecting.js';
 import {ERROR_RATIO_RULES} from './error-ratio.js';
 import {LATENCY_RULES} from './latency.js';
 import {SERVER_DOWN_RULES} from './server-down.js';
+import {SERVER_REQUEST_RULES} from './server-requests.js';
 import {SOURCE_FAILED_RULES} from './source-failed.js';
 import {TIME_WAIT_RULES} from './time-wait.js';
 
@@ -20,7 +21,8 @@ export type RulesConfig = Settings<
 		typeof ERROR_RATIO_RULES &
 		typeof LATENCY_RULES &
 		typeof CERT_EXPIRY_RULES &
-		typeof SOURCE_FAILED_RULES
+		typeof SOURCE_FAILED_RULES &
+		typeof SERVER_REQUEST_RULES
 >;
 
 export const DEFAULT_RULES: RulesConfig = {
@@ -32,6 +34,7 @@ export const DEFAULT_RULES: RulesConfig = {
 	...LATENCY_RULES,
 	...CERT_EXPIRY_RULES,
 	...SOURCE_FAILED_RULES,
+	...SERVER_REQUEST_RULES,
 };
 
 /**

@@ -29,6 +29,8 @@ export interface RuleContext {
 	readonly certificates: readonly CertificateExpiry[];
 	/** Sources failing for this many polls in a row, with their errors. */
 	readonly failingSources: readonly {readonly name: SourceName; readonly error: string; readonly polls: number}[];
+	/** The backends of a service this poll (a server's siblings). */
+	readonly backendsOf: (service: string) => readonly BackendFigures[];
 }
 
 /** The settings every rule has. */

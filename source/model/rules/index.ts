@@ -13,6 +13,7 @@ import {errorRatio} from './error-ratio.js';
 import type {BackendFigures, RuleContext, RuleFamily, RuleSettings, ServiceFigures, Spans, TotalsLevelKey} from './family.js';
 import {latency} from './latency.js';
 import {serverDown} from './server-down.js';
+import {retryRatio, serverRequests} from './server-requests.js';
 import {sourceFailed} from './source-failed.js';
 import {timeWait} from './time-wait.js';
 import {Verdict} from './verdict.js';
@@ -26,6 +27,8 @@ export const FAMILIES: readonly RuleFamily<Readonly<Record<string, RuleSettings>
 	latency,
 	certExpiry,
 	sourceFailed,
+	serverRequests,
+	retryRatio,
 ];
 
 /** The rules that read a source: while it fails, their alerts stay as they were (a gap is not a recovery). */

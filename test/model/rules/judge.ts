@@ -93,6 +93,7 @@ export function judgeScene(scene: Scene) {
 			spans: () => scene.spans ?? {minute: null, recent: null},
 			certificates: scene.certificates ?? [],
 			failingSources: scene.failingSources ?? [],
+			backendsOf: (service) => (scene.backends ?? []).filter((b) => b.services.includes(service)),
 		},
 	);
 	return {...result, fired: result.breaches.map((b) => `${b.rule}:${b.level}`)};
