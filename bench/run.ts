@@ -253,7 +253,7 @@ if (run('accesslog')) {
 		`access log, 1,000,000 lines: JSON ${k(a.json.linesPerSecond)} lines/s, common ${k(a.common.linesPerSecond)} lines/s; GoAccess 1.7 (common): ${g}; ` +
 			`2,000 req/s take ${(a.coreShareAt2000 * 100).toFixed(2)} % of a core`,
 	);
-	extra['accessLog'] = a;
+	extra['accesslog'] = a;
 	if (!('missing' in a.goaccessCommon)) {
 		comparisons.push({
 			id: 'accesslog.commonOverGoaccess',

@@ -63,7 +63,6 @@ export function ChartsView({snapshot, backend, backendSeries, bound, width, heig
 	const h = snapshot?.history;
 	const scope = snapshot?.totals.scope ?? 'all entry points';
 	const interval = snapshot?.intervalSeconds ?? 1;
-	// Three charts share the rows; the connections chart takes what is left.
 	const each = Math.max(3, Math.floor(height / 3));
 	const statuses: PlottedSeries[] = (['2xx', '3xx', '4xx', '5xx'] as const).map((k, i) => ({
 		name: k,
@@ -85,41 +84,38 @@ export function ChartsView({snapshot, backend, backendSeries, bound, width, heig
 		{name: 'CLOSE_W', values: backendSeries.CLOSE_WAIT, severity: 'crit', symbol: 'c'},
 	];
 	const which = backend ? `${backend.row.address} ${backend.row.service} ${backend.index + 1}/${backend.count} ${g.keyMove}` : 'no backend';
+	// The three charts share the rows; the connections chart takes what is left.
+	const charts = [
+		{
+			title: `Requests ${g.sep} ${scope}`,
+			unit: 'req/s',
+			series: statuses,
+			format: rateAxis,
+			height: each,
+			empty: 'no rates yet: they need two scrapes of /metrics',
+		},
+		{
+			title: `Latency ${g.sep} ${scope}`,
+			unit: 'time',
+			series: latency,
+			format: latencyAxis,
+			height: each,
+			empty: 'no latency yet: no request has ended since the first scrape',
+		},
+		{
+			title: which,
+			unit: 'sockets',
+			series: connections,
+			format: countAxis,
+			height: Math.max(3, height - 2 * each),
+			empty: backend ? 'no poll of this backend yet' : 'no backend known: no API, no traefik_service_server_up, no --backend',
+		},
+	];
 	return (
 		<Box flexDirection="column" width={width}>
-			<LineChartPanel
-				title={`Requests ${g.sep} ${scope}`}
-				unit="req/s"
-				series={statuses}
-				format={rateAxis}
-				width={width}
-				height={each}
-				intervalSeconds={interval}
-				theme={theme}
-				empty="no rates yet: they need two scrapes of /metrics"
-			/>
-			<LineChartPanel
-				title={`Latency ${g.sep} ${scope}`}
-				unit="time"
-				series={latency}
-				format={latencyAxis}
-				width={width}
-				height={each}
-				intervalSeconds={interval}
-				theme={theme}
-				empty="no latency yet: no request has ended since the first scrape"
-			/>
-			<LineChartPanel
-				title={which}
-				unit="sockets"
-				series={connections}
-				format={countAxis}
-				width={width}
-				height={Math.max(3, height - 2 * each)}
-				intervalSeconds={interval}
-				theme={theme}
-				empty={backend ? 'no poll of this backend yet' : 'no backend known: no API, no traefik_service_server_up, no --backend'}
-			/>
+			{charts.map((c) => (
+				<LineChartPanel key={c.unit} {...c} width={width} intervalSeconds={interval} theme={theme} />
+			))}
 		</Box>
 	);
 }

@@ -4,19 +4,10 @@
 import {appendFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import {afterAll, describe, expect, it} from 'vitest';
 import {AccessLogFollower} from '../../source/collect/access-log.js';
 import {RequestsModel} from '../../source/model/requests.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-const heapMb = (): number => {
-	gc();
-	gc();
-	return process.memoryUsage().heapUsed / 1048576;
-};
+import {heapMb} from '../helpers/memory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tt-alog-big-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));

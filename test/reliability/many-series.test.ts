@@ -1,22 +1,13 @@
 // A /metrics with far more services than can be shown, and a cluster that churns: the services
 // tracked stay within --max-services (the rest are counted, and still summed in the total), and
 // memory stays flat through churn (heap after a full GC).
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import {describe, expect, it} from 'vitest';
 import {parseTraefikMetrics} from '../../source/collect/traefik-metrics-parse.js';
 import type {Harvest, MetricsReading} from '../../source/domain/harvest.js';
 import {Monitor} from '../../source/model/monitor.js';
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import {manyServices} from '../../bench/series.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-const heapMb = (): number => {
-	gc();
-	gc();
-	return process.memoryUsage().heapUsed / 1048576;
-};
+import {heapMb} from '../helpers/memory.js';
 
 const harvest = (at: number, metrics: MetricsReading): Harvest => ({
 	collectedAt: at,

@@ -1,22 +1,13 @@
 // A day of polls (86,400 at 1 s) on a fake clock, against a harvest that churns: connections come
 // and go, services appear and vanish, counters grow and Traefik restarts. Memory (heap after a
 // full GC) must stay flat, and every history and tracker stay bounded.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import {describe, expect, it} from 'vitest';
 import {parseTraefikMetrics} from '../../source/collect/traefik-metrics-parse.js';
 import type {BackendServer, Harvest} from '../../source/domain/harvest.js';
 import type {TcpSocket} from '../../source/domain/tcp.js';
 import {Monitor} from '../../source/model/monitor.js';
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-const heapMb = (): number => {
-	gc();
-	gc();
-	return process.memoryUsage().heapUsed / 1048576;
-};
+import {heapMb} from '../helpers/memory.js';
 
 const POLLS = 86_400;
 const BACKENDS = 40;
