@@ -36,7 +36,7 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 		sort: byService,
 		sortDirection: 'asc',
 	},
-	{key: 'address', header: 'BACKEND', width: 21, min: 15, grow: 1, cell: (r) => r.address, sort: (a, b) => byText(a.address, b.address), sortDirection: 'asc'},
+	{key: 'address', header: 'BACKEND', width: 21, min: 16, grow: 1, cell: (r) => r.address, sort: (a, b) => byText(a.address, b.address), sortDirection: 'asc'},
 	{
 		key: 'status',
 		header: 'STATUS',
@@ -121,7 +121,7 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 		header: 'S-REQ/S',
 		width: 7,
 		align: 'right',
-		priority: 9,
+		priority: 11,
 		cell: (r) => formatRate(r.requests?.requestsPerSecond),
 		sort: (a, b) => byNumber(a.requests?.requestsPerSecond ?? null, b.requests?.requestsPerSecond ?? null),
 	},
@@ -140,7 +140,7 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 		header: 'S-P95',
 		width: 6,
 		align: 'right',
-		priority: 9,
+		priority: 10,
 		level: 'serverP95',
 		cell: (r) => formatLatency(r.requests?.p95),
 		sort: (a, b) => byNumber(a.requests?.p95 ?? null, b.requests?.p95 ?? null),
@@ -149,6 +149,9 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 
 /** Rows with an active alert first (critical before warning), then by service. */
 const byAlert = (a: BackendRow, b: BackendRow): number => alertRank(b) - alertRank(a) || byService(a, b);
+
+/** The columns of a server's own requests, shown only when the access log gives them. */
+export const SERVER_REQUEST_COLUMNS: ReadonlySet<BackendColumnKey> = new Set(['reqRate', 'reqErr', 'reqP95']);
 
 export const BACKENDS_TABLE: TableDefinition<BackendRow, BackendColumnKey, BackendLevelKey> = {
 	columns,

@@ -17,15 +17,15 @@ const duration = (r: RequestRow): string => {
 };
 
 const columns: readonly Column<RequestRow, RequestColumnKey, 'status' | 'duration'>[] = [
-	{key: 'time', header: 'TIME', width: 12, priority: 2, cell: (r) => clock(r.at)},
+	{key: 'time', header: 'TIME', width: 12, priority: 1, cell: (r) => clock(r.at)},
 	{key: 'entryPoint', header: 'EP', width: 8, min: 8, priority: 6, cell: (r) => r.entryPoint ?? '-'},
 	{key: 'router', header: 'ROUTER', width: 14, min: 14, priority: 7, cell: (r) => r.router ?? '-'},
 	{key: 'service', header: 'SERVICE', width: 16, min: 12, grow: 1, priority: 3, cell: (r) => r.service ?? '-'},
 	{key: 'server', header: 'SERVER', width: 21, min: 21, priority: 1, cell: (r) => r.serverAddr ?? r.serverUrl ?? '-'},
-	{key: 'method', header: 'METHOD', width: 6, cell: (r) => r.method},
-	{key: 'target', header: 'HOST+PATH', width: 28, min: 24, grow: 2, cell: (r) => `${r.host}${r.path}`},
+	{key: 'method', header: 'METHOD', width: 6, priority: 3, cell: (r) => r.method},
+	{key: 'target', header: 'HOST+PATH', width: 28, min: 20, grow: 2, cell: (r) => `${r.host}${r.path}`},
 	{key: 'status', header: 'STATUS', width: 7, align: 'right', level: 'status', cell: status},
-	{key: 'duration', header: 'TIME(ORIGIN)', width: 15, align: 'right', level: 'duration', priority: 1, cell: duration},
+	{key: 'duration', header: 'TIME(ORIGIN)', width: 13, align: 'right', level: 'duration', priority: 1, cell: duration},
 	{key: 'retries', header: 'RETRY', width: 5, align: 'right', priority: 4, cell: (r) => String(r.retries)},
 	{key: 'size', header: 'SIZE', width: 7, align: 'right', priority: 5, cell: (r) => formatBytes(r.size)},
 ];
