@@ -1,6 +1,6 @@
 /** The plain-text report of --once (and the default when stdout is not a terminal). Pure. */
 import type {Snapshot, SnapshotAlert, SourceState} from '../domain/snapshot.js';
-import {BACKENDS_TABLE} from './columns/backends.js';
+import {backendColumns} from './columns/backends.js';
 import {ENTRYPOINTS_TABLE} from './columns/entrypoints.js';
 import {SERVICES_TABLE} from './columns/services.js';
 import {glyphsFor} from './glyphs.js';
@@ -52,7 +52,7 @@ export function renderReport(raw: Snapshot, width = 120, ascii = false): string 
 	lines.push(
 		...(s.backends.length === 0
 			? ['  none known (no API, no traefik_service_server_up, no --backend)']
-			: renderTable(BACKENDS_TABLE.columns, s.backends, width, ascii)),
+			: renderTable(backendColumns(s.backends), s.backends, width, ascii)),
 	);
 	for (const u of s.unresolvedServers) lines.push(`  ${u.service} ${u.url}: ${u.error}`);
 	lines.push('', `ENTRY POINTS (${s.entrypoints.length})`);

@@ -1,5 +1,5 @@
 /** The services, backends and entry-points tables: their definitions drawn with the shared Table. */
-import {BACKENDS_TABLE, SERVER_REQUEST_COLUMNS} from '../format/columns/backends.js';
+import {backendColumns} from '../format/columns/backends.js';
 import {ENTRYPOINTS_TABLE} from '../format/columns/entrypoints.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
 import type {Column} from '../format/table.js';
@@ -42,11 +42,8 @@ export function ServicesTable(props: Frame<ServiceRow>) {
 	);
 }
 
-const KERNEL_COLUMNS = BACKENDS_TABLE.columns.filter((c) => !SERVER_REQUEST_COLUMNS.has(c.key));
-
 export function BackendsTable(props: Frame<BackendRow>) {
-	// A server's own figures come from the access log: without one, no columns of dashes.
-	const columns = props.rows.some((r) => r.requests !== undefined) ? BACKENDS_TABLE.columns : KERNEL_COLUMNS;
+	const columns = backendColumns(props.rows);
 	return (
 		<Table
 			title={`Backends, Traefik ${props.theme.glyphs.arrow} server, kernel TCP states (sort: ${props.sort})`}

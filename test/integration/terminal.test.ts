@@ -153,7 +153,8 @@ describe('traefik-top in a real terminal', () => {
 		expect(display(name, '#{mouse_sgr_flag}')).toBe('1');
 		for (const [key, shows] of [
 			['2', /▸Backends, Traefik → server.*\(sort: alert ↓\)/],
-			['3', /Requests, from Traefik's access log/],
+			// The demo follows its Traefik's access log: the stream itself.
+			['3', /Requests, newest first/],
 			['4', /one instance/],
 			['5', /Requests · all entry points \(req\/s, last/],
 			['1', /Services \(sort: alert ↓\)/],

@@ -151,7 +151,13 @@ const columns: readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] 
 const byAlert = (a: BackendRow, b: BackendRow): number => alertRank(b) - alertRank(a) || byService(a, b);
 
 /** The columns of a server's own requests, shown only when the access log gives them. */
-export const SERVER_REQUEST_COLUMNS: ReadonlySet<BackendColumnKey> = new Set(['reqRate', 'reqErr', 'reqP95']);
+const SERVER_REQUEST_COLUMNS: ReadonlySet<BackendColumnKey> = new Set(['reqRate', 'reqErr', 'reqP95']);
+const KERNEL_COLUMNS = columns.filter((c) => !SERVER_REQUEST_COLUMNS.has(c.key));
+
+/** The columns for these rows: a server's own figures only when some row has them (without an access log, no columns of dashes). */
+export function backendColumns(rows: readonly BackendRow[]): readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] {
+	return rows.some((r) => r.requests !== undefined) ? columns : KERNEL_COLUMNS;
+}
 
 export const BACKENDS_TABLE: TableDefinition<BackendRow, BackendColumnKey, BackendLevelKey> = {
 	columns,
