@@ -26,7 +26,8 @@ export interface TableProps<Row extends LeveledRow> {
 	/** Selected row index, or -1 when the table has no focus. */
 	readonly selected: number;
 	readonly theme: Theme;
-	readonly rowKey: (row: Row) => string;
+	/** A row's React key: its identity, or its place where rows have none (a stream of requests). */
+	readonly rowKey: (row: Row, index: number) => string;
 	readonly empty: string;
 	readonly focused: boolean;
 	/** Which table the mouse finds here, when it is one the keys move over. */
@@ -98,7 +99,7 @@ export function Table<Row extends LeveledRow>(props: TableProps<Row>) {
 			else runs.push({severity, text});
 		});
 		return (
-			<Text key={props.rowKey(row)} inverse={isSelected}>
+			<Text key={props.rowKey(row, index)} inverse={isSelected}>
 				<Text color={theme.color(rowMark)} bold={rowMark === 'crit'}>
 					{theme.mark(rowMark)}
 				</Text>

@@ -154,7 +154,8 @@ export function RequestsView({rows, of, errors, slow, bound, server, width, heig
 				selected={-1}
 				focused={false}
 				theme={theme}
-				rowKey={(r) => `${r.at ?? ''} ${r.method} ${r.path} ${r.serverAddr ?? ''} ${r.status} ${r.durationMs ?? ''}`}
+				// Two requests can be alike in every field: a row is its place in the stream.
+				rowKey={(_r, index) => String(index)}
 				empty={of === 0 ? 'no request in the access log yet' : 'no request matches'}
 			/>
 		</Box>
