@@ -51,8 +51,12 @@ export class AccessLogFollower {
 			st = statSync(this.path);
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code ?? String(error);
+			// Not there at the start: once it is, it is new, and read from its start (as tail -F does).
+			if (this.fd === null) {
+				this.first = false;
+				return {records, malformed, format: this.format, notes: [`waiting for ${this.path} (${code})`], lagBytes: 0};
+			}
 			// Renamed away and not made again yet: what the old file still has is read below.
-			if (this.fd === null) return {records, malformed, format: this.format, notes: [`waiting for ${this.path} (${code})`], lagBytes: 0};
 			notes.push(`${this.path} is gone (${code}); reading what the old file still has`);
 		}
 		let budget = maxRead;
