@@ -14,6 +14,7 @@ class FakeStdout extends EventEmitter {
 	}
 	write = (frame: string) => {
 		this.frames.push(frame);
+		this.emit('frame');
 		return true;
 	};
 }
@@ -51,8 +52,22 @@ export function renderAt(tree: ReactElement, columns: number, rows: number) {
 		patchConsole: false,
 	});
 	const lastFrame = () => stdout.frames.at(-1) ?? '';
+	/** Resolves when the next frame is written (at most `ms` later), without spinning: the wait costs no CPU. */
+	const nextFrame = (ms = 5000): Promise<boolean> =>
+		new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				stdout.off('frame', done);
+				resolve(false);
+			}, ms);
+			const done = () => {
+				clearTimeout(timer);
+				resolve(true);
+			};
+			stdout.once('frame', done);
+		});
 	return {
 		lastFrame,
+		nextFrame,
 		lines: () => lastFrame().split('\n'),
 		async press(...keys: string[]) {
 			for (const key of keys) {
