@@ -9,6 +9,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import type net from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {capture, sendKeys, sleep, startSession} from '../test/helpers/tmux.js';
 
 /** Two lines per service, as a busy Traefik without histograms per code writes them (about 210 bytes a service). */
 export function manyServices(from: number, count: number, scrape: number): string {
@@ -109,36 +110,20 @@ export async function benchKeys(services = 100_000, times = 10): Promise<{servic
 	});
 	const port = Number(await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
 	const cli = new URL('../dist/cli.js', import.meta.url).pathname;
-	const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
 	const name = 'tt-bench-keys';
-	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-	tmux(
-		'new-session',
-		'-d',
-		'-s',
-		name,
-		'-x',
-		'120',
-		'-y',
-		'40',
-		'-e',
-		'LANG=C.UTF-8',
-		'-e',
-		'TERM=xterm-256color',
-		`${process.execPath} ${cli} --metrics-url http://127.0.0.1:${port}/metrics --api-url off --interval 1s --timeout 1s`,
-	);
-	const shows = (pattern: RegExp) => pattern.test(tmux('capture-pane', '-p', '-t', name));
+	startSession(name, 120, 40, `${process.execPath} ${cli} --metrics-url http://127.0.0.1:${port}/metrics --api-url off --interval 1s --timeout 1s`);
+	const shows = (pattern: RegExp) => pattern.test(capture(name));
 	try {
 		for (let i = 0; i < 300 && !shows(/services not tracked/); i++) await sleep(100);
 		const keyMs: number[] = [];
 		for (let i = 0; i < times; i++) {
 			await sleep(137 * (i % 7)); // land at different points of the poll
 			const t0 = performance.now();
-			tmux('send-keys', '-t', name, '?');
-			while (!shows(/traefik-top keys/) && performance.now() - t0 < 5000) await sleep(10);
+			sendKeys(name, '?');
+			while (!shows(/traefik-top help/) && performance.now() - t0 < 5000) await sleep(10);
 			keyMs.push(performance.now() - t0);
-			tmux('send-keys', '-t', name, '?');
-			while (shows(/traefik-top keys/)) await sleep(10);
+			sendKeys(name, '?');
+			while (shows(/traefik-top help/)) await sleep(10);
 		}
 		keyMs.sort((a, b) => a - b);
 		return {services, keyMs: {median: keyMs[Math.floor(keyMs.length / 2)]!, max: keyMs.at(-1)!}};

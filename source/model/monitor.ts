@@ -296,7 +296,13 @@ export class Monitor implements MonitorState {
 		// Each backend with its server's minute from the access log (by its URLs, else its address).
 		const backends = polled === null || this.requests.total === 0 ? polled : polled.map((row) => this.withRequests(row, now));
 		const byService = new Map<string, BackendFigures[]>();
-		for (const b of backends ?? []) for (const s of b.services) byService.set(s, [...(byService.get(s) ?? []), b]);
+		for (const b of backends ?? []) {
+			for (const s of b.services) {
+				const list = byService.get(s);
+				if (list === undefined) byService.set(s, [b]);
+				else list.push(b);
+			}
+		}
 		const spansOf = (service: string) => {
 			const series = this.traffic.services.get(service);
 			return {minute: series?.minute ?? null, recent: series?.recent ?? null};

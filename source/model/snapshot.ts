@@ -138,6 +138,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 	const services = wanted === null ? state.serviceRows : state.serviceRows.filter((r) => pinnedTo([r.name]));
 	const pinned = wanted === null ? undefined : services[0]?.name;
 	const series = pinned === undefined ? state.traffic.total : state.traffic.services.get(pinned);
+	const sources = state.sources.snapshot();
 	const span = series?.interval;
 	return {
 		schema: SNAPSHOT_SCHEMA,
@@ -148,7 +149,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 		cadenceSeconds: state.cadenceSeconds,
 		filter: {service: wanted, entrypoint},
 		traefik: traefikIdentity(state, now),
-		sources: state.sources.snapshot(),
+		sources,
 		totals: {
 			scope: pinned ?? 'all entry points',
 			requestsPerSecond: span?.requestsPerSecond ?? null,
@@ -172,7 +173,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 			}))
 			.filter((r) => wanted === null || (r.service !== null && serviceMatches(r.service, wanted)))
 			.sort((a, b) => a.name.localeCompare(b.name)),
-		...(state.sources.snapshot().accessLog === undefined
+		...(sources.accessLog === undefined
 			? {}
 			: {
 					requests: state.requests

@@ -79,6 +79,8 @@ function SafeScreen({snapshot, view, services, backends, columns, rows, theme, n
 		);
 	}
 	const width = columns;
+	// The latency rule's bound: what "slow" means in the request stream and the line on the latency chart.
+	const bound = p95Bound(rules, snapshot?.totals.latency.buckets ?? []);
 	const half = Math.floor((width - 1) / 2);
 	const side = width - half - 1;
 	const sortLabel = (sorts: readonly {readonly key: string; readonly direction: SortDirection}[], sort: TableSort) =>
@@ -173,11 +175,11 @@ function SafeScreen({snapshot, view, services, backends, columns, rows, theme, n
 					/>
 				) : (
 					<RequestsView
-						rows={requestRows(snapshot, view, p95Bound(rules, snapshot.totals.latency.buckets))}
+						rows={requestRows(snapshot, view, bound)}
 						of={snapshot.requests?.length ?? 0}
 						errors={view.requestErrors}
 						slow={view.requestSlow}
-						bound={p95Bound(rules, snapshot.totals.latency.buckets)}
+						bound={bound}
 						server={view.requestServer}
 						width={width}
 						height={viewRows(rows)}
@@ -196,7 +198,7 @@ function SafeScreen({snapshot, view, services, backends, columns, rows, theme, n
 					snapshot={snapshot}
 					backend={backends[view.selected] ? {row: backends[view.selected]!, index: view.selected, count: backends.length} : null}
 					backendSeries={backendSeries}
-					bound={p95Bound(rules, snapshot?.totals.latency.buckets ?? [])}
+					bound={bound}
 					width={width}
 					height={viewRows(rows)}
 					theme={theme}

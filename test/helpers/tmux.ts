@@ -5,6 +5,8 @@ import {execaSync} from 'execa';
 export const tmux = (...args: string[]): string => execaSync('tmux', args).stdout;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const capture = (session: string): string => tmux('capture-pane', '-p', '-t', session);
+/** A tmux format of the session's pane, e.g. '#{alternate_on}'. */
+export const display = (session: string, format: string): string => tmux('display-message', '-p', '-t', session, format).trim();
 
 /** Waits (at most `seconds`) until the pane shows `pattern`; throws with the screen when it never does. */
 export async function waitFor(session: string, pattern: RegExp, seconds = 30): Promise<string> {

@@ -7,23 +7,9 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {schemaErrors} from '../helpers/schema.js';
+import {capture, display, sleep, startSession, tmux, waitFor} from '../helpers/tmux.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const capture = (session: string) => tmux('capture-pane', '-p', '-t', session);
-const display = (session: string, format: string) => tmux('display-message', '-p', '-t', session, format).trim();
-
-/** Waits (at most `seconds`) until the pane shows `pattern`. */
-async function waitFor(session: string, pattern: RegExp, seconds = 30): Promise<string> {
-	let screen = '';
-	for (let i = 0; i < seconds * 5; i++) {
-		screen = capture(session);
-		if (pattern.test(screen)) return screen;
-		await sleep(200);
-	}
-	throw new Error(`the screen never showed ${pattern}:\n${screen}`);
-}
 
 /** Processes of the built CLI's demo still alive: stack, stand-in, blackhole, or the real Traefik it started. */
 const demoProcesses = () =>
@@ -42,24 +28,7 @@ describe('traefik-top in a real terminal', () => {
 		sessions.push(name);
 		// The shell writes how traefik-top ended (tmux does not say it reliably while piping the pane).
 		const status = join(exportDir, `${name}.status`);
-		tmux(
-			'new-session',
-			'-d',
-			'-s',
-			name,
-			'-x',
-			'120',
-			'-y',
-			'40',
-			'-e',
-			'TERM=xterm-256color',
-			'-e',
-			'LANG=C.UTF-8',
-			'-c',
-			ROOT,
-			`${process.execPath} dist/cli.js --demo --export-dir ${exportDir} ${args}; echo $? > ${status}`,
-		);
-		tmux('set-option', '-t', name, 'remain-on-exit', 'on');
+		startSession(name, 120, 40, `${process.execPath} dist/cli.js --demo --export-dir ${exportDir} ${args}; echo $? > ${status}`, ROOT);
 		tmux('pipe-pane', '-t', name, '-o', `cat > ${join(exportDir, `${name}.tty`)}`);
 	};
 	/** traefik-top's exit status, once it has ended. */
