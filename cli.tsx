@@ -100,6 +100,10 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 				poller?.pin(service);
 				poller?.refresh();
 			},
+			onPinInstance(name) {
+				poller?.pinInstance(name);
+				poller?.refresh();
+			},
 			onInterval(step) {
 				const current = poller?.intervalSeconds ?? config.intervalSeconds;
 				const index = INTERVALS.findIndex((s) => s >= current);

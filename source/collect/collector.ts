@@ -13,6 +13,8 @@ export interface CollectorOptions {
 	readonly procRoot: string;
 	readonly pid?: number;
 	readonly pidFile?: string;
+	/** With several Traefik processes on the host: the one listening on this port. */
+	readonly listenPort?: number;
 	readonly apiUrl: string | null;
 	readonly metricsUrl: string | null;
 	readonly apiIntervalMs: number;
@@ -36,7 +38,7 @@ export class Collector {
 	private readonly accessLog: AccessLogFollower | null;
 
 	constructor(private readonly options: CollectorOptions) {
-		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile});
+		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile, listenPort: options.listenPort});
 		this.accessLog = options.accessLog ? new AccessLogFollower(options.accessLog.path, {fromStart: options.accessLog.fromStart}) : null;
 	}
 

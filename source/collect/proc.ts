@@ -5,7 +5,7 @@ import {execa, ExecaError} from 'execa';
 import type {ProcHarvest, ProcessStat, Section} from '../domain/harvest.js';
 import type {InodeSet} from './inode-set.js';
 import {DEFAULT_NETLINK, INITIAL_NETLINK, planRead, type NetlinkPolicy, type NetlinkState, type QueryPorts} from './netlink-policy.js';
-import {findTraefikPids, processNames, readBootTime, readPidFile, readProcessStat} from './process.js';
+import {findListeningPid, findTraefikPids, processNames, readBootTime, readPidFile, readProcessStat} from './process.js';
 import {describeFsError, ProcFileReader, readEphemeralPorts, readSocketInodes} from './proc-files.js';
 import {parseSs, ssFilter} from './ss-parse.js';
 import {readTcpTables} from './tcp-tables.js';
@@ -17,6 +17,8 @@ export interface ProcOptions {
 	readonly pid?: number;
 	/** A file holding the PID (--pid-file), read at every poll so a restart is followed. */
 	readonly pidFile?: string;
+	/** With several Traefik processes on the host: the one that listens on this port (a fleet target's API port). */
+	readonly listenPort?: number;
 }
 
 /** Runs `ss` with arguments; its stdout. Separate so tests can count or replace the calls. */
@@ -38,7 +40,6 @@ function ssFailure(error: unknown): string {
 	return error.originalMessage;
 }
 
-/** Remembers the PID between polls so discovery runs only when the process is gone. */
 /** Remembers the PID between polls so discovery runs only when the process is gone. */
 export class ProcReader {
 	private pid: number | null = null;
@@ -70,7 +71,8 @@ export class ProcReader {
 			return typeof fromFile === 'number' ? {pid: fromFile, source: 'flag'} : fromFile;
 		}
 		if (this.pid !== null && processNames(procRoot, this.pid) !== undefined) return {pid: this.pid, source: 'discovered'};
-		this.pid = findTraefikPids(procRoot)[0] ?? null;
+		const candidates = findTraefikPids(procRoot);
+		this.pid = (this.options.listenPort === undefined ? candidates[0] : findListeningPid(procRoot, candidates, this.options.listenPort)) ?? null;
 		return {pid: this.pid, source: this.pid === null ? 'none' : 'discovered'};
 	}
 

@@ -41,6 +41,49 @@ export function findTraefikPids(procRoot: string, name = 'traefik'): number[] {
 	return pids.sort((a, b) => a - b);
 }
 
+/** Inodes of the sockets listening on `port` in a process's network namespace (its tcp and tcp6 tables). */
+function listeningInodes(procRoot: string, pid: number, port: number): Set<number> {
+	const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+	const inodes = new Set<number>();
+	for (const table of ['tcp', 'tcp6']) {
+		let text: string;
+		try {
+			text = readFileSync(join(procRoot, String(pid), 'net', table), 'latin1');
+		} catch {
+			continue;
+		}
+		for (const line of text.split('\n')) {
+			const f = line.trim().split(/\s+/);
+			// sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+			if (f[3] === '0A' && f[1]?.endsWith(hex) && f[9] !== undefined) inodes.add(Number(f[9]));
+		}
+	}
+	return inodes;
+}
+
+/** The first of `candidates` that holds a socket listening on `port` (undefined: none does, or their fds cannot be read). */
+export function findListeningPid(procRoot: string, candidates: readonly number[], port: number): number | undefined {
+	for (const pid of candidates) {
+		const wanted = listeningInodes(procRoot, pid, port);
+		if (wanted.size === 0) continue;
+		let fds: string[];
+		try {
+			fds = readdirSync(join(procRoot, String(pid), 'fd'));
+		} catch {
+			continue;
+		}
+		for (const fd of fds) {
+			try {
+				const target = readlinkSync(join(procRoot, String(pid), 'fd', fd));
+				if (target.startsWith('socket:[') && wanted.has(Number(target.slice(8, -1)))) return pid;
+			} catch {
+				// closed between readdir and readlink
+			}
+		}
+	}
+	return undefined;
+}
+
 /** Linux reports times in /proc in USER_HZ, 100 on every mainstream architecture. */
 const CLOCK_TICKS = 100;
 const PAGE_BYTES = 4096;

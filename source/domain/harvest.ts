@@ -2,6 +2,7 @@
  * What one tick collects, as the collectors hand it to the model: data or the reason it is
  * missing, per source. Types and one guard; no behaviour.
  */
+import type {NormalizedConfig} from './fleet.js';
 import type {RequestRecord} from './requests.js';
 import type {InodeLookup, IpAddress, QuietConnections, TcpSocket} from './tcp.js';
 
@@ -178,6 +179,8 @@ export interface ProcHarvest {
 export interface ApiHarvest extends ApiInventory {
 	/** Which endpoint gave the services (rawdata, or the paginated lists). */
 	readonly via: 'rawdata' | 'lists';
+	/** The configuration as instances are compared by (fleet drift). */
+	readonly config?: NormalizedConfig;
 }
 
 /** A section of the harvest: data, or the reason it is missing. */

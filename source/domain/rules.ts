@@ -18,6 +18,9 @@ export const RULE_NAMES = [
 	'server_error_ratio',
 	'server_latency_p95',
 	'retry_ratio',
+	'config_drift',
+	'instance_down',
+	'reload_stale',
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];

@@ -49,6 +49,7 @@ const Latency = Type.Object(
 		p95: nullable(Type.Number()),
 		p99: nullable(Type.Number()),
 		buckets: Type.Array(LatencyBucket),
+		count: Type.Optional(Type.Number({minimum: 0, description: 'requests the shares are of (instances are summed by it)'})),
 	},
 	{$id: 'latency'},
 );
@@ -79,6 +80,19 @@ const Service = Type.Object(
 		retriesPerSecond: Rate,
 		connections: Type.Object({ESTABLISHED: Count, TIME_WAIT: Count, CLOSE_WAIT: Count}),
 		parents: Type.Optional(Type.Array(Type.String())),
+		instance: Type.Optional(Type.String({description: 'with several instances: the one this row is of (a pinned instance)'})),
+		instances: Type.Optional(
+			Type.Array(
+				Type.Object({
+					instance: Type.String(),
+					requestsPerSecond: Rate,
+					share: Ratio,
+					errorRatio: Ratio,
+					p95: nullable(Type.Number()),
+				}),
+				{description: "with several instances: the service on each of them (its share of the service's requests, 5xx share, p95)"},
+			),
+		),
 		levels: ServiceLevels,
 		alertLevel: Type.Optional(AlertLevel),
 	},
@@ -120,6 +134,7 @@ const Backend = Type.Object(
 		retransmitPolls: Count,
 		newAnswered: Count,
 		error: Type.Optional(Type.String()),
+		instance: Type.Optional(Type.String({description: 'with several instances: the instance whose connections these are'})),
 		requests: Type.Optional(
 			Type.Object(
 				{
@@ -170,6 +185,7 @@ const Alert = Type.Object(
 		value: Type.Union([Type.Number(), Type.String()]),
 		threshold: Type.Union([Type.Number(), Type.String()]),
 		text: Type.String({description: 'what was seen against what limit, in units'}),
+		instance: Type.Optional(Type.String({description: 'with several instances: the instance it is about'})),
 		since: Time,
 		resolvedAt: Type.Optional(Time),
 	},
@@ -189,6 +205,31 @@ const Traefik = Type.Object({
 	restartedAt: Type.Optional(Time),
 });
 
+const Instance = Type.Object(
+	{
+		name: Type.String(),
+		url: Type.String({description: 'its API (or metrics) URL, without user:password'}),
+		state: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('late'), Type.Literal('starting')], {
+			description: 'up; down: neither /metrics nor the API answers; late: the poll missed its deadline; starting: no poll ended yet',
+		}),
+		error: Type.Optional(Type.String()),
+		identity: Traefik,
+		sources: Type.Object({proc: Type.Ref(Source), metrics: Type.Ref(Source), api: Type.Ref(Source), accessLog: Type.Optional(Type.Ref(Source))}),
+		requestsPerSecond: Rate,
+		errorRatio: Ratio,
+		p95: nullable(Type.Number()),
+		lastReloadAt: nullable(Time),
+		configErrors: nullable(Count),
+		routers: nullable(Count),
+		services: nullable(Count),
+		servers: nullable(Count),
+		fingerprint: nullable(Type.String({description: 'of its normalised configuration: equal fingerprints, equal configurations'})),
+		drift: Type.Array(Type.String(), {description: 'the differences that name this instance'}),
+		alertLevel: Type.Optional(AlertLevel),
+	},
+	{$id: 'instance'},
+);
+
 /** The whole document. */
 export const SnapshotSchema = Type.Object(
 	{
@@ -200,7 +241,11 @@ export const SnapshotSchema = Type.Object(
 		cadenceSeconds: nullable(
 			Type.Number({minimum: 0, description: 'seconds between the last two polls as they ran: above intervalSeconds when polls fall behind'}),
 		),
-		filter: Type.Object({service: nullable(Type.String()), entrypoint: nullable(Type.String())}),
+		filter: Type.Object({
+			service: nullable(Type.String()),
+			entrypoint: nullable(Type.String()),
+			instance: Type.Optional(nullable(Type.String({description: 'with several instances: the pinned one (null: all, summed)'}))),
+		}),
 		traefik: Traefik,
 		sources: Type.Object({proc: Type.Ref(Source), metrics: Type.Ref(Source), api: Type.Ref(Source), accessLog: Type.Optional(Type.Ref(Source))}),
 		totals: Type.Object({
@@ -254,6 +299,12 @@ export const SnapshotSchema = Type.Object(
 			bucketShares: Type.Record(Type.String(), Type.Ref(Series), {description: 'per latency bucket bound (as text), the share of requests in it per poll'}),
 			establishedConnections: Type.Ref(Series),
 		}),
+		instances: Type.Optional(Type.Array(Type.Ref(Instance), {description: 'with several targets: every instance, in the order given'})),
+		drift: Type.Optional(
+			Type.Array(Type.Object({kind: Type.String(), name: Type.String(), text: Type.String(), instances: Type.Array(Type.String())}), {
+				description: 'with several instances: what differs between their configurations (/api/rawdata), per object; empty when they agree',
+			}),
+		),
 		otherConnections: Count,
 		unresolvedServers: Type.Array(Type.Object({service: Type.String(), url: Type.String(), error: Type.String()})),
 	},
@@ -263,7 +314,17 @@ export const SnapshotSchema = Type.Object(
 		title: 'traefik-top snapshot',
 		description:
 			'One snapshot of what traefik-top shows: written by --json (one per line), --snapshot FILE and the e key. Version 1; fields are only ever added.',
-		$defs: {source: Source, states: States, statusRates: StatusRates, latency: Latency, service: Service, backend: Backend, alert: Alert, series: Series},
+		$defs: {
+			source: Source,
+			states: States,
+			statusRates: StatusRates,
+			latency: Latency,
+			service: Service,
+			backend: Backend,
+			alert: Alert,
+			series: Series,
+			instance: Instance,
+		},
 	},
 );
 

@@ -9,6 +9,10 @@
  */
 import type {BackendRow, Snapshot} from '../domain/snapshot.js';
 
+/** A backend row's key: its address, and with several instances the instance it is seen from. */
+export const backendKey = (row: Pick<BackendRow, 'address' | 'instance'>): string =>
+	row.instance === undefined ? row.address : `${row.instance} ${row.address}`;
+
 export const BACKEND_SERIES = ['ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT'] as const;
 export type BackendSeriesName = (typeof BACKEND_SERIES)[number];
 
@@ -42,11 +46,11 @@ export class BackendHistory {
 		const slot = (poll % this.capacity) * BACKEND_SERIES.length;
 		const failed = !snapshot.sources.proc.ok;
 		for (const row of snapshot.backends) {
-			let track = this.tracks.get(row.address);
+			let track = this.tracks.get(backendKey(row));
 			if (track === undefined) {
 				if (this.tracks.size >= this.maxBackends) continue;
 				track = {counts: new Uint16Array(this.capacity * BACKEND_SERIES.length).fill(GAP), since: poll, lastSeen: poll};
-				this.tracks.set(row.address, track);
+				this.tracks.set(backendKey(row), track);
 			}
 			track.lastSeen = poll;
 			for (let k = 0; k < BACKEND_SERIES.length; k++) track.counts[slot + k] = failed ? GAP : Math.min(TOP, row.states[BACKEND_SERIES[k]!]);
@@ -60,9 +64,9 @@ export class BackendHistory {
 	}
 
 	/** The series of a backend, oldest first, up to poll `until` (exclusive; all recorded by default); null is a gap. */
-	series(row: Pick<BackendRow, 'address'>, until = this.polls): Record<BackendSeriesName, (number | null)[]> {
+	series(row: Pick<BackendRow, 'address' | 'instance'>, until = this.polls): Record<BackendSeriesName, (number | null)[]> {
 		const out = {ESTABLISHED: [], TIME_WAIT: [], CLOSE_WAIT: []} as Record<BackendSeriesName, (number | null)[]>;
-		const track = this.tracks.get(row.address);
+		const track = this.tracks.get(backendKey(row));
 		if (track === undefined) return out;
 		const from = Math.max(track.since, until - this.capacity, this.polls - this.capacity);
 		for (let poll = from; poll < Math.min(until, this.polls); poll++) {

@@ -79,7 +79,7 @@ export function latencyOf(bounds: readonly number[], cumulative: ArrayLike<numbe
 		share: total > 0 ? (b.count - (i > 0 ? buckets[i - 1]!.count : 0)) / total : null,
 		cumulativeShare: total > 0 ? b.count / total : null,
 	}));
-	return {p50: quantileOrNull(0.5, buckets), p95: quantileOrNull(0.95, buckets), p99: quantileOrNull(0.99, buckets), buckets: shares};
+	return {p50: quantileOrNull(0.5, buckets), p95: quantileOrNull(0.95, buckets), p99: quantileOrNull(0.99, buckets), buckets: shares, count: total};
 }
 
 function spanStats(bounds: readonly number[], d: Float64Array, seconds: number): SpanStats {

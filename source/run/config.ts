@@ -5,6 +5,8 @@
 import type {BackendServer} from '../domain/harvest.js';
 import {terminalTakesUtf8} from '../format/glyphs.js';
 import {parseApiUrl, parseBackendFlag, parseDuration, parseHeader, parseInteger, parseMetricsUrl} from './settings.js';
+import type {TargetSpec} from '../domain/fleet.js';
+import {resolveTargets} from './targets.js';
 import {applyRuleOverrides, DEFAULT_RULES, type RulesConfig} from '../model/rules/config.js';
 
 export type Mode = 'interactive' | 'once' | 'json' | 'snapshot' | 'check';
@@ -50,6 +52,8 @@ export interface AppConfig {
 	/** With --demo: what runs, said in the header ("Traefik 3.7.15 (path)", "the stand-in (why)"). */
 	readonly demoProxy?: string;
 	readonly rules: RulesConfig;
+	/** --target / the config file's targets: several instances (empty: the one instance of the URLs above). */
+	readonly targets: readonly TargetSpec[];
 }
 
 /** Flag values as yargs hands them over (absent when not given). */
@@ -84,6 +88,7 @@ export interface FlagValues {
 	readonly accessLogFromStart?: boolean;
 	readonly rule?: readonly string[];
 	readonly exportDir?: string;
+	readonly target?: readonly string[];
 }
 
 const DEFAULT_BASE = 'http://127.0.0.1:8080';
@@ -148,13 +153,15 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		if (eq < 0) throw new Error(`--rule wants RULE.SETTING=VALUE (e.g. time_wait_ratio.warn=0.3), got "${r}"`);
 		overrides[r.slice(0, eq)] = r.slice(eq + 1);
 	}
+	const targets = resolveTargets(flags.target, file['targets']);
+	const single = targets.length === 1 && targets[0]!.name === '' ? targets[0]! : undefined;
 	const json = flags.json === true;
 	const mode: Mode = flags.check ? 'check' : flags.snapshot !== undefined ? 'snapshot' : json ? 'json' : flags.once || !stdoutIsTty ? 'once' : 'interactive';
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
 	return {
-		metricsUrl: orDefault(pick(flags.metricsUrl, e('METRICS_URL'), str(file['metricsUrl'])), `${DEFAULT_BASE}/metrics`, parseMetricsUrl),
-		apiUrl: orDefault(pick(flags.apiUrl, e('API_URL'), str(file['apiUrl'])), DEFAULT_BASE, parseApiUrl),
-		...(pid === undefined ? {} : {pid}),
+		metricsUrl: single?.metricsUrl ?? orDefault(pick(flags.metricsUrl, e('METRICS_URL'), str(file['metricsUrl'])), `${DEFAULT_BASE}/metrics`, parseMetricsUrl),
+		apiUrl: single?.apiUrl ?? orDefault(pick(flags.apiUrl, e('API_URL'), str(file['apiUrl'])), DEFAULT_BASE, parseApiUrl),
+		...(pid === undefined ? (single?.pid === undefined ? {} : {pid: single.pid}) : {pid}),
 		...optional('pidFile', pick(flags.pidFile, e('PID_FILE'), str(file['pidFile']))),
 		procRoot: pick(flags.procRoot, e('PROC_ROOT'), str(file['procRoot'])) ?? '/proc',
 		intervalSeconds: interval,
@@ -184,6 +191,7 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		...optional('accessLog', pick(flags.accessLog, e('ACCESS_LOG'), str(file['accessLog']))),
 		accessLogFromStart: flags.accessLogFromStart === true,
 		rules: applyRuleOverrides(DEFAULT_RULES, overrides),
+		targets: single === undefined ? targets : [],
 	};
 }
 

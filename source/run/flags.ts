@@ -7,6 +7,10 @@ import {VERSION} from './version.js';
 const EXAMPLES: readonly [string, string][] = [
 	['watch the Traefik on this host (metrics and API at http://127.0.0.1:8080)', 'traefik-top'],
 	['the built-in demo stack, monitored live', 'traefik-top --demo'],
+	[
+		'an HA pair on this host, compared live (config drift, per-instance split)',
+		'traefik-top --target a=http://127.0.0.1:8080 --target b=http://127.0.0.1:9080',
+	],
 	['metrics on a dedicated entry point', 'traefik-top --metrics-url http://127.0.0.1:8082/metrics --api-url http://127.0.0.1:8080'],
 	['no API: name a backend by hand', 'traefik-top --pid 4242 --backend whoami@docker=10.0.0.5:80'],
 	['every table once as text', 'traefik-top --once'],
@@ -72,6 +76,13 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 					describe: 'with --demo: the Traefik binary to run, "off" for the stand-in [default: TRAEFIK_TOP_TRAEFIK_BIN, the project install, PATH]',
 				},
 				'export-dir': {type: 'string', describe: 'where the e key writes snapshots [default: .]'},
+				target: {
+					type: 'string',
+					array: true,
+					describe:
+						'NAME=URL[,pid=N][,pidfile=PATH][,api=URL][,metrics=URL][,log=PATH][,header=Name: value]: ' +
+						'one Traefik instance of several, watched together (repeatable)',
+				},
 			})
 			.epilogue(EPILOGUE)
 			.strictOptions()
@@ -127,6 +138,7 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		accessLog: once(argv['access-log'], 'access-log'),
 		accessLogFromStart: once(argv['access-log-from-start'], 'access-log-from-start'),
 		exportDir: once(argv['export-dir'], 'export-dir'),
+		target: argv.target,
 	};
 	return {flags, configFile: once(argv.config, 'config')};
 }

@@ -11,7 +11,8 @@ import {startPolling, type Poller} from './poll.js';
 /** Marks the worker's workerData: cli.tsx starts the loop instead of the program when it sees it. */
 export const POLLER_ROLE = 'traefik-top-poller';
 
-type ToWorker = {type: 'pin'; service: string | null} | {type: 'interval'; seconds: number} | {type: 'refresh'} | {type: 'stop'};
+type ToWorker =
+	{type: 'pin'; service: string | null} | {type: 'pinInstance'; name: string | null} | {type: 'interval'; seconds: number} | {type: 'refresh'} | {type: 'stop'};
 type FromWorker = {type: 'snapshot'; snapshot: Snapshot} | {type: 'error'; message: string};
 
 /** True in a worker started by startPollingThread. */
@@ -30,6 +31,9 @@ export function runPollerThread(): void {
 	port.on('message', (message: ToWorker) => {
 		if (message.type === 'pin') {
 			poller.pin(message.service);
+			poller.refresh();
+		} else if (message.type === 'pinInstance') {
+			poller.pinInstance(message.name);
 			poller.refresh();
 		} else if (message.type === 'interval') poller.setInterval(message.seconds);
 		else if (message.type === 'refresh') poller.refresh();
@@ -65,6 +69,9 @@ export function startPollingThread(
 		},
 		pin(service: string | null) {
 			send({type: 'pin', service});
+		},
+		pinInstance(name: string | null) {
+			send({type: 'pinInstance', name});
 		},
 		refresh() {
 			send({type: 'refresh'});

@@ -4,13 +4,16 @@ import type {AppConfig} from './config.js';
 import {Monitor} from '../model/monitor.js';
 import type {Snapshot} from '../domain/snapshot.js';
 import {hostname} from 'node:os';
+import type {TargetSpec} from '../domain/fleet.js';
+import {startFleetPolling} from './fleet.js';
 
 /** Builds the collector and the monitor for a configuration. */
-export function createPipeline(config: AppConfig): {collector: Collector; monitor: Monitor} {
+export function createPipeline(config: AppConfig, target?: TargetSpec): {collector: Collector; monitor: Monitor} {
 	const collector = new Collector({
 		procRoot: config.procRoot,
 		...(config.pid === undefined ? {} : {pid: config.pid}),
 		...(config.pidFile === undefined ? {} : {pidFile: config.pidFile}),
+		...(target?.listenPort === undefined ? {} : {listenPort: target.listenPort}),
 		apiUrl: config.apiUrl,
 		metricsUrl: config.metricsUrl,
 		apiIntervalMs: config.apiIntervalSeconds * 1000,
@@ -50,6 +53,8 @@ export interface Poller {
 	readonly intervalSeconds: number;
 	/** Pins a service (null unpins); the next snapshot follows it. */
 	pin(service: string | null): void;
+	/** With several targets: shows one instance alone (null: all of them, summed). */
+	pinInstance(name: string | null): void;
 	/** The latest snapshot again (after a pin, without waiting for the next tick). */
 	refresh(): void;
 }
@@ -59,6 +64,7 @@ export interface Poller {
  * wait instead of stacking) and hands each snapshot to `onSnapshot`.
  */
 export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot) => void, onError: (error: unknown) => void = () => {}): Poller {
+	if (config.targets.length > 0) return startFleetPolling(config, onSnapshot, onError);
 	const {collector, monitor} = createPipeline(config);
 	let interval = config.intervalSeconds;
 	let timer: NodeJS.Timeout | undefined;
@@ -87,6 +93,9 @@ export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot)
 		},
 		pin(service: string | null) {
 			monitor.setFocus(service);
+		},
+		pinInstance() {
+			// one instance: nothing to choose
 		},
 		refresh() {
 			if (monitor.lastAt > 0) onSnapshot(monitor.snapshot());

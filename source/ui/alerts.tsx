@@ -27,12 +27,12 @@ export function Alerts({snapshot, width, height, theme}: {snapshot: Snapshot | n
 			</Text>
 			{active.length === 0 && resolved.length === 0 ? <Text color={theme.color('muted')}>{fit('  none', width, 'left', theme.ascii)}</Text> : null}
 			{shownActive.map((a) => (
-				<Text key={`${a.rule}${a.subject}`} color={theme.color(a.level)} bold={a.level === 'crit'}>
+				<Text key={`${a.rule}${a.instance ?? ''}${a.subject}`} color={theme.color(a.level)} bold={a.level === 'crit'}>
 					{fit(`${theme.mark(a.level)} ${a.level.toUpperCase()} ${alertText(a)}`, width, 'left', theme.ascii)}
 				</Text>
 			))}
 			{shownResolved.map((a) => (
-				<Text key={`r${a.rule}${a.subject}${a.resolvedAt}`} color={theme.color('muted')} dimColor>
+				<Text key={`r${a.rule}${a.instance ?? ''}${a.subject}${a.resolvedAt}`} color={theme.color('muted')} dimColor>
 					{fit(`  ok   ${alertText(a)}`, width, 'left', theme.ascii)}
 				</Text>
 			))}

@@ -6,7 +6,7 @@ import type {RulesConfig} from '../model/rules/config.js';
 import type {Message} from './footer.js';
 import {parseMouse, reduceKey, reduceMouse, splitKeys, type Intent, type ShownRows} from './keys.js';
 import {Regions, RegionsContext} from './regions.js';
-import {backendRows, requestRows, serviceRows} from './rows.js';
+import {backendRows, instanceRows, requestRows, serviceRows} from './rows.js';
 import {p95Bound} from '../model/rules/latency.js';
 import {Screen} from './screen.js';
 import type {Theme} from './theme.js';
@@ -21,6 +21,8 @@ export interface AppProps {
 	readonly rules: RulesConfig;
 	readonly pinned: string | null;
 	readonly onPin: (service: string | null) => void;
+	/** With several instances: shows one alone (null: all, summed). */
+	readonly onPinInstance?: (name: string | null) => void;
 	/** Changes the poll interval by a step (+1 or -1) and returns the new one in seconds. */
 	readonly onInterval: (step: 1 | -1) => number;
 	/**
@@ -44,7 +46,7 @@ function useShownRows(): (snapshot: Snapshot | null, view: ViewState) => ShownRo
 	return (snapshot, view) => {
 		const m = memo.current;
 		if (m !== null && m.snapshot === snapshot && m.filter === view.filter && m.sort === view.sort) return m.rows;
-		const rows = {services: serviceRows(snapshot, view), backends: backendRows(snapshot, view)};
+		const rows = {services: serviceRows(snapshot, view), backends: backendRows(snapshot, view), instances: instanceRows(snapshot, view)};
 		memo.current = {snapshot, filter: view.filter, sort: view.sort, rows};
 		return rows;
 	};
@@ -83,6 +85,9 @@ export function App(props: AppProps) {
 				return;
 			case 'pin':
 				props.onPin(intent.service);
+				return;
+			case 'pinInstance':
+				props.onPinInstance?.(intent.name);
 				return;
 			case 'freeze':
 				frozen.current = latest.current;
@@ -133,7 +138,7 @@ export function App(props: AppProps) {
 
 	const v = view.current;
 	const snapshot = v.paused ? frozen.current : latest.current;
-	const {services, backends} = shown(v);
+	const {services, backends, instances} = shown(v);
 	const chosen = v.screen === 'charts' ? backends[v.selected] : undefined;
 	const backendSeries = history.current.series(chosen ?? {address: ''}, v.paused ? frozenPoll.current : undefined);
 	return (
@@ -143,6 +148,7 @@ export function App(props: AppProps) {
 				view={v}
 				services={services}
 				backends={backends}
+				instances={instances}
 				columns={columns}
 				rows={rows}
 				theme={props.theme}

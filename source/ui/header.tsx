@@ -36,11 +36,15 @@ export function cadenceText(snapshot: Snapshot | null): {text: string; late: boo
 function headerFields(snapshot: Snapshot | null): {text: string; priority: number}[] {
 	const t = snapshot?.traefik;
 	const reload = t?.configReloadAgeSeconds == null ? '-' : `${formatAge(t.configReloadAgeSeconds)} ago`;
+	const instances = snapshot?.instances;
+	const pinned = snapshot?.filter.instance ?? null;
+	const group = instances === undefined ? [] : [{text: fleetText(instances, pinned, snapshot?.drift?.length ?? 0), priority: 0}];
 	return [
 		{text: 'traefik-top', priority: 0},
 		{text: snapshot?.host ?? '', priority: 6},
 		{text: `Traefik ${t?.version ?? '?'}`, priority: 1},
-		{text: `pid ${t?.pid ?? '-'}`, priority: 1},
+		...group,
+		...(instances !== undefined && pinned === null ? [] : [{text: `pid ${t?.pid ?? '-'}`, priority: 1}]),
 		{text: `up ${formatAge(t?.uptimeSeconds)}`, priority: 5},
 		{text: `cpu ${formatPercent(t?.cpuRatio)}`, priority: 3},
 		{text: `rss ${formatBytes(t?.rssBytes)}`, priority: 4},
@@ -48,6 +52,13 @@ function headerFields(snapshot: Snapshot | null): {text: string; priority: numbe
 		{text: `reload ${reload}`, priority: 5},
 		{text: cadenceText(snapshot).text, priority: cadenceText(snapshot).late ? 0 : 2},
 	];
+}
+
+/** Several instances: how many, how many are down, whether they agree; or which one is pinned. */
+function fleetText(instances: NonNullable<Snapshot['instances']>, pinned: string | null, drift: number): string {
+	if (pinned !== null) return `instance ${pinned} (${instances.findIndex((i) => i.name === pinned) + 1} of ${instances.length})`;
+	const down = instances.filter((i) => i.state === 'down' || i.state === 'late').length;
+	return `${instances.length} instances${down > 0 ? `, ${down} down` : ''}${drift > 0 ? ', config drift' : ''}`;
 }
 
 /** The fields that fit in `width`, dropping the least important first, in their own order. */
@@ -71,7 +82,7 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 	const left = fitFields(headerFields(snapshot), width - textWidth(right), ` ${g.sep} `);
 	const restarted = t?.restartedAt ? ` ${g.sep} restarted ${t.restartedAt.slice(11, 19)}` : '';
 	const notes = snapshot
-		? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.startsWith('services from')).map((n) => `${name}: ${n}`))
+		? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.includes('services from /api')).map((n) => `${name}: ${n}`))
 		: [];
 	const sources = snapshot
 		? [

@@ -32,7 +32,7 @@ const VIEW_TEXT: Record<(typeof SCREENS)[number]['name'], string> = {
 	overview: 'traffic, latency, services, backends, entry points, alerts',
 	backends: 'the backends alone, full height, every column the width allows',
 	requests: "single requests, from Traefik's access log",
-	instances: 'the Traefik instances watched: one in this version',
+	instances: 'the Traefik instances watched (--target): state, traffic, reload, config fingerprint and drift; Enter shows one alone, Esc all',
 	charts: "line charts over the retention: req/s by status, p50/p95/p99, a backend's connections",
 };
 

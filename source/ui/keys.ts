@@ -3,8 +3,9 @@
  * left (a paste, or keys typed faster than a frame, arrive in one chunk and are taken one by one).
  */
 import type {BackendRow, ServiceRow} from '../domain/snapshot.js';
+import type {InstanceRow} from '../format/columns/instances.js';
 import type {RegionKind} from './regions.js';
-import {BACKEND_SORTS, clampSelection, nextSort, screenOfKey, SERVICE_SORTS, switchScreen, type ViewState} from './view-state.js';
+import {BACKEND_SORTS, INSTANCE_SORTS, clampSelection, nextSort, screenOfKey, SERVICE_SORTS, switchScreen, type ViewState} from './view-state.js';
 
 /** A key as Ink's useInput reports it (the parts used here). */
 export interface KeyPress {
@@ -26,6 +27,7 @@ export interface KeyPress {
 export type Intent =
 	| {readonly type: 'quit'}
 	| {readonly type: 'pin'; readonly service: string | null}
+	| {readonly type: 'pinInstance'; readonly name: string | null}
 	| {readonly type: 'interval'; readonly step: 1 | -1}
 	| {readonly type: 'export'}
 	| {readonly type: 'freeze'};
@@ -34,6 +36,7 @@ export type Intent =
 export interface ShownRows {
 	readonly services: readonly ServiceRow[];
 	readonly backends: readonly BackendRow[];
+	readonly instances: readonly InstanceRow[];
 }
 
 /** Splits a chunk of typed input into single key presses. */
@@ -69,7 +72,7 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 	const screen = screenOfKey(input);
 	if (screen) return {view: switchScreen(view, screen), intents: []};
 	const rows = rowsOf(view);
-	const count = view.focus === 'services' ? rows.services.length : rows.backends.length;
+	const count = rows[view.focus].length;
 	const move = (to: number) => set({selected: clampSelection(to, count)});
 	if (input === '?') return set({help: true});
 	if (input === '/') return set({editingFilter: true});
@@ -81,6 +84,10 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 	if (input === 'G') return move(count - 1);
 	// Only the overview has two tables to move between; the other views show the backends alone.
 	if (press.tab) return view.screen === 'overview' ? set({focus: view.focus === 'services' ? 'backends' : 'services', selected: 0}) : same;
+	if (press.return && view.focus === 'instances') {
+		const name = rows.instances[view.selected]?.name;
+		return name ? set({pinnedInstance: name}, [{type: 'pinInstance', name}]) : same;
+	}
 	if (press.return) {
 		const service = view.focus === 'services' ? rows.services[view.selected]?.name : rows.backends[view.selected]?.service;
 		return service ? set({pinned: service, selected: 0}, [{type: 'pin', service}]) : same;
@@ -97,13 +104,14 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 	}
 	if (press.escape && view.screen === 'requests' && view.requestServer !== null) return set({requestServer: null, selected: 0});
 	if (press.escape) {
+		if (view.pinnedInstance !== null && (view.screen === 'instances' || !view.pinned)) return set({pinnedInstance: null}, [{type: 'pinInstance', name: null}]);
 		if (view.pinned) return set({pinned: null, selected: 0}, [{type: 'pin', service: null}]);
 		return view.filter ? set({filter: ''}) : same;
 	}
 	// Sorting changes the table with focus only.
 	if (input === 's') {
 		const table = view.focus;
-		const keys = table === 'services' ? SERVICE_SORTS : BACKEND_SORTS;
+		const keys = table === 'services' ? SERVICE_SORTS : table === 'instances' ? INSTANCE_SORTS : BACKEND_SORTS;
 		return set({sort: {...view.sort, [table]: {key: nextSort(view.sort[table].key, keys), reverse: false}}, selected: 0});
 	}
 	if (input === 'S') {
@@ -159,7 +167,7 @@ export function reduceMouse(
 		if (at?.kind.kind !== 'rows') return same;
 		const table = at.kind.table;
 		const rows = rowsOf(view);
-		const count = table === 'services' ? rows.services.length : rows.backends.length;
+		const count = rows[table].length;
 		const base = view.focus === table ? view.selected : at.kind.start;
 		return {view: {...view, focus: table, selected: clampSelection(base + delta, count)}, intents: []};
 	}
@@ -172,8 +180,12 @@ export function reduceMouse(
 	const table = at.kind.table;
 	const index = at.kind.start + at.y;
 	const rows = rowsOf(view);
-	const row = table === 'services' ? rows.services[index] : rows.backends[index];
+	const row = rows[table][index];
 	if (row === undefined) return same;
+	if (view.focus === table && view.selected === index && table === 'instances') {
+		const name = (row as InstanceRow).name;
+		return {view: {...view, pinnedInstance: name}, intents: [{type: 'pinInstance', name}]};
+	}
 	if (view.focus === table && view.selected === index) {
 		const service = 'name' in row ? row.name : row.service;
 		return {view: {...view, pinned: service, selected: 0}, intents: [{type: 'pin', service}]};

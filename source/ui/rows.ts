@@ -3,6 +3,7 @@ import type {BackendRow, ServiceRow, Snapshot} from '../domain/snapshot.js';
 import {BACKENDS_TABLE} from '../format/columns/backends.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
 import type {RequestRow} from '../format/columns/requests.js';
+import {INSTANCES_TABLE, instanceTableRows, type InstanceRow} from '../format/columns/instances.js';
 import type {SortDirection, SortOrder} from '../format/table.js';
 import {compileFilter, type TableSort, type ViewState} from './view-state.js';
 
@@ -31,6 +32,16 @@ export function backendRows(snapshot: Snapshot | null, view: ViewState): Backend
 	const filter = compileFilter(view.filter);
 	const rows = (snapshot?.backends ?? []).filter((b) => filter.test(`${b.services.join(' ')} ${b.address} ${b.hostname ?? ''}`));
 	return sortBy(rows, BACKENDS_TABLE.sorts, view.sort.backends);
+}
+
+/** Instances after the filter (on the name) and the sort; with a pinned service, its split on each. */
+export function instanceRows(snapshot: Snapshot | null, view: ViewState): InstanceRow[] {
+	const filter = compileFilter(view.filter);
+	return sortBy(
+		instanceTableRows(snapshot).filter((i) => filter.test(i.name)),
+		INSTANCES_TABLE.sorts,
+		view.sort.instances,
+	);
 }
 
 /**

@@ -10,7 +10,8 @@ import {Help} from './help.js';
 import type {RulesConfig} from '../model/rules/config.js';
 import {p95Bound} from '../model/rules/latency.js';
 import type {BackendSeriesName} from '../model/backend-history.js';
-import {BackendsView, ChartsView, RequestsView, Unconfigured, viewRows} from './views.js';
+import {BackendsView, ChartsView, InstancesView, RequestsView, Unconfigured, viewRows} from './views.js';
+import {INSTANCES_TABLE, type InstanceRow} from '../format/columns/instances.js';
 import {layoutFor, MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import {BackendsTable, EntryPointsTable, ServicesTable} from './tables.js';
 import type {Theme} from './theme.js';
@@ -26,6 +27,8 @@ export interface ScreenProps {
 	readonly view: ViewState;
 	readonly services: readonly ServiceRow[];
 	readonly backends: readonly BackendRow[];
+	/** With several targets: the instances, filtered and sorted. */
+	readonly instances?: readonly InstanceRow[];
 	readonly columns: number;
 	readonly rows: number;
 	readonly theme: Theme;
@@ -57,7 +60,7 @@ export function Screen(props: ScreenProps) {
 	return <SafeScreen {...props} snapshot={props.snapshot === null ? null : safeSnapshot(props.snapshot)} />;
 }
 
-function SafeScreen({snapshot, view, services, backends, columns, rows, theme, now, message, rules, backendSeries}: ScreenProps) {
+function SafeScreen({snapshot, view, services, backends, instances = [], columns, rows, theme, now, message, rules, backendSeries}: ScreenProps) {
 	const layout = layoutFor(columns, rows, {
 		buckets: Object.keys(snapshot?.history.bucketShares ?? {}).length,
 		services: services.length,
@@ -187,12 +190,24 @@ function SafeScreen({snapshot, view, services, backends, columns, rows, theme, n
 					/>
 				)
 			) : view.screen === 'instances' ? (
-				<Unconfigured
-					title={`Instances ${theme.glyphs.sep} one Traefik watched`}
-					how="one instance: several Traefik instances side by side are not in this version"
-					width={width}
-					theme={theme}
-				/>
+				snapshot?.instances === undefined ? (
+					<Unconfigured
+						title={`Instances ${theme.glyphs.sep} one Traefik watched`}
+						how="start with --target NAME=URL once per instance (or the config file's targets) to watch an HA group side by side and catch config drift"
+						width={width}
+						theme={theme}
+					/>
+				) : (
+					<InstancesView
+						snapshot={snapshot}
+						rows={instances}
+						width={width}
+						height={viewRows(rows)}
+						selected={view.selected}
+						sort={sortLabel(INSTANCES_TABLE.sorts, view.sort.instances)}
+						theme={theme}
+					/>
+				)
 			) : (
 				<ChartsView
 					snapshot={snapshot}

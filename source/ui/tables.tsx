@@ -5,6 +5,7 @@ import {SERVICES_TABLE} from '../format/columns/services.js';
 import type {Column} from '../format/table.js';
 import type {BackendRow, EntryPointRow, ServiceRow} from '../domain/snapshot.js';
 import {Table} from './table.js';
+import {backendKey} from '../model/backend-history.js';
 import type {Theme} from './theme.js';
 
 interface Frame<Row> {
@@ -49,7 +50,7 @@ export function BackendsTable(props: Frame<BackendRow>) {
 			title={`Backends, Traefik ${props.theme.glyphs.arrow} server, kernel TCP states (sort: ${props.sort})`}
 			columns={columns as readonly Column<BackendRow>[]}
 			{...frame(props)}
-			rowKey={(r) => r.address}
+			rowKey={backendKey}
 			region="backends"
 			empty="no backend known: no API, no traefik_service_server_up, no --backend"
 		/>

@@ -1,13 +1,22 @@
 /** What the user has set on the screen: the view, filter, sort, focus, selection, pin, pause, help. Pure. */
 import {BACKENDS_TABLE} from '../format/columns/backends.js';
 import {SERVICES_TABLE} from '../format/columns/services.js';
+import {INSTANCES_TABLE} from '../format/columns/instances.js';
 import {compileLinear} from '../format/linear-regex.js';
 
 /** The sort keys `s` cycles through, per table. */
 export const SERVICE_SORTS = SERVICES_TABLE.sorts.map((s) => s.key);
 export const BACKEND_SORTS = BACKENDS_TABLE.sorts.map((s) => s.key);
+export const INSTANCE_SORTS = INSTANCES_TABLE.sorts.map((s) => s.key);
 
-export type Focus = 'services' | 'backends';
+export type Focus = 'services' | 'backends' | 'instances';
+
+/** Each table's sort. */
+export interface Sorts {
+	readonly services: TableSort;
+	readonly backends: TableSort;
+	readonly instances: TableSort;
+}
 
 /** The whole-screen views, by the number key that shows each. */
 export const SCREENS = [
@@ -23,7 +32,7 @@ export type ScreenName = (typeof SCREENS)[number]['name'];
 export interface TablesState {
 	readonly focus: Focus;
 	readonly selected: number;
-	readonly sort: {readonly services: TableSort; readonly backends: TableSort};
+	readonly sort: Sorts;
 }
 
 export interface TableSort {
@@ -42,8 +51,10 @@ export interface ViewState {
 	/** Typing a filter after `/`. */
 	readonly editingFilter: boolean;
 	/** Each table's sort: a key of its sorts, reversed or not (`S` reverses the focused table only). */
-	readonly sort: {readonly services: TableSort; readonly backends: TableSort};
+	readonly sort: Sorts;
 	readonly pinned: string | null;
+	/** With several instances: the one shown alone (null: all of them, summed). */
+	readonly pinnedInstance: string | null;
 	readonly paused: boolean;
 	readonly help: boolean;
 	/** The first line of the help shown (it scrolls when taller than the screen). */
@@ -57,9 +68,13 @@ export interface ViewState {
 /** A view's tables as first shown: the overview's focus on the services, the others' on the backends. */
 function freshTables(screen: ScreenName): TablesState {
 	return {
-		focus: screen === 'overview' ? 'services' : 'backends',
+		focus: screen === 'overview' ? 'services' : screen === 'instances' ? 'instances' : 'backends',
 		selected: 0,
-		sort: {services: {key: SERVICE_SORTS[0]!, reverse: false}, backends: {key: BACKEND_SORTS[0]!, reverse: false}},
+		sort: {
+			services: {key: SERVICE_SORTS[0]!, reverse: false},
+			backends: {key: BACKEND_SORTS[0]!, reverse: false},
+			instances: {key: INSTANCE_SORTS[0]!, reverse: false},
+		},
 	};
 }
 
@@ -71,6 +86,7 @@ export function initialViewState(pinned: string | null, screen: ScreenName = 'ov
 		filter: '',
 		editingFilter: false,
 		pinned,
+		pinnedInstance: null,
 		paused: false,
 		help: false,
 		helpScroll: 0,

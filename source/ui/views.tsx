@@ -14,6 +14,7 @@ import {Table} from './table.js';
 import {REQUESTS_TABLE, type RequestRow} from '../format/columns/requests.js';
 import type {Column} from '../format/table.js';
 import type {Theme} from './theme.js';
+import {INSTANCES_TABLE, type InstanceRow} from '../format/columns/instances.js';
 
 /** Rows the views have: the terminal's less the header (2) and the footer (1). */
 export const viewRows = (rows: number): number => rows - 3;
@@ -158,6 +159,77 @@ export function RequestsView({rows, of, errors, slow, bound, server, width, heig
 				rowKey={(_r, index) => String(index)}
 				empty={of === 0 ? 'no request in the access log yet' : 'no request matches'}
 			/>
+		</Box>
+	);
+}
+
+export interface InstancesViewProps {
+	readonly snapshot: Snapshot | null;
+	readonly rows: readonly InstanceRow[];
+	readonly width: number;
+	readonly height: number;
+	readonly selected: number;
+	readonly sort: string;
+	readonly theme: Theme;
+}
+
+/**
+ * 4 instances: one row per Traefik instance (Enter shows it alone, Esc all again); with a pinned
+ * service, each instance's share of it. Under the table, what differs between their
+ * configurations, per object, or that they agree.
+ */
+export function InstancesView({snapshot, rows, width, height, selected, sort, theme}: InstancesViewProps) {
+	const g = theme.glyphs;
+	const drift = snapshot?.drift ?? [];
+	const pinned = snapshot?.filter.service ?? null;
+	const fingerprints = new Set(rows.flatMap((r) => (r.fingerprint === null ? [] : [r.fingerprint])));
+	// The table takes what the instances need; the drift list the rest (at least 3 lines).
+	const tableRows = Math.max(1, Math.min(rows.length, height - 2 - 2 - Math.min(Math.max(drift.length, 1), 3)));
+	const driftRows = Math.max(1, height - tableRows - 2 - 2);
+	const shown = drift.slice(0, driftRows - (drift.length > driftRows ? 1 : 0));
+	const title = pinned === null ? `Instances (sort: ${sort})` : `Instances ${g.sep} ${pinned} on each: share of its requests, 5xx, p95 (sort: ${sort})`;
+	const pinnedInstance = snapshot?.filter.instance ?? null;
+	return (
+		<Box flexDirection="column" width={width}>
+			<Table
+				title={pinnedInstance === null ? title : `${title} ${g.sep} showing ${pinnedInstance} alone (Esc: all)`}
+				columns={INSTANCES_TABLE.columns as readonly Column<InstanceRow>[]}
+				rows={rows}
+				width={width}
+				height={tableRows}
+				selected={selected}
+				focused
+				theme={theme}
+				rowKey={(r) => r.name}
+				region="instances"
+				empty="no instance has answered yet"
+			/>
+			<Text bold>{fit(`Config drift ${g.sep} /api/rawdata compared, status and order left out`, width, 'left', theme.ascii).trimEnd()}</Text>
+			{drift.length === 0 ? (
+				<Text color={theme.color(fingerprints.size <= 1 ? 'ok' : 'muted')}>
+					{fit(
+						fingerprints.size === 1
+							? `the ${rows.filter((r) => r.fingerprint !== null).length} configurations read agree (fingerprint ${[...fingerprints][0]})`
+							: 'no two configurations read yet',
+						width,
+						'left',
+						theme.ascii,
+					).trimEnd()}
+				</Text>
+			) : (
+				<>
+					{shown.map((d, i) => (
+						<Text key={i} color={theme.color('warn')}>
+							{fit(`${theme.mark('warn')} ${d.text}`, width, 'left', theme.ascii).trimEnd()}
+						</Text>
+					))}
+					{drift.length > shown.length ? (
+						<Text color={theme.color('muted')}>
+							{fit(`and ${drift.length - shown.length} more (the snapshot, e, has them all)`, width, 'left', theme.ascii).trimEnd()}
+						</Text>
+					) : null}
+				</>
+			)}
 		</Box>
 	);
 }

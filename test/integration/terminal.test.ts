@@ -124,7 +124,7 @@ describe('traefik-top in a real terminal', () => {
 			['2', /▸Backends, Traefik → server.*\(sort: alert ↓\)/],
 			// The demo follows its Traefik's access log: the stream itself.
 			['3', /Requests, newest first/],
-			['4', /one instance/],
+			['4', /one Traefik watched/],
 			['5', /Requests · all entry points \(req\/s, last/],
 			['1', /Services \(sort: alert ↓\)/],
 		] as const) {

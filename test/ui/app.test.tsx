@@ -118,7 +118,7 @@ describe('views', () => {
 		await r.press('3');
 		expect(r.lastFrame()).toMatch(/access log/);
 		await r.press('4');
-		expect(r.lastFrame()).toMatch(/one instance/);
+		expect(r.lastFrame()).toMatch(/one Traefik watched/);
 	});
 
 	it('the help scrolls, and a number key leaves it for that view', async () => {

@@ -1,12 +1,12 @@
 // The key reducer alone: every key on the state the keys before it left.
 import {describe, expect, it} from 'vitest';
 import {reduceKey, splitKeys, type KeyPress} from '../../source/ui/keys.js';
-import {backendRows, serviceRows} from '../../source/ui/rows.js';
+import {backendRows, instanceRows, serviceRows} from '../../source/ui/rows.js';
 import {initialViewState, type ViewState} from '../../source/ui/view-state.js';
 import {sampleSnapshot} from '../helpers/snapshot.js';
 
 const snapshot = sampleSnapshot();
-const rowsOf = (view: ViewState) => ({services: serviceRows(snapshot, view), backends: backendRows(snapshot, view)});
+const rowsOf = (view: ViewState) => ({services: serviceRows(snapshot, view), backends: backendRows(snapshot, view), instances: instanceRows(snapshot, view)});
 
 function type(keys: readonly KeyPress[], view = initialViewState(null)) {
 	const intents = [];

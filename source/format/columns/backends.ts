@@ -4,6 +4,7 @@ import {alertRank, byNumber, byText, sortsOf, type Column, type TableDefinition}
 import {formatAge, formatBytes, formatLatency, formatPercent, formatRate} from '../units.js';
 
 export type BackendColumnKey =
+	| 'instance'
 	| 'service'
 	| 'address'
 	| 'status'
@@ -155,8 +156,20 @@ const SERVER_REQUEST_COLUMNS: ReadonlySet<BackendColumnKey> = new Set(['reqRate'
 const KERNEL_COLUMNS = columns.filter((c) => !SERVER_REQUEST_COLUMNS.has(c.key));
 
 /** The columns for these rows: a server's own figures only when some row has them (without an access log, no columns of dashes). */
+/** The instance a row's connections are of: shown first with several instances (TCP states are per host and process). */
+const INSTANCE_COLUMN: Column<BackendRow, BackendColumnKey, BackendLevelKey> = {
+	key: 'instance',
+	header: 'INSTANCE',
+	width: 10,
+	min: 6,
+	cell: (r) => r.instance ?? '',
+	sort: (a, b) => byText(a.instance ?? '', b.instance ?? '') || byService(a, b),
+	sortDirection: 'asc',
+};
+
 export function backendColumns(rows: readonly BackendRow[]): readonly Column<BackendRow, BackendColumnKey, BackendLevelKey>[] {
-	return rows.some((r) => r.requests !== undefined) ? columns : KERNEL_COLUMNS;
+	const chosen = rows.some((r) => r.requests !== undefined) ? columns : KERNEL_COLUMNS;
+	return rows.some((r) => r.instance !== undefined) ? [INSTANCE_COLUMN, ...chosen] : chosen;
 }
 
 export const BACKENDS_TABLE: TableDefinition<BackendRow, BackendColumnKey, BackendLevelKey> = {

@@ -4,6 +4,7 @@ import {CERT_EXPIRY_RULES} from './cert-expiry.js';
 import {CLOSE_WAIT_RULES} from './close-wait.js';
 import {CONNECTING_RULES} from './connecting.js';
 import {ERROR_RATIO_RULES} from './error-ratio.js';
+import {FLEET_RULES} from './fleet.js';
 import {LATENCY_RULES} from './latency.js';
 import {SERVER_DOWN_RULES} from './server-down.js';
 import {SERVER_REQUEST_RULES} from './server-requests.js';
@@ -22,7 +23,8 @@ export type RulesConfig = Settings<
 		typeof LATENCY_RULES &
 		typeof CERT_EXPIRY_RULES &
 		typeof SOURCE_FAILED_RULES &
-		typeof SERVER_REQUEST_RULES
+		typeof SERVER_REQUEST_RULES &
+		typeof FLEET_RULES
 >;
 
 export const DEFAULT_RULES: RulesConfig = {
@@ -35,6 +37,7 @@ export const DEFAULT_RULES: RulesConfig = {
 	...CERT_EXPIRY_RULES,
 	...SOURCE_FAILED_RULES,
 	...SERVER_REQUEST_RULES,
+	...FLEET_RULES,
 };
 
 /**
@@ -87,6 +90,7 @@ const RANGES: Readonly<Record<string, readonly [number, number, 'integer' | 'num
 	warnDays: [0, 3650, 'number', 'days from 0 to 3650'],
 	critDays: [0, 3650, 'number', 'days from 0 to 3650'],
 	bucket: [1e-6, 1e6, 'number', 'a bucket bound in seconds, above 0'],
+	graceRefreshes: [1, 1000, 'integer', 'a whole number of API refreshes from 1 to 1000'],
 };
 
 function checkRange(path: string, key: string, value: number): void {

@@ -1,0 +1,44 @@
+// --target and the config file's targets, parsed and refused in words.
+import {describe, expect, it} from 'vitest';
+import {resolveConfig} from '../../source/run/config.js';
+import {parseTargetFlag, resolveTargets} from '../../source/run/targets.js';
+
+describe('targets', () => {
+	it('reads NAME=URL with its settings; a loopback API finds its process by the port it listens on', () => {
+		expect(parseTargetFlag('edge-a=http://127.0.0.1:8080/api/,metrics=http://127.0.0.1:8082/metrics,header=X-Env: prod')).toEqual({
+			name: 'edge-a',
+			apiUrl: 'http://127.0.0.1:8080',
+			metricsUrl: 'http://127.0.0.1:8082/metrics',
+			headers: {'X-Env': 'prod'},
+			listenPort: 8080,
+		});
+		expect(parseTargetFlag('b=http://10.0.0.5:8080,pid=4242')).toEqual({
+			name: 'b',
+			apiUrl: 'http://10.0.0.5:8080',
+			metricsUrl: 'http://10.0.0.5:8080/metrics',
+			pid: 4242,
+		});
+	});
+
+	it('refuses what it cannot use, in words, and credentials on the command line', () => {
+		expect(() => parseTargetFlag('a=http://x:8080,password=secret')).toThrow(/"password=secret" is not a setting.*credentials go in the config file/);
+		expect(() => resolveTargets(['a=http://x:1', 'a=http://y:1'], undefined)).toThrow(/two targets are named "a"/);
+		expect(() => resolveTargets(['http://x:1', 'b=http://y:1'], undefined)).toThrow(/each needs a name/);
+		expect(() => resolveTargets(undefined, [{name: 'a', url: 'http://x:1', pasword: 'x'}])).toThrow(/targets\[0\]: unknown setting "pasword"/);
+	});
+
+	it('takes the config file list, credentials included; the flags replace it', () => {
+		const file = [{name: 'a', url: 'https://a.example:8443', basicAuth: 'admin:pw'}];
+		expect(resolveTargets(undefined, file)).toEqual([
+			{name: 'a', apiUrl: 'https://a.example:8443', metricsUrl: 'https://a.example:8443/metrics', basicAuth: 'admin:pw'},
+		]);
+		expect(resolveTargets(['b=http://b:1'], file).map((t) => t.name)).toEqual(['b']);
+	});
+
+	it('one target without a name is the plain run, exactly', () => {
+		const plain = resolveConfig({metricsUrl: 'http://10.0.0.5:8080/metrics', apiUrl: 'http://10.0.0.5:8080'}, {}, {}, true);
+		const single = resolveConfig({target: ['http://10.0.0.5:8080']}, {}, {}, true);
+		expect(single).toEqual(plain);
+		expect(single.targets).toEqual([]);
+	});
+});
