@@ -14,6 +14,7 @@ import {benchPatches} from './patches.js';
 import {benchKeys, benchSeries} from './series.js';
 import {benchLead} from './lead.js';
 import {benchAccessLog} from './access-log.js';
+import {benchFleet} from './fleet.js';
 import {benchReal, benchSynthetic} from './proc.js';
 
 interface Comparison {
@@ -243,6 +244,38 @@ if (run('keys')) {
 		target: '< 100',
 		ok: keys.keyMs.max < 100,
 	});
+}
+
+if (run('fleet')) {
+	const {fleet: f, reference: r} = await benchFleet();
+	const tick = f.modelMs + f.renderInstancesMs;
+	console.log(
+		`fleet: ${f.instances} instances x ${f.services} services x ${f.servers} servers (synthetic, from recorded Traefik 3.7.15 answers), CPU per tick:\n` +
+			`  parse of the ${f.instances} scrapes ${f.parseMs.toFixed(1)} ms; model ${f.modelMs.toFixed(1)} ms (monitors ${f.ingestMs.toFixed(1)}, ` +
+			`their snapshots ${f.instanceSnapshotsMs.toFixed(1)}, group and merge ${f.groupMs.toFixed(1)}); drift diff ${f.driftMs.toFixed(1)} ms ` +
+			`(${f.driftItems} differences, made again only when a configuration changes); render at 200x50: instances ${f.renderInstancesMs.toFixed(1)} ms, ` +
+			`overview ${f.renderOverviewMs.toFixed(1)} ms\n` +
+			`  peak RSS ${f.peakRssMb.toFixed(0)} MB (${f.modelRssMb.toFixed(0)} MB before the renders; ` +
+			`${f.retainedMb.toFixed(0)} MB of heap retained after a collection)\n` +
+			`  reference, one of those instances alone: model ${r.modelMs.toFixed(1)} ms, ` +
+			`render ${r.renderInstancesMs.toFixed(1)} / ${r.renderOverviewMs.toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+	);
+	extra['fleet'] = {fleet: f, reference: r};
+	comparisons.push({
+		id: 'fleet.tickMs',
+		what: `model update, drift and render of the instances view per tick, ${f.instances} x ${f.services} x ${f.servers} (ms CPU)`,
+		value: tick,
+		target: '< 50',
+		ok: tick < 50,
+	});
+	comparisons.push({
+		id: 'fleet.modelOverReference',
+		what: `the fleet's model per tick over ${f.instances} times one instance's (reference: ${r.modelMs.toFixed(1)} ms, same run)`,
+		value: f.modelMs / (f.instances * r.modelMs),
+		target: '<= 1.2',
+		ok: f.modelMs <= 1.2 * f.instances * r.modelMs,
+	});
+	comparisons.push({id: 'fleet.peakRssMb', what: 'peak RSS of the fleet benchmark process (MB)', value: f.peakRssMb, target: '< 200', ok: f.peakRssMb < 200});
 }
 
 if (run('accesslog')) {

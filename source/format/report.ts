@@ -3,6 +3,7 @@ import type {Snapshot, SnapshotAlert, SourceState} from '../domain/snapshot.js';
 import {backendColumns} from './columns/backends.js';
 import {ENTRYPOINTS_TABLE} from './columns/entrypoints.js';
 import {SERVICES_TABLE} from './columns/services.js';
+import {INSTANCES_TABLE, instanceTableRows} from './columns/instances.js';
 import {glyphsFor} from './glyphs.js';
 import {renderTable} from './table.js';
 import {terminalSafeValue} from './terminal-safe.js';
@@ -33,6 +34,14 @@ export function renderReport(raw: Snapshot, width = 120, ascii = false): string 
 			(t.restartedAt ? ` (restarted ${t.restartedAt})` : ''),
 	);
 	if (s.filter.service || s.filter.entrypoint) lines.push(`filter: service=${s.filter.service ?? '*'} entrypoint=${s.filter.entrypoint ?? '*'}`);
+	if (s.instances !== undefined) {
+		lines.push('', `INSTANCES (${s.instances.length})${s.filter.instance ? `: showing ${s.filter.instance} alone` : ': summed below'}`);
+		lines.push(...renderTable(INSTANCES_TABLE.columns, instanceTableRows(s), width, ascii));
+		for (const i of s.instances) if (i.error) lines.push(`  ${i.name}: ${i.error}`);
+		const drift = s.drift ?? [];
+		lines.push('', `CONFIG DRIFT (${drift.length})`);
+		lines.push(...(drift.length === 0 ? ['  none: the configurations read agree'] : drift.map((d) => `  ${d.text}`)));
+	}
 	lines.push('', 'SOURCES');
 	lines.push(sourceLine('proc', s.sources.proc), sourceLine('metrics', s.sources.metrics), sourceLine('api', s.sources.api));
 	lines.push('', `SERVICES (${s.services.length})`);
@@ -41,6 +50,15 @@ export function renderReport(raw: Snapshot, width = 120, ascii = false): string 
 			? ['  none (no service has been requested yet, or /metrics is not available)']
 			: renderTable(SERVICES_TABLE.columns, s.services, width, ascii)),
 	);
+	const split = s.filter.service === null ? undefined : s.services[0]?.instances;
+	if (split !== undefined && s.instances !== undefined) {
+		lines.push('', `${s.services[0]!.name} ON EACH INSTANCE`);
+		for (const i of split) {
+			lines.push(
+				`  ${i.instance.padEnd(20)} ${formatCount(i.requestsPerSecond).padStart(6)} req/s  share ${formatPercent(i.share)}  5xx ${formatPercent(i.errorRatio)}`,
+			);
+		}
+	}
 	if (s.routers.length > 0) {
 		lines.push('', `ROUTERS (${s.routers.length})`);
 		for (const r of s.routers)

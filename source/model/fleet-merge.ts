@@ -58,6 +58,8 @@ const boundOf = (le: number | '+Inf'): number => (le === '+Inf' ? Number.POSITIV
  * summed by bound, and the quantiles read from the sum, as histogram_quantile over a sum by le.
  */
 export function mergeLatency(parts: readonly {latency: Latency; weight?: number | null}[]): Latency {
+	const fast = sameBounds(parts);
+	if (fast !== null) return fast;
 	const counts = new Map<number, number>();
 	for (const {latency, weight} of parts) {
 		const n = latency.count ?? weight ?? 0;
@@ -69,6 +71,28 @@ export function mergeLatency(parts: readonly {latency: Latency; weight?: number 
 	let running = 0;
 	const cumulative = bounds.map((b) => (running += counts.get(b)!));
 	return latencyOf(bounds, cumulative);
+}
+
+/** The merge when every part with requests has the same bounds (one configuration): summed in place, no map. Null otherwise. */
+function sameBounds(parts: readonly {latency: Latency; weight?: number | null}[]): Latency | null {
+	let first: readonly Latency['buckets'][number][] | null = null;
+	let sums: Float64Array | null = null;
+	for (const {latency, weight} of parts) {
+		const n = latency.count ?? weight ?? 0;
+		if (!(n > 0)) continue;
+		const b = latency.buckets;
+		if (first === null) {
+			first = b;
+			sums = new Float64Array(b.length);
+		} else if (b.length !== first.length || b.some((x, i) => x.le !== first![i]!.le)) return null;
+		for (let i = 0; i < b.length; i++) sums![i]! += (b[i]!.share ?? 0) * n;
+	}
+	if (first === null || sums === null) return null;
+	for (let i = 1; i < sums.length; i++) sums[i]! += sums[i - 1]!;
+	return latencyOf(
+		first.map((x) => boundOf(x.le)),
+		sums,
+	);
 }
 
 const worse = (a: AlertLevel | undefined, b: AlertLevel | undefined): AlertLevel | undefined => (a === 'crit' || b === 'crit' ? 'crit' : (a ?? b));
@@ -283,9 +307,16 @@ function mergeHistory(histories: readonly Snapshot['history'][]): Snapshot['hist
 	};
 }
 
-/** An alert of one instance, named after it. */
+const named = new WeakMap<SnapshotAlert, SnapshotAlert>();
+
+/** An alert of one instance, named after it (made once per alert: an unchanged alert is the same object from poll to poll). */
 export function instanceAlert(name: string, a: SnapshotAlert): SnapshotAlert {
-	return a.instance !== undefined ? a : {...a, instance: name, text: `${name}: ${a.text}`};
+	if (a.instance !== undefined) return a;
+	const known = named.get(a);
+	if (known !== undefined && known.instance === name) return known;
+	const out = {...a, instance: name, text: `${name}: ${a.text}`};
+	named.set(a, out);
+	return out;
 }
 
 const byLevelThenAge = (a: SnapshotAlert, b: SnapshotAlert): number =>

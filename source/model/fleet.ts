@@ -60,6 +60,7 @@ export class FleetModel {
 	private members: FleetMember[] = [];
 	private instanceRows: Instance[] = [];
 	drift: readonly DriftItem[] = [];
+	private diffed: {names: readonly string[]; configs: readonly NormalizedConfig[]} | null = null;
 	lastAt = 0;
 
 	constructor(private readonly config: FleetConfig) {}
@@ -81,7 +82,14 @@ export class FleetModel {
 		}
 		// Compared: instances whose API answered at its last refresh (a failing API's configuration is not known now).
 		const compared = inputs.filter((i) => i.config !== null && i.snapshot?.sources.api.ok === true && !this.downPolls.has(i.name));
-		this.drift = configDrift(compared.map((i) => ({instance: i.name, config: i.config!})));
+		// Configurations change at API refreshes only: the diff is made again when one of them is another object.
+		const key = compared.map((i) => i.name);
+		const configs = compared.map((i) => i.config!);
+		const last = this.diffed;
+		if (last === null || last.names.join('\u0000') !== key.join('\u0000') || last.configs.some((c, i) => c !== configs[i])) {
+			this.drift = configDrift(compared.map((i, n) => ({instance: i.name, config: configs[n]!})));
+			this.diffed = {names: key, configs};
+		}
 		const members: FleetMember[] = inputs.map((input) => {
 			const s = input.snapshot;
 			const down = this.downPolls.get(input.name);

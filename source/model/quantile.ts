@@ -63,3 +63,48 @@ export function quantileOrNull(q: number, buckets: readonly Bucket[]): number | 
 	const value = bucketQuantile(q, buckets);
 	return Number.isFinite(value) ? value : null;
 }
+
+/**
+ * p50, p95 and p99 of buckets already sorted by distinct bounds (a counter group's), cleaned once
+ * for the three: the same values as bucketQuantile gives each (null where it gives no finite one).
+ */
+export function threeQuantiles(bounds: ArrayLike<number>, cumulative: ArrayLike<number>): {p50: number | null; p95: number | null; p99: number | null} {
+	const none = {p50: null, p95: null, p99: null};
+	if (bounds.length < 2 || bounds[bounds.length - 1] !== Number.POSITIVE_INFINITY) return none;
+	const counts = Array.from(cumulative);
+	let prev = counts[0]!;
+	for (let i = 1; i < counts.length; i++) {
+		const current = counts[i]!;
+		const delta = Math.abs(current - prev);
+		if (delta === 0) continue;
+		if (delta / current <= 1e-12) counts[i] = prev;
+		else prev = current;
+	}
+	let max = counts[0]!;
+	for (let i = 1; i < counts.length; i++) {
+		if (counts[i]! > max) max = counts[i]!;
+		else if (counts[i]! < max) counts[i] = max;
+	}
+	const observations = counts[counts.length - 1]!;
+	if (observations === 0) return none;
+	const at = (q: number): number | null => {
+		let rank = q * observations;
+		let b = 0;
+		while (b < counts.length - 1 && counts[b]! < rank) b++;
+		let value: number;
+		if (b === counts.length - 1) value = bounds[bounds.length - 2]!;
+		else if (b === 0 && bounds[0]! <= 0) value = bounds[0]!;
+		else {
+			let start = 0;
+			let count = counts[b]!;
+			if (b > 0) {
+				start = bounds[b - 1]!;
+				count -= counts[b - 1]!;
+				rank -= counts[b - 1]!;
+			}
+			value = start + (bounds[b]! - start) * (rank / count);
+		}
+		return Number.isFinite(value) ? value : null;
+	};
+	return {p50: at(0.5), p95: at(0.95), p99: at(0.99)};
+}

@@ -4,7 +4,7 @@
  * for failed scrapes, vanished series forgotten. Pure: times come in.
  */
 import type {CounterGroup, MetricsReading, StatusClass} from '../domain/harvest.js';
-import {quantileOrNull, type Bucket} from './quantile.js';
+import {threeQuantiles} from './quantile.js';
 import {Ring} from './ring.js';
 import type {Latency, LatencyBucket, StatusRates} from '../domain/snapshot.js';
 
@@ -72,14 +72,17 @@ const EMPTY_LATENCY: Latency = {p50: null, p95: null, p99: null, buckets: []};
 /** Latency figures from the bucket deltas of a span. */
 export function latencyOf(bounds: readonly number[], cumulative: ArrayLike<number>): Latency {
 	if (bounds.length === 0) return EMPTY_LATENCY;
-	const buckets: Bucket[] = bounds.map((upperBound, i) => ({upperBound, count: cumulative[i]!}));
-	const total = buckets[buckets.length - 1]!.count;
-	const shares: LatencyBucket[] = buckets.map((b, i) => ({
-		le: b.upperBound === Number.POSITIVE_INFINITY ? '+Inf' : b.upperBound,
-		share: total > 0 ? (b.count - (i > 0 ? buckets[i - 1]!.count : 0)) / total : null,
-		cumulativeShare: total > 0 ? b.count / total : null,
-	}));
-	return {p50: quantileOrNull(0.5, buckets), p95: quantileOrNull(0.95, buckets), p99: quantileOrNull(0.99, buckets), buckets: shares, count: total};
+	const total = cumulative[bounds.length - 1]!;
+	const shares = new Array<LatencyBucket>(bounds.length);
+	for (let i = 0; i < bounds.length; i++) {
+		const count = cumulative[i]!;
+		shares[i] = {
+			le: bounds[i] === Number.POSITIVE_INFINITY ? '+Inf' : bounds[i]!,
+			share: total > 0 ? (count - (i > 0 ? cumulative[i - 1]! : 0)) / total : null,
+			cumulativeShare: total > 0 ? count / total : null,
+		};
+	}
+	return {...threeQuantiles(bounds, cumulative), buckets: shares, count: total};
 }
 
 function spanStats(bounds: readonly number[], d: Float64Array, seconds: number): SpanStats {

@@ -152,3 +152,27 @@ describe('the group rules', () => {
 		]);
 	});
 });
+
+describe('three quantiles at once', () => {
+	it('give what bucketQuantile gives each, on 500 random sorted bucket sets', async () => {
+		const {bucketQuantile, threeQuantiles} = await import('../../source/model/quantile.js');
+		let seed = 7;
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		for (let n = 0; n < 500; n++) {
+			const size = 2 + Math.floor(random() * 8);
+			let bound = random() < 0.1 ? 0 : random();
+			let count = Math.floor(random() * 3);
+			const buckets = Array.from({length: size}, (_, i) => {
+				bound += random() * 2 + 1e-3;
+				count += random() < 0.2 ? -1 : Math.floor(random() * 20);
+				return {upperBound: i === size - 1 ? Number.POSITIVE_INFINITY : bound, count: Math.max(0, count)};
+			});
+			const each = [0.5, 0.95, 0.99].map((q) => bucketQuantile(q, buckets)).map((v) => (Number.isFinite(v) ? v : null));
+			const three = threeQuantiles(
+				buckets.map((b) => b.upperBound),
+				buckets.map((b) => b.count),
+			);
+			expect([three.p50, three.p95, three.p99]).toEqual(each);
+		}
+	});
+});

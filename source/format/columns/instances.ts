@@ -86,17 +86,21 @@ export const INSTANCES_TABLE: TableDefinition<InstanceRow, InstanceColumnKey, In
 /** The instances of a snapshot as rows: levels from their state and drift, the pinned service's split. */
 export function instanceTableRows(snapshot: Snapshot | null): InstanceRow[] {
 	const pinned = snapshot?.filter.service === null ? undefined : snapshot?.services[0];
-	const alerts = snapshot?.alerts ?? [];
+	const stale = new Set<string>();
+	const drifted = new Map<string, 'warn' | 'crit'>();
+	for (const a of snapshot?.alerts ?? []) {
+		if (a.rule === 'reload_stale') stale.add(a.subject);
+		else if (a.rule === 'config_drift') drifted.set(a.subject, a.level);
+	}
 	return (snapshot?.instances ?? []).map((i) => {
 		const split = pinned?.instances?.find((s) => s.instance === i.name);
-		const stale = alerts.some((a) => a.rule === 'reload_stale' && a.subject === i.name);
-		const drift = alerts.find((a) => a.rule === 'config_drift' && a.subject === i.name);
+		const drift = drifted.get(i.name);
 		return {
 			...i,
 			levels: {
 				state: i.state === 'up' ? 'ok' : i.state === 'starting' ? 'warn' : 'crit',
-				...(i.drift.length === 0 ? {} : {config: drift?.level ?? 'warn'}),
-				...(stale ? {reload: 'warn'} : {}),
+				...(i.drift.length === 0 ? {} : {config: drift ?? 'warn'}),
+				...(stale.has(i.name) ? {reload: 'warn'} : {}),
 			},
 			...(pinned === undefined ? {} : {split: split ?? {requestsPerSecond: null, share: null, errorRatio: null, p95: null}}),
 		};
