@@ -3,6 +3,8 @@ import type {BackendRow, Latency, ServiceRow, Snapshot, SnapshotAlert} from '../
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import type {BackendFigures, ServiceFigures} from '../../source/model/rules/family.js';
 import {judge} from '../../source/model/rules/index.js';
+import {normalizeConfig} from '../../source/collect/config-normalize.js';
+import {FleetModel} from '../../source/model/fleet.js';
 import type {SpanStats} from '../../source/model/traffic.js';
 
 export const states = (counts: Partial<StateCounts> = {}): StateCounts => Object.fromEntries(REPORTED_STATES.map((s) => [s, counts[s] ?? 0])) as StateCounts;
@@ -267,4 +269,33 @@ export function sampleWithRequests(): Snapshot {
 		],
 		backends: base.backends.map((b) => (b.address === '10.0.0.2:8080' ? {...b, requests: WEB_SERVER_MINUTE} : b)),
 	});
+}
+
+/**
+ * Three instances of the sample, as the fleet model makes them: a and b with one configuration,
+ * c with a stale copy (a router and a server fewer); `service` pinned when given.
+ */
+export function sampleFleet(service: string | null = null): Snapshot {
+	const config = (routers: string[], servers: string[]) =>
+		normalizeConfig({
+			routers: Object.fromEntries(routers.map((r) => [r, {rule: `Host(\`${r}\`)`, service: 'web@docker', entryPoints: ['web']}])),
+			services: {'web@docker': {loadBalancer: {servers: servers.map((url) => ({url}))}}},
+		});
+	const fresh = config(['web@docker', 'admin@docker'], ['http://10.0.0.2:80', 'http://10.0.0.3:80']);
+	const stale = config(['web@docker'], ['http://10.0.0.2:80']);
+	const base = sampleSnapshot();
+	const one = service === null ? base : {...base, filter: {...base.filter, service}, services: base.services.filter((s) => s.name === service)};
+	const scaled = (factor: number): Snapshot => ({
+		...one,
+		totals: {...one.totals, requestsPerSecond: (one.totals.requestsPerSecond ?? 0) * factor},
+		services: one.services.map((s) => ({...s, requestsPerSecond: s.requestsPerSecond === null ? null : s.requestsPerSecond * factor})),
+	});
+	const fleet = new FleetModel({rules: DEFAULT_RULES, apiIntervalSeconds: 10, intervalSeconds: 1});
+	const inputs = [
+		{name: 'edge-a', url: 'http://10.0.1.1:8080', snapshot: scaled(0.6), config: fresh, http: ['metrics', 'api'] as const},
+		{name: 'edge-b', url: 'http://10.0.1.2:8080', snapshot: scaled(0.3), config: fresh, http: ['metrics', 'api'] as const},
+		{name: 'edge-c', url: 'http://10.0.1.3:8080', snapshot: scaled(0.1), config: stale, http: ['metrics', 'api'] as const},
+	];
+	for (let i = 0; i < 12; i++) fleet.update(Date.parse(base.takenAt) + i * 1000, inputs);
+	return fleet.snapshot(null)!;
 }

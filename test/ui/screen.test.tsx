@@ -3,12 +3,12 @@
 import {renderToString} from 'ink';
 import {describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../source/domain/snapshot.js';
-import {backendRows, serviceRows} from '../../source/ui/rows.js';
+import {backendRows, instanceRows, serviceRows} from '../../source/ui/rows.js';
 import {textWidth} from '../../source/format/table.js';
 import {Screen} from '../../source/ui/screen.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {initialViewState, type ViewState} from '../../source/ui/view-state.js';
-import {sampleBackendSeries, sampleSnapshot, sampleWithRequests} from '../helpers/snapshot.js';
+import {sampleBackendSeries, sampleFleet, sampleSnapshot, sampleWithRequests} from '../helpers/snapshot.js';
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import type {BackendSeriesName} from '../../source/model/backend-history.js';
 
@@ -193,5 +193,54 @@ describe('states of the screen', () => {
 
 	it('a terminal below the minimum says what it needs', () => {
 		expect(frame(70, 20)).toBe('traefik-top needs a terminal of at least 80x24; this one is 70x20.\nEnlarge the window (or the font smaller); q quits.');
+	});
+});
+
+describe('several instances', () => {
+	const fleetFrame = (columns: number, rows: number, snapshot: Snapshot, view: Partial<ViewState> = {}) => {
+		const v = {...initialViewState(null), screen: 'instances' as const, focus: 'instances' as const, ...view};
+		return renderToString(
+			<Screen
+				snapshot={snapshot}
+				view={v}
+				services={serviceRows(snapshot, v)}
+				backends={backendRows(snapshot, v)}
+				instances={instanceRows(snapshot, v)}
+				columns={columns}
+				rows={rows}
+				theme={createTheme({colors: false, ascii: false})}
+				now={NOW}
+				message={null}
+				rules={DEFAULT_RULES}
+				backendSeries={sampleBackendSeries()}
+			/>,
+			{columns},
+		);
+	};
+
+	it.each([
+		[80, 24],
+		[120, 40],
+	])('the instances view at %ix%i: one row each, the drift in words', async (columns, rows) => {
+		const text = fleetFrame(columns, rows, sampleFleet());
+		fits(text, columns, rows);
+		expect(text).toMatch(/3 instances, config drift/);
+		expect(text).toMatch(/router admin@docker: missing on edge-c/);
+		expect(text).toMatch(/service web@docker: server http:\/\/10\.0\.0\.3:80 missing on edge-c/);
+		await expect(text).toMatchFileSnapshot(`frames/fleet-instances-${columns}x${rows}.txt`);
+	});
+
+	it("a pinned service's split: each instance's share of its requests", async () => {
+		const text = fleetFrame(120, 40, sampleFleet('web@docker'));
+		expect(text).toMatch(/web@docker on each: share of its requests/);
+		expect(text).toMatch(/edge-a .* 60%/);
+		expect(text).toMatch(/edge-c .* 10%/);
+		await expect(text).toMatchFileSnapshot('frames/fleet-split-120x40.txt');
+	});
+
+	it('the backends table names the instance of each row', () => {
+		const text = fleetFrame(120, 40, sampleFleet(), {screen: 'backends', focus: 'backends'});
+		expect(text).toMatch(/INSTANCE +SERVICE/);
+		expect(text).toMatch(/edge-b +\S+/);
 	});
 });

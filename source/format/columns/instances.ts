@@ -19,7 +19,7 @@ const reloadAge = (r: Instance): number | null => r.identity.configReloadAgeSeco
 const rps = (r: InstanceRow): number | null => (r.split === undefined ? r.requestsPerSecond : r.split.requestsPerSecond);
 
 const columns: readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>[] = [
-	{key: 'name', header: 'INSTANCE', width: 14, min: 8, grow: 1, cell: (r) => r.name, sort: (a, b) => byText(a.name, b.name), sortDirection: 'asc'},
+	{key: 'name', header: 'INSTANCE', width: 16, min: 8, cell: (r) => r.name, sort: (a, b) => byText(a.name, b.name), sortDirection: 'asc'},
 	{key: 'state', header: 'STATE', width: 8, level: 'state', cell: (r) => r.state, sort: (a, b) => byText(b.state, a.state)},
 	{key: 'version', header: 'VERSION', width: 8, priority: 3, cell: (r) => r.identity.version ?? '-'},
 	{key: 'uptime', header: 'UP', width: 6, align: 'right', priority: 4, cell: (r) => formatAge(r.identity.uptimeSeconds)},
