@@ -84,7 +84,20 @@ try {
 	shoot('tt-d', 'charts-200x50', 200, 50, 'traefik-top --demo · 200x50 · 5 charts, web-2 (filter 127.0.0.12)');
 	stop('tt-d');
 	await sleep(2000);
+	// An HA group of three (npm run fleet): the instances view once the stale copy has drifted, at 120x40 and 80x24.
+	tmux('new-session', '-d', '-s', 'tt-f', '-x', '120', '-y', '40', '-e', 'TERM=xterm-256color', `${process.execPath} --import tsx scripts/fleet.ts`);
+	tmux('new-session', '-d', '-s', 'tt-g', '-x', '80', '-y', '24', '-e', 'TERM=xterm-256color', `${process.execPath} --import tsx scripts/fleet.ts`);
+	await sleep(34_000);
+	for (const s of ['tt-f', 'tt-g']) tmux('send-keys', '-t', s, '4');
+	await sleep(2000);
+	shoot('tt-f', 'instances-drift-120x40', 120, 40, 'npm run fleet · 120x40 · 4 instances: c read a stale copy');
+	shoot('tt-g', 'instances-80x24', 80, 24, 'npm run fleet · 80x24 · 4 instances');
+	tmux('send-keys', '-t', 'tt-f', '1');
+	await sleep(2000);
+	shoot('tt-f', 'fleet-overview-120x40', 120, 40, 'npm run fleet · 120x40 · three instances summed, backends per instance');
+	for (const s of ['tt-f', 'tt-g']) stop(s);
+	await sleep(3000);
 } finally {
-	for (const s of ['tt-a', 'tt-b', 'tt-c', 'tt-d']) spawnSync('tmux', ['kill-session', '-t', s]);
+	for (const s of ['tt-a', 'tt-b', 'tt-c', 'tt-d', 'tt-f', 'tt-g']) spawnSync('tmux', ['kill-session', '-t', s]);
 	rmSync(work, {recursive: true, force: true});
 }

@@ -3,7 +3,7 @@ import type {Snapshot, SnapshotAlert, SourceState} from '../domain/snapshot.js';
 import {backendColumns} from './columns/backends.js';
 import {ENTRYPOINTS_TABLE} from './columns/entrypoints.js';
 import {SERVICES_TABLE} from './columns/services.js';
-import {INSTANCES_TABLE, instanceTableRows} from './columns/instances.js';
+import {instanceColumns, instanceTableRows} from './columns/instances.js';
 import {glyphsFor} from './glyphs.js';
 import {renderTable} from './table.js';
 import {terminalSafeValue} from './terminal-safe.js';
@@ -36,7 +36,8 @@ export function renderReport(raw: Snapshot, width = 120, ascii = false): string 
 	if (s.filter.service || s.filter.entrypoint) lines.push(`filter: service=${s.filter.service ?? '*'} entrypoint=${s.filter.entrypoint ?? '*'}`);
 	if (s.instances !== undefined) {
 		lines.push('', `INSTANCES (${s.instances.length})${s.filter.instance ? `: showing ${s.filter.instance} alone` : ': summed below'}`);
-		lines.push(...renderTable(INSTANCES_TABLE.columns, instanceTableRows(s), width, ascii));
+		const rows = instanceTableRows(s);
+		lines.push(...renderTable(instanceColumns(rows), rows, width, ascii));
 		for (const i of s.instances) if (i.error) lines.push(`  ${i.name}: ${i.error}`);
 		const drift = s.drift ?? [];
 		lines.push('', `CONFIG DRIFT (${drift.length})`);

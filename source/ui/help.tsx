@@ -49,7 +49,7 @@ function sections(theme: Theme, rules: RulesConfig): Section[] {
 				{key: '1 .. 5', does: 'switch views; each keeps its sort and selection'},
 				{key: '/', does: 'filter rows: text, /regex/, ! in front inverts; Enter keeps it, Esc clears'},
 				{key: move, does: 'move the selection; g G first, last; PgUp PgDn a page'},
-				{key: 'Enter', does: 'pin the selected service: every view shows it; Esc unpins'},
+				{key: 'Enter', does: 'pin the selected service: every view shows it; Esc unpins (in view 4: show the selected instance alone)'},
 				{key: 'tab', does: 'the overview: move between the services and backends tables'},
 				{key: 's  S', does: 'next sort column of the table in focus, reverse it'},
 				{key: 'space', does: 'pause every view (collection goes on)'},

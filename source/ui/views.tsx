@@ -14,7 +14,7 @@ import {Table} from './table.js';
 import {REQUESTS_TABLE, type RequestRow} from '../format/columns/requests.js';
 import type {Column} from '../format/table.js';
 import type {Theme} from './theme.js';
-import {INSTANCES_TABLE, type InstanceRow} from '../format/columns/instances.js';
+import {instanceColumns, type InstanceRow} from '../format/columns/instances.js';
 
 /** Rows the views have: the terminal's less the header (2) and the footer (1). */
 export const viewRows = (rows: number): number => rows - 3;
@@ -193,7 +193,7 @@ export function InstancesView({snapshot, rows, width, height, selected, sort, th
 		<Box flexDirection="column" width={width}>
 			<Table
 				title={pinnedInstance === null ? title : `${title} ${g.sep} showing ${pinnedInstance} alone (Esc: all)`}
-				columns={INSTANCES_TABLE.columns as readonly Column<InstanceRow>[]}
+				columns={instanceColumns(rows) as readonly Column<InstanceRow>[]}
 				rows={rows}
 				width={width}
 				height={tableRows}

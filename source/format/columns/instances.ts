@@ -72,6 +72,11 @@ const columns: readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>
 	},
 ];
 
+/** The columns for these rows: SHARE only when a pinned service splits them. */
+export function instanceColumns(rows: readonly InstanceRow[]): readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>[] {
+	return rows.some((r) => r.split !== undefined) ? columns : columns.filter((c) => c.key !== 'share');
+}
+
 /** Instances with an active alert first, then in the order given. */
 const byAlert = (a: InstanceRow, b: InstanceRow): number => alertRank(b) - alertRank(a);
 
