@@ -6,6 +6,8 @@
  * differing), and the render of the instances view and the overview at 200x50. Run in a child
  * process of its own (`--child`), so that its peak RSS is the fleet's alone.
  */
+// The heap settings of the program itself (cli.tsx imports them first).
+import '../source/run/runtime.js';
 import {readFileSync} from 'node:fs';
 import {execa} from 'execa';
 import {normalizeConfig} from '../source/collect/config-normalize.js';

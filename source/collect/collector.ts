@@ -15,6 +15,8 @@ export interface CollectorOptions {
 	readonly pidFile?: string;
 	/** With several Traefik processes on the host: the one listening on this port. */
 	readonly listenPort?: number;
+	/** False: no kernel view (a Traefik on another host); /proc is not read. */
+	readonly kernel?: boolean;
 	readonly apiUrl: string | null;
 	readonly metricsUrl: string | null;
 	readonly apiIntervalMs: number;
@@ -77,7 +79,10 @@ export class Collector {
 		}
 		const {resolved, errors} = hosts.length === 0 ? {resolved: {}, errors: {}} : await this.resolver.resolve(hosts);
 		// /proc last: the table then matches the freshest backend list.
-		const proc = await this.proc.readWithPorts({backends: backendPorts, entryPoints: (this.api?.entryPoints ?? []).map((e) => e.port)});
+		const proc =
+			this.options.kernel === false
+				? {error: 'no kernel view: this Traefik is on another host'}
+				: await this.proc.readWithPorts({backends: backendPorts, entryPoints: (this.api?.entryPoints ?? []).map((e) => e.port)});
 		// A new Traefik process may run a new configuration: ask its API now, not in ten seconds.
 		const pid = isError(proc) ? this.lastPid : proc.pid;
 		if (pid !== this.lastPid && this.lastPid !== null && pid !== null && api === undefined && apiUrl !== null) {

@@ -131,9 +131,13 @@ export class Monitor implements MonitorState {
 		this.sources.succeed('accessLog', now, notes);
 	}
 
-	disableSource(name: Exclude<SourceName, 'proc'>): void {
+	disableSource(name: SourceName): void {
 		this.sources.disable(name);
+		if (name === 'proc') this.procOff = true;
 	}
+
+	/** No kernel view (a target on another host): backends come from the API and /metrics, with no TCP states. */
+	private procOff = false;
 
 	/** The poll interval, when the user changes it. */
 	setInterval(seconds: number): void {
@@ -165,7 +169,10 @@ export class Monitor implements MonitorState {
 		if (harvest.accessLog !== undefined) this.ingestAccessLog(now, harvest.accessLog);
 		this.rebuildIndex();
 		let backends: BackendFigures[] | null = null;
-		if (isError(harvest.proc)) {
+		if (this.procOff) {
+			backends = this.addressOnly(now);
+			this.establishedHistory.push(null);
+		} else if (isError(harvest.proc)) {
 			this.sources.fail('proc', harvest.proc.error);
 			this.establishedHistory.push(null);
 		} else {
@@ -290,6 +297,25 @@ export class Monitor implements MonitorState {
 		return backends;
 	}
 
+	/** Without a kernel view: each server Traefik names, with its status and no connections. */
+	private addressOnly(now: number): BackendFigures[] {
+		this.tracker.begin();
+		const rows: BackendFigures[] = [...this.index.targets.values()].map((target) => ({
+			service: target.services[0] ?? '',
+			services: target.services,
+			address: target.address,
+			urls: target.urls,
+			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
+			status: target.status,
+			statusStale: target.origins.some((origin) => origin !== 'flag' && !this.sources.ok(origin)),
+			...connectionStats(now, [], this.tracker, undefined),
+			levels: {},
+			alertLevel: undefined,
+		}));
+		this.tracker.sweep();
+		return rows;
+	}
+
 	/** Judges the rows with every rule; `backends` is null when /proc failed this poll (the last rows stay). */
 	private evaluate(now: number, polled: readonly BackendFigures[] | null, services: readonly ServiceFigures[]): void {
 		const metricsOk = this.sources.ok('metrics');
@@ -312,7 +338,7 @@ export class Monitor implements MonitorState {
 				backends: backends ?? [],
 				services,
 				totals: {minute: this.traffic.total.minute, recent: this.traffic.total.recent},
-				judge: {proc: backends !== null, metrics: metricsOk},
+				judge: {proc: backends !== null && !this.procOff, metrics: metricsOk},
 			},
 			{
 				rules: this.config.rules,

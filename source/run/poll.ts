@@ -14,6 +14,7 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 		...(config.pid === undefined ? {} : {pid: config.pid}),
 		...(config.pidFile === undefined ? {} : {pidFile: config.pidFile}),
 		...(target?.listenPort === undefined ? {} : {listenPort: target.listenPort}),
+		...(target !== undefined && !hasKernelView(target) ? {kernel: false} : {}),
 		apiUrl: config.apiUrl,
 		metricsUrl: config.metricsUrl,
 		apiIntervalMs: config.apiIntervalSeconds * 1000,
@@ -42,8 +43,12 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 	if (config.apiUrl === null) monitor.disableSource('api');
 	if (config.metricsUrl === null) monitor.disableSource('metrics');
 	if (config.accessLog === undefined) monitor.disableSource('accessLog');
+	if (target !== undefined && !hasKernelView(target)) monitor.disableSource('proc');
 	return {collector, monitor};
 }
+
+/** A target's kernel view is this host's: given by a PID or a PID file, or found by a local port it listens on. */
+export const hasKernelView = (target: TargetSpec): boolean => target.pid !== undefined || target.pidFile !== undefined || target.listenPort !== undefined;
 
 /** A running poll loop. */
 export interface Poller {

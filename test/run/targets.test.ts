@@ -42,3 +42,22 @@ describe('targets', () => {
 		expect(single.targets).toEqual([]);
 	});
 });
+
+describe('a target on another host', () => {
+	it('has no kernel view of this host: /proc is not read and no TCP rule judges its backends', async () => {
+		const {createPipeline} = await import('../../source/run/poll.js');
+		// Parsed only (no request leaves loopback): a remote URL gives no process to look for.
+		expect(parseTargetFlag('far=http://10.255.0.1:8080').listenPort).toBeUndefined();
+		const config = resolveConfig({target: ['a=http://127.0.0.1:1', 'b=http://127.0.0.1:2']}, {}, {}, true);
+		// The same target as a remote one is, on a loopback port that refuses.
+		const far = {name: 'far', apiUrl: 'http://127.0.0.1:1', metricsUrl: 'http://127.0.0.1:1/metrics'};
+		const {collector, monitor} = createPipeline({...config, targets: [], timeoutMs: 200}, far);
+		const harvest = await collector.collect();
+		expect(harvest.proc).toEqual({error: 'no kernel view: this Traefik is on another host'});
+		monitor.ingest({...harvest, collectedAt: 1_000_000});
+		const snapshot = monitor.snapshot();
+		expect(snapshot.sources.proc).toMatchObject({ok: false, error: 'not configured'});
+		expect(snapshot.alerts.filter((a) => a.rule !== 'source_failed')).toEqual([]);
+		expect(config.targets[0]!.listenPort).toBe(1);
+	});
+});

@@ -113,7 +113,8 @@ describe.skipIf(realTraefik() === null)(`three instances of Traefik ${realTraefi
 	});
 
 	it('finds each instance by the port its API listens on, and sees one configuration on all three', async () => {
-		const {snapshot} = await until((s) => s.instances!.every((i) => i.state === 'up' && i.fingerprint !== null), 'all three up with a configuration');
+		// Up, and each with the file provider's routers read (an API read just before Traefik loaded the directory has Traefik's own only).
+		const {snapshot} = await until((s) => s.instances!.every((i) => i.state === 'up' && i.routers === 6), 'all three up with the configuration');
 		expect(snapshot.instances!.map((i) => i.identity.pid)).toEqual(traefiks.map((t) => t.pid));
 		expect(new Set(snapshot.instances!.map((i) => i.fingerprint)).size).toBe(1);
 		expect(snapshot.drift).toEqual([]);
@@ -179,11 +180,17 @@ describe.skipIf(realTraefik() === null)(`three instances of Traefik ${realTraefi
 
 	it('shows a stopped instance as instance_down while the others stay live with their rates', async () => {
 		const [, b] = traefiks;
-		await b!.traefik.stop();
-		const {snapshot} = await until((s) => s.alerts.some((al) => al.rule === 'instance_down'), 'instance_down', 20);
+		const before = snapshots.length;
+		// Its stop waits for its open connections (1 s): polls go on meanwhile.
+		const stopped = b!.traefik.stop();
+		const {snapshot, poll} = await until((s) => s.alerts.some((al) => al.rule === 'instance_down'), 'instance_down', 20);
+		await stopped;
+		const firstDown = snapshots.findIndex((s, i) => i >= before && instance(s, 'b').state === 'down');
+		// It fires at the second poll that cannot reach b (polls: 2), not before and not later.
+		expect(poll - firstDown).toBe(1);
 		const alert = snapshot.alerts.find((al) => al.rule === 'instance_down')!;
 		expect(alert).toMatchObject({level: 'crit', subject: 'b'});
-		expect(alert.text).toMatch(/cannot be reached for 2 polls \(limit 2\)/);
+		expect(alert.text).toMatch(/^cannot be reached for 2 polls \(limit 2\): http:\/\/127\.0\.0\.1:\d+\/metrics: connection refused/);
 		expect(instance(snapshot, 'b').state).toBe('down');
 		// One alert says it: not one per failing source as well.
 		expect(snapshot.alerts.filter((al) => al.instance === 'b' && al.rule === 'source_failed')).toEqual([]);
