@@ -10,6 +10,7 @@ import type {Snapshot, SnapshotAlert} from '../domain/snapshot.js';
 import {AlertBook} from './alerts.js';
 import {configDrift} from './drift.js';
 import {instanceAlert, mergeSnapshots} from './fleet-merge.js';
+import {FleetHistory} from './fleet-history.js';
 import type {RulesConfig} from './rules/config.js';
 import {judgeFleet, type FleetMember} from './rules/fleet.js';
 import {iso, toSnapshotAlert} from './sources.js';
@@ -36,6 +37,8 @@ export interface FleetConfig {
 	readonly rules: RulesConfig;
 	readonly apiIntervalSeconds: number;
 	intervalSeconds: number;
+	/** Points of history kept (the retention over the interval). */
+	readonly historyLength: number;
 }
 
 const HELD_WHEN_LATE: ReadonlySet<RuleName> = new Set<RuleName>(['config_drift', 'reload_stale']);
@@ -63,7 +66,13 @@ export class FleetModel {
 	private diffed: {names: readonly string[]; configs: readonly NormalizedConfig[]} | null = null;
 	lastAt = 0;
 
-	constructor(private readonly config: FleetConfig) {}
+	private readonly history: FleetHistory;
+	/** Every instance summed, as of the last update (its series are the group's own). */
+	private merged: Snapshot | null = null;
+
+	constructor(private readonly config: FleetConfig) {
+		this.history = new FleetHistory(config.historyLength);
+	}
 
 	/** The poll interval, when the user changes it (the drift's grace is counted in polls). */
 	setInterval(seconds: number): void {
@@ -116,13 +125,35 @@ export class FleetModel {
 		this.fleetResolved = this.alerts.resolved().map((a) => ({...toSnapshotAlert(a), instance: a.subject}));
 		this.members = members;
 		this.instanceRows = inputs.map((input, i) => this.instanceRow(input, members[i]!));
+		this.merged = this.merge();
+		if (this.merged !== null) this.history.push(this.merged.totals, established(this.merged));
 	}
 
-	/** The instances' snapshots again (a service was pinned), without judging the group again. */
-	refreshSnapshots(inputs: readonly FleetInstanceInput[]): void {
+	/** Every instance that has a snapshot, summed (an unreachable one says so once: instance_down, not a source_failed per source). */
+	private merge(): Snapshot | null {
+		const parts = this.inputs.flatMap((i) =>
+			i.snapshot === null
+				? []
+				: [
+						{
+							name: i.name,
+							snapshot: this.downPolls.has(i.name) ? {...i.snapshot, alerts: i.snapshot.alerts.filter((a) => a.rule !== 'source_failed')} : i.snapshot,
+						},
+					],
+		);
+		return parts.length === 0 ? null : mergeSnapshots(parts);
+	}
+
+	/**
+	 * The instances' snapshots again (a service was pinned), without judging the group again.
+	 * Given with their series, they seed the group's (the series of what is pinned now).
+	 */
+	refreshSnapshots(inputs: readonly FleetInstanceInput[], withHistory = false): void {
 		if (inputs.length !== this.members.length) return;
 		this.inputs = inputs;
 		this.instanceRows = inputs.map((input, i) => this.instanceRow(input, this.members[i]!));
+		this.merged = this.merge();
+		if (withHistory && this.merged !== null) this.history.seed(this.merged.history);
 	}
 
 	private instanceRow(input: FleetInstanceInput, member: FleetMember): Instance {
@@ -167,17 +198,10 @@ export class FleetModel {
 
 	/** The group's snapshot: every instance summed, or `pinned` alone (as a single-target run shows it). */
 	snapshot(pinned: string | null): Snapshot | null {
-		const down = (name: string) => this.downPolls.has(name);
-		// An unreachable instance says so once (instance_down), not once per failing source.
-		const parts = this.inputs.flatMap((i) =>
-			i.snapshot === null
-				? []
-				: [{name: i.name, snapshot: down(i.name) ? {...i.snapshot, alerts: i.snapshot.alerts.filter((a) => a.rule !== 'source_failed')} : i.snapshot}],
-		);
-		const chosen = pinned === null ? parts : parts.filter((p) => p.name === pinned);
-		if (chosen.length === 0) return null;
+		const one = pinned === null ? undefined : this.inputs.find((i) => i.name === pinned)?.snapshot;
+		const base = pinned === null ? (this.merged === null ? null : {...this.merged, history: this.history.history()}) : one ? tagged(pinned, one) : null;
+		if (base === null) return null;
 		const fleetAlerts = pinned === null ? this.fleetAlerts : this.fleetAlerts.filter((a) => a.subject === pinned);
-		const base = pinned === null ? mergeSnapshots(chosen) : tagged(chosen[0]!.name, chosen[0]!.snapshot);
 		const alerts = [...fleetAlerts, ...base.alerts].sort((a, b) => (a.level === b.level ? 0 : a.level === 'crit' ? -1 : 1));
 		const resolved = pinned === null ? this.fleetResolved : this.fleetResolved.filter((a) => a.subject === pinned);
 		return {
@@ -189,6 +213,14 @@ export class FleetModel {
 			drift: this.drift.map((d) => ({kind: d.kind, name: d.name, text: d.text, instances: [...d.instances]})),
 		};
 	}
+}
+
+/** ESTABLISHED connections to every backend of every instance (null: no kernel view of any). */
+function established(s: Snapshot): number | null {
+	if (s.backends.length === 0 && !s.sources.proc.ok) return null;
+	let n = 0;
+	for (const b of s.backends) n += b.states.ESTABLISHED;
+	return n;
 }
 
 /** One instance's snapshot with its rows named after it. */

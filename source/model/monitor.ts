@@ -379,8 +379,8 @@ export class Monitor implements MonitorState {
 		for (const row of this.serviceRows as unknown as {name: string; alertLevel?: AlertLevel}[]) row.alertLevel = bySubject.get(row.name);
 	}
 
-	/** The snapshot of the latest tick, filtered by the pinned service and entry point. */
-	snapshot(): Snapshot {
-		return buildSnapshot(this, this.lastAt);
+	/** The snapshot of the latest tick, filtered by the pinned service and entry point; `history: false` leaves the series empty. */
+	snapshot(options: {history?: boolean} = {}): Snapshot {
+		return buildSnapshot(this, this.lastAt, options.history ?? true);
 	}
 }

@@ -114,6 +114,18 @@ function history(series: GroupSeries | undefined, established: Ring<number>): Sn
 	};
 }
 
+/** The series of a snapshot made without them (a fleet's instances: the fleet keeps the group's). */
+export const NO_HISTORY: Snapshot['history'] = {
+	requestsPerSecond: [],
+	errorRatio: [],
+	p50: [],
+	p95: [],
+	p99: [],
+	statusRates: {'2xx': [], '3xx': [], '4xx': [], '5xx': []},
+	bucketShares: {},
+	establishedConnections: [],
+};
+
 /** Requests a snapshot carries: the newest, of what is pinned. */
 export const REQUESTS_SHOWN = 200;
 
@@ -129,7 +141,7 @@ function toSnapshotRequest(r: RequestRecord): NonNullable<Snapshot['requests']>[
 }
 
 /** The snapshot of `state` at `now` (the time of its latest harvest). */
-export function buildSnapshot(state: MonitorState, now: number): Snapshot {
+export function buildSnapshot(state: MonitorState, now: number, withHistory = true): Snapshot {
 	const wanted = state.focus;
 	const entrypoint = state.config.filter.entrypoint;
 	const pinnedTo = (services: readonly string[]): boolean => wanted === null || services.some((s) => serviceMatches(s, wanted));
@@ -182,7 +194,7 @@ export function buildSnapshot(state: MonitorState, now: number): Snapshot {
 				}),
 		alerts: alerts.map(toSnapshotAlert),
 		recentAlerts: state.alerts.resolved().map(toSnapshotAlert),
-		history: history(series, state.establishedHistory),
+		history: withHistory ? history(series, state.establishedHistory) : NO_HISTORY,
 		otherConnections: state.other,
 		unresolvedServers: [
 			...state.index.unresolved.map((s) => ({service: s.service, url: s.url, error: state.resolveErrors[s.host] ?? `cannot resolve ${s.host}`})),

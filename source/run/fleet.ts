@@ -51,18 +51,24 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 		const http: ('metrics' | 'api')[] = [...(target.metricsUrl === null ? [] : ['metrics' as const]), ...(target.apiUrl === null ? [] : ['api' as const])];
 		return {target, collector, monitor, url: redactUrl(target.apiUrl ?? target.metricsUrl ?? ''), http, pending: null};
 	});
-	const fleet = new FleetModel({rules: config.rules, apiIntervalSeconds: config.apiIntervalSeconds, intervalSeconds: config.intervalSeconds});
+	const fleet = new FleetModel({
+		rules: config.rules,
+		apiIntervalSeconds: config.apiIntervalSeconds,
+		intervalSeconds: config.intervalSeconds,
+		historyLength: Math.max(1, Math.round(config.retentionSeconds / config.intervalSeconds)),
+	});
 	let interval = config.intervalSeconds;
 	let pinned: string | null = null;
 	let timer: NodeJS.Timeout | undefined;
 	let stopped = false;
 	const deadline = deadlineMs(config);
 
-	const inputs = (): FleetInstanceInput[] =>
+	// The group keeps its own series: an instance's are made only when it is shown alone, or to seed the group's.
+	const inputs = (withHistory: boolean): FleetInstanceInput[] =>
 		members.map((m) => ({
 			name: m.target.name,
 			url: m.url,
-			snapshot: m.monitor.lastAt > 0 ? m.monitor.snapshot() : null,
+			snapshot: m.monitor.lastAt > 0 ? m.monitor.snapshot({history: withHistory || m.target.name === pinned}) : null,
 			config: m.monitor.api?.config ?? null,
 			...(m.late === undefined ? {} : {late: m.late}),
 			http: m.http,
@@ -102,7 +108,7 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 		try {
 			await Promise.all(members.map(pollOne));
 			if (stopped) return;
-			fleet.update(Date.now(), inputs());
+			fleet.update(Date.now(), inputs(false));
 			emit();
 		} catch (error) {
 			onError(error);
@@ -128,7 +134,7 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 		},
 		refresh() {
 			if (fleet.lastAt === 0) return;
-			fleet.refreshSnapshots(inputs());
+			fleet.refreshSnapshots(inputs(true), true);
 			emit();
 		},
 		get intervalSeconds() {

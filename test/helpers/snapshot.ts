@@ -290,12 +290,15 @@ export function sampleFleet(service: string | null = null): Snapshot {
 		totals: {...one.totals, requestsPerSecond: (one.totals.requestsPerSecond ?? 0) * factor},
 		services: one.services.map((s) => ({...s, requestsPerSecond: s.requestsPerSecond === null ? null : s.requestsPerSecond * factor})),
 	});
-	const fleet = new FleetModel({rules: DEFAULT_RULES, apiIntervalSeconds: 10, intervalSeconds: 1});
+	const fleet = new FleetModel({rules: DEFAULT_RULES, apiIntervalSeconds: 10, intervalSeconds: 1, historyLength: 600});
 	const inputs = [
 		{name: 'edge-a', url: 'http://10.0.1.1:8080', snapshot: scaled(0.6), config: fresh, http: ['metrics', 'api'] as const},
 		{name: 'edge-b', url: 'http://10.0.1.2:8080', snapshot: scaled(0.3), config: fresh, http: ['metrics', 'api'] as const},
 		{name: 'edge-c', url: 'http://10.0.1.3:8080', snapshot: scaled(0.1), config: stale, http: ['metrics', 'api'] as const},
 	];
-	for (let i = 0; i < 12; i++) fleet.update(Date.parse(base.takenAt) + i * 1000, inputs);
+	fleet.update(Date.parse(base.takenAt), inputs);
+	// The group's series seeded from the instances' own, as a pin does.
+	fleet.refreshSnapshots(inputs, true);
+	for (let i = 1; i < 12; i++) fleet.update(Date.parse(base.takenAt) + i * 1000, inputs);
 	return fleet.snapshot(null)!;
 }

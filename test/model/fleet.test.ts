@@ -176,3 +176,21 @@ describe('three quantiles at once', () => {
 		}
 	});
 });
+
+describe("the group's own series", () => {
+	it('one point a poll from the summed totals: gaps where there is no rate, a new bucket bound with gaps before it, bounded', async () => {
+		const {FleetHistory} = await import('../../source/model/fleet-history.js');
+		const history = new FleetHistory(3);
+		const totals = sampleSnapshot().totals;
+		history.push(totals, 10);
+		history.push({...totals, requestsPerSecond: null}, null);
+		const wider = {...totals, latency: {...totals.latency, buckets: [...totals.latency.buckets, {le: 99, share: 0.5, cumulativeShare: 1}]}};
+		history.push(wider, 12);
+		history.push(totals, 13);
+		const h = history.history();
+		expect(h.requestsPerSecond).toEqual([null, totals.requestsPerSecond, totals.requestsPerSecond]);
+		expect(h.p95).toEqual([null, totals.latency.p95, totals.latency.p95]);
+		expect(h.bucketShares['99']).toEqual([null, 0.5, null]);
+		expect(h.establishedConnections).toEqual([null, 12, 13]);
+	});
+});
