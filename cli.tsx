@@ -7,6 +7,8 @@ import {hideBin} from 'yargs/helpers';
 import {resolveConfig, type AppConfig} from './source/run/config.js';
 import {readConfigFile} from './source/run/config-file.js';
 import {terminalSafe} from './source/format/terminal-safe.js';
+import {prometheusRules} from './source/format/prometheus-rules.js';
+import {parseDuration} from './source/run/settings.js';
 import {parseFlags} from './source/run/flags.js';
 import {launchDemo} from './source/demo/launch.js';
 import {runProxy} from './source/demo/proxy.js';
@@ -129,6 +131,27 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 	return code;
 }
 
+/**
+ * `traefik-top rules --prometheus [--scrape-interval 15s] [--config FILE] [--rule R.S=V]`: the rules
+ * as Prometheus alerting rules, with this configuration's thresholds.
+ */
+function printRules(args: readonly string[]): number {
+	if (!args.includes('--prometheus')) {
+		process.stderr.write(
+			'traefik-top rules --prometheus [--scrape-interval 15s] [--config FILE] [--rule RULE.SETTING=VALUE]: prints Prometheus alerting rules\n',
+		);
+		return 2;
+	}
+	const at = args.indexOf('--scrape-interval');
+	const scrape = at >= 0 ? parseDuration(args[at + 1] ?? '', '--scrape-interval', 1, 3600) : 15;
+	const rest = args.filter((a, i) => a !== '--prometheus' && (at < 0 || (i !== at && i !== at + 1)));
+	const {flags, configFile} = parseFlags(rest);
+	const file = readConfigFile(configFile ?? process.env['TRAEFIK_TOP_CONFIG'], join(envPaths('traefik-top', {suffix: ''}).config, 'config.json'));
+	const config = resolveConfig(flags, process.env, file, false);
+	process.stdout.write(prometheusRules(config.rules, config.apiIntervalSeconds, scrape));
+	return 0;
+}
+
 /** Hidden subcommands: the demo stack and its parts run as processes of this same program. */
 async function dispatch(): Promise<number | null> {
 	const [command, arg] = process.argv.slice(2);
@@ -142,6 +165,8 @@ async function dispatch(): Promise<number | null> {
 		case 'demo-blackhole':
 			runBlackhole(Number(arg), process.argv[4]);
 			return null;
+		case 'rules':
+			return printRules(process.argv.slice(3));
 		default:
 			return main();
 	}
