@@ -275,18 +275,7 @@ export class Monitor implements MonitorState {
 		const ports = entryPointPorts(proc.sockets, proc.ownedInodes, this.api?.entryPoints ?? []);
 		const classified = classifySockets(proc.sockets, proc.ownedInodes, this.index, ports, proc.quiet);
 		this.tracker.begin();
-		const backends: BackendFigures[] = [...this.index.targets.values()].map((target) => ({
-			service: target.services[0] ?? '',
-			services: target.services,
-			address: target.address,
-			urls: target.urls,
-			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
-			status: target.status,
-			statusStale: target.origins.some((origin) => origin !== 'flag' && !this.sources.ok(origin)),
-			...connectionStats(now, classified.backends.get(target.key) ?? [], this.tracker, classified.quietBackends.get(target.key)),
-			levels: {},
-			alertLevel: undefined,
-		}));
+		const backends = this.rowsOfTargets((key) => connectionStats(now, classified.backends.get(key) ?? [], this.tracker, classified.quietBackends.get(key)));
 		this.entryRows = [...ports].map(([port, name]) => {
 			const stats = connectionStats(now, classified.inbound.get(name) ?? [], this.tracker, classified.quietInbound.get(name));
 			return {name, port, states: stats.states, total: stats.total};
@@ -297,10 +286,9 @@ export class Monitor implements MonitorState {
 		return backends;
 	}
 
-	/** Without a kernel view: each server Traefik names, with its status and no connections. */
-	private addressOnly(now: number): BackendFigures[] {
-		this.tracker.begin();
-		const rows: BackendFigures[] = [...this.index.targets.values()].map((target) => ({
+	/** A row per watched address: Traefik's name and status for it, and its connections as `stats` gives them. */
+	private rowsOfTargets(stats: (key: number | string) => ReturnType<typeof connectionStats>): BackendFigures[] {
+		return [...this.index.targets.values()].map((target) => ({
 			service: target.services[0] ?? '',
 			services: target.services,
 			address: target.address,
@@ -308,10 +296,16 @@ export class Monitor implements MonitorState {
 			...(target.hostname === undefined ? {} : {hostname: target.hostname}),
 			status: target.status,
 			statusStale: target.origins.some((origin) => origin !== 'flag' && !this.sources.ok(origin)),
-			...connectionStats(now, [], this.tracker, undefined),
+			...stats(target.key),
 			levels: {},
 			alertLevel: undefined,
 		}));
+	}
+
+	/** Without a kernel view: each server Traefik names, with its status and no connections. */
+	private addressOnly(now: number): BackendFigures[] {
+		this.tracker.begin();
+		const rows = this.rowsOfTargets(() => connectionStats(now, [], this.tracker, undefined));
 		this.tracker.sweep();
 		return rows;
 	}

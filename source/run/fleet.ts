@@ -11,7 +11,7 @@ import {FleetModel, type FleetInstanceInput} from '../model/fleet.js';
 import type {Monitor} from '../model/monitor.js';
 import type {Collector} from '../collect/collector.js';
 import type {AppConfig} from './config.js';
-import {createPipeline, type Poller} from './poll.js';
+import {createPipeline, startLoop, type Poller} from './poll.js';
 
 /** A target's settings: the run's, with its own URLs, process and credentials. */
 export function targetConfig(config: AppConfig, target: TargetSpec): AppConfig {
@@ -59,8 +59,6 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 	});
 	let interval = config.intervalSeconds;
 	let pinned: string | null = null;
-	let timer: NodeJS.Timeout | undefined;
-	let stopped = false;
 	const deadline = deadlineMs(config);
 
 	// The group keeps its own series: an instance's are made only when it is shown alone, or to seed the group's.
@@ -84,7 +82,7 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 		const harvest = m.collector.collect().then(
 			(h) => {
 				m.pending = null;
-				if (!stopped) m.monitor.ingest(h);
+				if (!loop.stopped) m.monitor.ingest(h);
 			},
 			(error: unknown) => {
 				m.pending = null;
@@ -103,23 +101,19 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 		if (snapshot !== null) onSnapshot(snapshot);
 	};
 
-	const tick = async (): Promise<void> => {
-		const started = Date.now();
-		try {
+	const loop = startLoop(
+		() => interval,
+		async () => {
 			await Promise.all(members.map(pollOne));
-			if (stopped) return;
+			if (loop.stopped) return;
 			fleet.update(Date.now(), inputs(false));
 			emit();
-		} catch (error) {
-			onError(error);
-		}
-		if (!stopped) timer = setTimeout(tick, Math.max(0, interval * 1000 - (Date.now() - started)));
-	};
-	void tick();
+		},
+		onError,
+	);
 	return {
 		stop() {
-			stopped = true;
-			if (timer) clearTimeout(timer);
+			loop.stop();
 		},
 		setInterval(seconds: number) {
 			interval = seconds;

@@ -64,33 +64,52 @@ export interface Poller {
 	refresh(): void;
 }
 
-/**
- * Polls every `intervalSeconds` (measured from the start of a tick, so a slow tick shortens the
- * wait instead of stacking) and hands each snapshot to `onSnapshot`.
- */
+/** A loop that runs `work` every `interval()` seconds, measured from the start of a run: a slow run shortens the wait instead of stacking. */
+export interface Loop {
+	stop(): void;
+	readonly stopped: boolean;
+}
+
+export function startLoop(interval: () => number, work: () => Promise<void>, onError: (error: unknown) => void): Loop {
+	let timer: NodeJS.Timeout | undefined;
+	const loop = {
+		stopped: false,
+		stop() {
+			loop.stopped = true;
+			if (timer) clearTimeout(timer);
+		},
+	};
+	const tick = async (): Promise<void> => {
+		const started = Date.now();
+		try {
+			await work();
+		} catch (error) {
+			onError(error);
+		}
+		if (!loop.stopped) timer = setTimeout(tick, Math.max(0, interval() * 1000 - (Date.now() - started)));
+	};
+	void tick();
+	return loop;
+}
+
+/** Polls every `intervalSeconds` (see startLoop) and hands each snapshot to `onSnapshot`. */
 export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot) => void, onError: (error: unknown) => void = () => {}): Poller {
 	if (config.targets.length > 0) return startFleetPolling(config, onSnapshot, onError);
 	const {collector, monitor} = createPipeline(config);
 	let interval = config.intervalSeconds;
-	let timer: NodeJS.Timeout | undefined;
-	let stopped = false;
-	const tick = async (): Promise<void> => {
-		const started = Date.now();
-		try {
+	const loop = startLoop(
+		() => interval,
+		async () => {
 			const harvest = await collector.collect();
-			if (stopped) return;
+			if (loop.stopped) return;
 			monitor.ingest(harvest);
 			onSnapshot(monitor.snapshot());
-		} catch (error) {
-			onError(error);
-		}
-		if (!stopped) timer = setTimeout(tick, Math.max(0, interval * 1000 - (Date.now() - started)));
-	};
-	void tick();
+		},
+		onError,
+	);
 	return {
 		stop() {
-			stopped = true;
-			if (timer) clearTimeout(timer);
+			loop.stop();
 		},
 		setInterval(seconds: number) {
 			interval = seconds;
