@@ -19,11 +19,9 @@ import {configDrift} from '../source/model/drift.js';
 import {FleetModel, type FleetInstanceInput} from '../source/model/fleet.js';
 import {Monitor} from '../source/model/monitor.js';
 import {DEFAULT_RULES} from '../source/model/rules/config.js';
-import {App} from '../source/ui/app.js';
-import {createTheme} from '../source/ui/theme.js';
 import type {ScreenName} from '../source/ui/view-state.js';
-import {renderAt} from '../test/helpers/terminal.js';
 import {traefikExposition} from './metrics.js';
+import {measureRenders} from './scale.js';
 
 /** --reference: one of those instances alone (a plain run of today), measured the same way. */
 const REFERENCE = process.argv.includes('--reference');
@@ -150,34 +148,7 @@ async function child(): Promise<void> {
 		items = configDrift(configs).length;
 		diffs.push(cpuMs(c));
 	}
-	const render = async (screen: ScreenName): Promise<number[]> => {
-		let push: (s: Snapshot) => void = () => {};
-		const r = renderAt(
-			<App
-				subscribe={(l) => ((push = l), () => {})}
-				theme={createTheme({colors: true, ascii: false})}
-				rules={DEFAULT_RULES}
-				pinned={null}
-				onPin={() => {}}
-				onInterval={() => 1}
-				onExport={async () => ''}
-				size={{columns: 200, rows: 50}}
-				screen={screen}
-			/>,
-			200,
-			50,
-		);
-		const out: number[] = [];
-		for (const next of prepared) {
-			const c = process.cpuUsage();
-			const written = r.nextFrame();
-			push(next);
-			await written;
-			out.push(cpuMs(c));
-		}
-		r.unmount();
-		return out;
-	};
+	const render = (screen: ScreenName) => measureRenders(prepared, 200, 50, screen);
 	const modelRssMb = process.resourceUsage().maxRSS / 1024;
 	(globalThis as {gc?: () => void}).gc?.();
 	const retainedMb = process.memoryUsage().heapUsed / 1e6;

@@ -98,6 +98,24 @@ export async function benchScale(
 		snapshot = monitor.snapshot();
 		snapshots.push(Number(process.hrtime.bigint() - t) / 1e6);
 	}
+	const prepared: Snapshot[] = [];
+	for (let i = 0; i < 40; i++) {
+		monitor.ingest(harvest(polls + i));
+		prepared.push(monitor.snapshot());
+	}
+	(globalThis as {gc?: () => void}).gc?.();
+	const renders = await measureRenders(prepared, columns, rows, options.screen);
+	void snapshot;
+	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+	return {updateMs: median(updates.slice(5)), snapshotMs: median(snapshots.slice(5)), renderMs: median(renders.slice(3))};
+}
+
+/**
+ * CPU of each frame the screen draws for `snapshots`, pushed one by one into the app, counted
+ * until the frame is written (React schedules the update; Ink then renders and writes). CPU time,
+ * not wall time, and the wait is an event, not a loop: only the work is counted.
+ */
+export async function measureRenders(snapshots: readonly Snapshot[], columns: number, rows: number, screen?: ScreenName): Promise<number[]> {
 	let push: (s: Snapshot) => void = () => {};
 	const r = renderAt(
 		<App
@@ -109,30 +127,20 @@ export async function benchScale(
 			onInterval={() => 1}
 			onExport={async () => ''}
 			size={{columns, rows}}
-			{...(options.screen === undefined ? {} : {screen: options.screen})}
+			{...(screen === undefined ? {} : {screen})}
 		/>,
 		columns,
 		rows,
 	);
 	const renders: number[] = [];
-	const prepared: Snapshot[] = [];
-	for (let i = 0; i < 40; i++) {
-		monitor.ingest(harvest(polls + i));
-		prepared.push(monitor.snapshot());
-	}
-	(globalThis as {gc?: () => void}).gc?.();
-	for (const next of prepared) {
+	for (const next of snapshots) {
 		const cpu = process.cpuUsage();
 		const written = r.nextFrame();
 		push(next);
-		// Until the new frame is written (React schedules the update; Ink then renders and writes).
-		// CPU time, not wall time, and the wait is an event, not a loop: only the work is counted.
 		await written;
 		const used = process.cpuUsage(cpu);
 		renders.push((used.user + used.system) / 1000);
 	}
 	r.unmount();
-	void snapshot;
-	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-	return {updateMs: median(updates.slice(5)), snapshotMs: median(snapshots.slice(5)), renderMs: median(renders.slice(3))};
+	return renders;
 }
