@@ -3,7 +3,6 @@ import {describeStatus, httpGet, isHtml, type HttpOptions} from './http.js';
 import {redactUrl} from '../domain/server-url.js';
 import {listToMap, mapConfiguration, parseEntryPoints, parseRawdata, parseVersion, type ApiConfiguration} from './api-parse.js';
 import type {ApiHarvest, Section} from '../domain/harvest.js';
-import type {NormalizedConfig} from '../domain/fleet.js';
 import {normalizeConfig} from './config-normalize.js';
 
 /** The most pages read from a paginated list: a broken X-Next-Page must not loop forever. */
@@ -42,27 +41,21 @@ async function getAllPages(base: string, path: string, options: HttpOptions): Pr
 async function fetchConfiguration(
 	base: string,
 	options: HttpOptions,
-): Promise<{config: ApiConfiguration; via: 'rawdata' | 'lists'; normalized: NormalizedConfig}> {
+): Promise<{config: ApiConfiguration; via: 'rawdata' | 'lists'; rawdata: Record<string, unknown>}> {
 	const raw = await getJson(`${base}/api/rawdata`, options);
-	if (raw.status === 200) {
-		const config = parseRawdata(raw.body);
-		return {config, via: 'rawdata', normalized: normalizeConfig(raw.body as Record<string, unknown>)};
-	}
+	if (raw.status === 200) return {config: parseRawdata(raw.body), via: 'rawdata', rawdata: raw.body as Record<string, unknown>};
 	const services = await getAllPages(base, '/api/http/services', options);
 	if (services === undefined) throw new Error(`${redactUrl(base + '/api')}: not found (is api.insecure set, or is the API behind another path?)`);
 	const routers = (await getAllPages(base, '/api/http/routers', options)) ?? [];
 	const tcpServices = (await getAllPages(base, '/api/tcp/services', options)) ?? [];
 	const [servicesMap, routersMap, tcpMap] = [listToMap(services), listToMap(routers), listToMap(tcpServices)];
-	const normalized = normalizeConfig({
-		services: Object.fromEntries(servicesMap),
-		routers: Object.fromEntries(routersMap),
-		tcpServices: Object.fromEntries(tcpMap),
-	});
-	return {config: mapConfiguration(servicesMap, routersMap, tcpMap), via: 'lists', normalized};
+	// The lists in rawdata's shape: the configuration is compared the same way whichever way it came.
+	const rawdata = {services: Object.fromEntries(servicesMap), routers: Object.fromEntries(routersMap), tcpServices: Object.fromEntries(tcpMap)};
+	return {config: mapConfiguration(servicesMap, routersMap, tcpMap), via: 'lists', rawdata};
 }
 
-/** One API poll: version, services and routers, entry points. */
-export async function fetchApi(base: string, options: HttpOptions): Promise<Section<ApiHarvest>> {
+/** One API poll: version, services and routers, entry points; with `compare`, the configuration normalised (an instance of several). */
+export async function fetchApi(base: string, options: HttpOptions, compare = false): Promise<Section<ApiHarvest>> {
 	const root = base.replace(/\/+$/, '');
 	try {
 		const [version, configuration, entryPointsBody] = await Promise.all([
@@ -79,7 +72,7 @@ export async function fetchApi(base: string, options: HttpOptions): Promise<Sect
 			parents: configuration.config.parents,
 			entryPoints: entryPointsBody === undefined ? [] : parseEntryPoints(entryPointsBody),
 			via: configuration.via,
-			config: configuration.normalized,
+			...(compare ? {config: normalizeConfig(configuration.rawdata)} : {}),
 		};
 	} catch (error) {
 		return {error: error instanceof Error ? error.message : String(error)};

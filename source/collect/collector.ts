@@ -17,6 +17,8 @@ export interface CollectorOptions {
 	readonly listenPort?: number;
 	/** False: no kernel view (a Traefik on another host); /proc is not read. */
 	readonly kernel?: boolean;
+	/** An instance of several: its configuration is normalised at each API read, to be compared with the others'. */
+	readonly compare?: boolean;
 	readonly apiUrl: string | null;
 	readonly metricsUrl: string | null;
 	readonly apiIntervalMs: number;
@@ -65,7 +67,7 @@ export class Collector {
 		if (apiDue) this.lastApiAt = started;
 		await Promise.all([
 			metricsUrl === null ? undefined : fetchMetrics(metricsUrl, http).then((r) => (metrics = r)),
-			apiDue ? fetchApi(apiUrl, http).then((r) => (api = r)) : undefined,
+			apiDue ? fetchApi(apiUrl, http, this.options.compare).then((r) => (api = r)) : undefined,
 		]);
 		if (api !== undefined && !isError(api)) this.api = api;
 		// Every server's host (answers are cached), and the ports a filtered netlink query asks for.
@@ -87,7 +89,7 @@ export class Collector {
 		const pid = isError(proc) ? this.lastPid : proc.pid;
 		if (pid !== this.lastPid && this.lastPid !== null && pid !== null && api === undefined && apiUrl !== null) {
 			this.lastApiAt = Date.now();
-			api = await fetchApi(apiUrl, http);
+			api = await fetchApi(apiUrl, http, this.options.compare);
 			if (!isError(api)) this.api = api;
 		}
 		this.lastPid = pid;

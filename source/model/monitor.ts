@@ -133,11 +133,12 @@ export class Monitor implements MonitorState {
 
 	disableSource(name: SourceName): void {
 		this.sources.disable(name);
-		if (name === 'proc') this.procOff = true;
 	}
 
 	/** No kernel view (a target on another host): backends come from the API and /metrics, with no TCP states. */
-	private procOff = false;
+	private get procOff(): boolean {
+		return this.sources.off('proc');
+	}
 
 	/** The poll interval, when the user changes it. */
 	setInterval(seconds: number): void {

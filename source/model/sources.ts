@@ -40,6 +40,11 @@ export class SourceBook {
 		this.tracks[name] = {...t, ok: false, error, failedPolls: t.failedPolls + 1};
 	}
 
+	/** Switched off by the user (or not there for this target: no kernel view of another host). */
+	off(name: SourceName): boolean {
+		return this.tracks[name].off;
+	}
+
 	ok(name: SourceName): boolean {
 		return this.tracks[name].ok;
 	}

@@ -14,6 +14,7 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 		...(config.pid === undefined ? {} : {pid: config.pid}),
 		...(config.pidFile === undefined ? {} : {pidFile: config.pidFile}),
 		...(target?.listenPort === undefined ? {} : {listenPort: target.listenPort}),
+		...(target === undefined ? {} : {compare: true}),
 		...(target !== undefined && !hasKernelView(target) ? {kernel: false} : {}),
 		apiUrl: config.apiUrl,
 		metricsUrl: config.metricsUrl,

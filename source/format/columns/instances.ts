@@ -16,30 +16,38 @@ export type InstanceColumnKey =
 
 /** Seconds since the last reload at the snapshot's time. */
 const reloadAge = (r: Instance): number | null => r.identity.configReloadAgeSeconds;
-const rps = (r: InstanceRow): number | null => (r.split === undefined ? r.requestsPerSecond : r.split.requestsPerSecond);
+/** The traffic figures a row shows: the pinned service's on this instance, else the instance's own; cells and sorts read the same. */
+const shown = (r: InstanceRow): {requestsPerSecond: number | null; errorRatio: number | null; p95: number | null} => r.split ?? r;
 
 const columns: readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>[] = [
 	{key: 'name', header: 'INSTANCE', width: 16, min: 8, cell: (r) => r.name, sort: (a, b) => byText(a.name, b.name), sortDirection: 'asc'},
 	{key: 'state', header: 'STATE', width: 8, level: 'state', cell: (r) => r.state, sort: (a, b) => byText(b.state, a.state)},
 	{key: 'version', header: 'VERSION', width: 8, priority: 3, cell: (r) => r.identity.version ?? '-'},
 	{key: 'uptime', header: 'UP', width: 6, align: 'right', priority: 4, cell: (r) => formatAge(r.identity.uptimeSeconds)},
-	{key: 'rps', header: 'REQ/S', width: 6, align: 'right', cell: (r) => formatRate(rps(r)), sort: (a, b) => byNumber(rps(a), rps(b))},
+	{
+		key: 'rps',
+		header: 'REQ/S',
+		width: 6,
+		align: 'right',
+		cell: (r) => formatRate(shown(r).requestsPerSecond),
+		sort: (a, b) => byNumber(shown(a).requestsPerSecond, shown(b).requestsPerSecond),
+	},
 	{key: 'share', header: 'SHARE', width: 5, align: 'right', priority: 5, cell: (r) => (r.split === undefined ? '' : formatPercent(r.split.share))},
 	{
 		key: 'err',
 		header: '5XX%',
 		width: 5,
 		align: 'right',
-		cell: (r) => formatPercent(r.split === undefined ? r.errorRatio : r.split.errorRatio),
-		sort: (a, b) => byNumber(a.split?.errorRatio ?? a.errorRatio, b.split?.errorRatio ?? b.errorRatio),
+		cell: (r) => formatPercent(shown(r).errorRatio),
+		sort: (a, b) => byNumber(shown(a).errorRatio, shown(b).errorRatio),
 	},
 	{
 		key: 'p95',
 		header: 'P95',
 		width: 6,
 		align: 'right',
-		cell: (r) => formatLatency(r.split === undefined ? r.p95 : r.split.p95),
-		sort: (a, b) => byNumber(a.split?.p95 ?? a.p95, b.split?.p95 ?? b.p95),
+		cell: (r) => formatLatency(shown(r).p95),
+		sort: (a, b) => byNumber(shown(a).p95, shown(b).p95),
 	},
 	{key: 'conns', header: 'CONNS', width: 5, align: 'right', priority: 2, cell: (r) => formatCount(r.identity.openConnections, 0)},
 	{
