@@ -7,6 +7,9 @@ import {fetchMetrics} from './metrics.js';
 import {ProcReader} from './proc.js';
 import {AccessLogFollower} from './access-log.js';
 import {HostResolver} from './resolver.js';
+import {RemoteProcReader} from './remote-proc.js';
+import {SshLink, type SshSettings} from './ssh.js';
+import type {SshDestination} from '../domain/fleet.js';
 
 /** Where and how to collect. */
 export interface CollectorOptions {
@@ -26,6 +29,14 @@ export interface CollectorOptions {
 	readonly flagServers: readonly BackendServer[];
 	/** Traefik's access log, followed from its end (or start). */
 	readonly accessLog?: {readonly path: string; readonly fromStart: boolean};
+	/** A Traefik on another host, reached over SSH: its /proc is read there, its URLs (and the PID) mean what they mean there. */
+	readonly ssh?: {readonly destination: SshDestination; readonly settings: SshSettings; readonly label?: string};
+}
+
+/** The host and port a URL connects to. */
+function endpoint(url: string): {host: string; port: number} {
+	const u = new URL(url);
+	return {host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (u.protocol === 'https:' ? 443 : 80))};
 }
 
 /** Gathers harvests; a call that arrives while one runs gets the running one (never stacked). */
@@ -40,9 +51,22 @@ export class Collector {
 	private serverUp: MetricsReading['serverUp'] = [];
 	private lastPid: number | null = null;
 	private readonly accessLog: AccessLogFollower | null;
+	/** With an SSH target: the connection, and the reader of the remote's /proc. */
+	private readonly link: SshLink | null = null;
+	private readonly remoteProc: RemoteProcReader | null = null;
 
 	constructor(private readonly options: CollectorOptions) {
 		this.proc = new ProcReader({procRoot: options.procRoot, pid: options.pid, pidFile: options.pidFile, listenPort: options.listenPort});
+		if (options.ssh !== undefined) {
+			const urls = [options.metricsUrl, options.apiUrl].filter((u): u is string => u !== null);
+			this.link = new SshLink(options.ssh.destination, options.ssh.settings, urls.map(endpoint), options.ssh.label);
+			this.remoteProc = new RemoteProcReader(this.link, {
+				...(options.pid === undefined ? {} : {pid: options.pid}),
+				...(options.listenPort === undefined ? {} : {listenPort: options.listenPort}),
+				timeoutMs: options.http.timeoutMs,
+				sudo: options.ssh.settings.sudo,
+			});
+		}
 		this.accessLog = options.accessLog ? new AccessLogFollower(options.accessLog.path, {fromStart: options.accessLog.fromStart}) : null;
 	}
 
@@ -51,6 +75,38 @@ export class Collector {
 			this.running = null;
 		});
 		return this.running;
+	}
+
+	/** Ends what the collector runs (an SSH connection). */
+	close(): void {
+		this.link?.close();
+	}
+
+	/** How to GET `url`: straight, or through the SSH link's forward (an error when the link is down). */
+	private through(url: string): HttpOptions | {error: string} {
+		const link = this.link;
+		if (link === null) return this.options.http;
+		if (!link.connected) return {error: link.downText()};
+		const {host, port} = endpoint(url);
+		const socketPath = link.socketFor(host, port);
+		return socketPath === undefined ? {error: `${url}: not forwarded over ssh`} : {...this.options.http, socketPath, onBytes: (n) => link.addBytes(n)};
+	}
+
+	private async fetchMetrics(url: string): Promise<Section<MetricsReading>> {
+		const http = this.through(url);
+		return 'error' in http ? http : fetchMetrics(url, http);
+	}
+
+	private async fetchApi(url: string): Promise<Section<ApiHarvest>> {
+		const http = this.through(url);
+		return 'error' in http ? http : fetchApi(url, http, this.options.compare);
+	}
+
+	/** The ports whose rows matter: every server's (API, flags, server_up) and the entry points'. */
+	private queryPorts(): {backends: number[]; entryPoints: number[]} {
+		const backends = [...(this.api?.servers ?? []), ...this.options.flagServers].map((s) => s.port);
+		for (const {target} of this.serverUp) if (!('error' in target)) backends.push(target.port);
+		return {backends, entryPoints: (this.api?.entryPoints ?? []).map((e) => e.port)};
 	}
 
 	/** Asks the API again at the next tick (Traefik restarted: its configuration may have changed). */
@@ -62,40 +118,44 @@ export class Collector {
 		const started = Date.now();
 		let api: Section<ApiHarvest> | undefined;
 		let metrics: Section<MetricsReading> | undefined;
-		const {apiUrl, metricsUrl, http, flagServers} = this.options;
+		const {apiUrl, metricsUrl, flagServers} = this.options;
+		// A link being made is waited for within the poll's timeout; one being retried later is not.
+		if (this.link !== null && !this.link.connected) await this.link.connect(this.options.http.timeoutMs);
+		this.link?.beginPoll();
 		const apiDue = apiUrl !== null && started - this.lastApiAt >= this.options.apiIntervalMs;
 		if (apiDue) this.lastApiAt = started;
+		// Over SSH the remote's tables are read beside the scrapes (one round trip, not three), with the last API's ports.
+		const remote = this.remoteProc?.read(this.queryPorts());
 		await Promise.all([
-			metricsUrl === null ? undefined : fetchMetrics(metricsUrl, http).then((r) => (metrics = r)),
-			apiDue ? fetchApi(apiUrl, http, this.options.compare).then((r) => (api = r)) : undefined,
+			metricsUrl === null ? undefined : this.fetchMetrics(metricsUrl).then((r) => (metrics = r)),
+			apiDue ? this.fetchApi(apiUrl).then((r) => (api = r)) : undefined,
 		]);
 		if (api !== undefined && !isError(api)) this.api = api;
 		// Every server's host (answers are cached), and the ports a filtered netlink query asks for.
-		const hosts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.host);
-		const backendPorts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.port);
 		if (metrics !== undefined && !isError(metrics)) this.serverUp = metrics.serverUp;
-		for (const {target} of this.serverUp) {
-			if ('error' in target) continue;
-			hosts.push(target.host);
-			backendPorts.push(target.port);
-		}
+		const hosts = [...(this.api?.servers ?? []), ...flagServers].map((s) => s.host);
+		for (const {target} of this.serverUp) if (!('error' in target)) hosts.push(target.host);
 		const {resolved, errors} = hosts.length === 0 ? {resolved: {}, errors: {}} : await this.resolver.resolve(hosts);
 		// /proc last: the table then matches the freshest backend list.
 		const proc =
-			this.options.kernel === false
-				? {error: 'no kernel view: this Traefik is on another host'}
-				: await this.proc.readWithPorts({backends: backendPorts, entryPoints: (this.api?.entryPoints ?? []).map((e) => e.port)});
+			remote !== undefined
+				? await remote
+				: this.options.kernel === false
+					? {error: 'no kernel view: this Traefik is on another host'}
+					: await this.proc.readWithPorts(this.queryPorts());
 		// A new Traefik process may run a new configuration: ask its API now, not in ten seconds.
 		const pid = isError(proc) ? this.lastPid : proc.pid;
 		if (pid !== this.lastPid && this.lastPid !== null && pid !== null && api === undefined && apiUrl !== null) {
 			this.lastApiAt = Date.now();
-			api = await fetchApi(apiUrl, http, this.options.compare);
+			api = await this.fetchApi(apiUrl);
 			if (!isError(api)) this.api = api;
 		}
 		this.lastPid = pid;
 		const accessLog = this.accessLog === null ? undefined : readAccessLog(this.accessLog);
+		this.link?.endPoll();
 		return {
 			...(accessLog === undefined ? {} : {accessLog}),
+			...(this.link === null ? {} : {link: this.link.link}),
 			collectedAt: Date.now(),
 			proc,
 			resolved,

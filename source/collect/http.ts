@@ -22,6 +22,10 @@ export interface HttpOptions {
 	readonly insecure?: boolean;
 	/** Sent as Accept; the metrics scraper sends text/plain so Traefik never answers protobuf. */
 	readonly accept?: string;
+	/** Connect here instead of the URL's host and port: the local end of an SSH forward (the URL still names the remote's host). */
+	readonly socketPath?: string;
+	/** Told the size of every answer read (what a tunnel carried). */
+	readonly onBytes?: (bytes: number) => void;
 }
 
 /** A completed response. */
@@ -80,35 +84,40 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 		const secure = url.protocol === 'https:';
 		const client = secure ? https : http;
 		const agent = secure ? (options.insecure ? agents.httpsInsecure : agents.https) : agents.http;
-		const request = client.get(url, {headers, signal, timeout: Math.max(1, deadline - Date.now()), agent}, (response) => {
-			let stream: Readable = response;
-			const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-			if (encoding === 'gzip') stream = response.pipe(createGunzip());
-			else if (encoding === 'deflate') stream = response.pipe(createInflate());
-			const decoder = new StringDecoder('utf8');
-			const parts: string[] = [];
-			let size = 0;
-			let failed = false;
-			// The first reason wins: destroying the response below fires 'aborted' as well.
-			const fail = (message: string): void => {
-				if (failed) return;
-				failed = true;
-				reject(new Error(message));
-				response.destroy();
-				stream.destroy();
-			};
-			stream.on('data', (chunk: Buffer) => {
-				size += chunk.length;
-				if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
-				else parts.push(decoder.write(chunk));
-			});
-			stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));
-			stream.on('end', () => {
-				parts.push(decoder.end());
-				resolve({status: response.statusCode ?? 0, headers: response.headers, text: parts.join(''), bytes: size, url: url.toString()});
-			});
-			response.on('aborted', () => fail('the server closed the connection mid-answer'));
-		});
+		const request = client.get(
+			url,
+			{headers, signal, timeout: Math.max(1, deadline - Date.now()), agent, ...(options.socketPath === undefined ? {} : {socketPath: options.socketPath})},
+			(response) => {
+				let stream: Readable = response;
+				const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
+				if (encoding === 'gzip') stream = response.pipe(createGunzip());
+				else if (encoding === 'deflate') stream = response.pipe(createInflate());
+				const decoder = new StringDecoder('utf8');
+				const parts: string[] = [];
+				let size = 0;
+				let failed = false;
+				// The first reason wins: destroying the response below fires 'aborted' as well.
+				const fail = (message: string): void => {
+					if (failed) return;
+					failed = true;
+					reject(new Error(message));
+					response.destroy();
+					stream.destroy();
+				};
+				stream.on('data', (chunk: Buffer) => {
+					size += chunk.length;
+					if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
+					else parts.push(decoder.write(chunk));
+				});
+				stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));
+				stream.on('end', () => {
+					parts.push(decoder.end());
+					options.onBytes?.(size);
+					resolve({status: response.statusCode ?? 0, headers: response.headers, text: parts.join(''), bytes: size, url: url.toString()});
+				});
+				response.on('aborted', () => fail('the server closed the connection mid-answer'));
+			},
+		);
 		request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
 		request.on('error', (error: NodeJS.ErrnoException) => {
 			// A kept-alive connection the server closed while we slept (a suspend, an idle timeout)

@@ -3,6 +3,12 @@
  * normalised form of an instance's dynamic configuration that instances are compared by.
  */
 
+/** A remote Traefik host reached over SSH: `[user@]host` (or a ~/.ssh/config alias) and an optional port. */
+export interface SshDestination {
+	readonly destination: string;
+	readonly port?: number;
+}
+
 /** Where one instance is read. A target with no name is the single instance of a plain run. */
 export interface TargetSpec {
 	readonly name: string;
@@ -18,6 +24,8 @@ export interface TargetSpec {
 	readonly basicAuth?: string;
 	readonly bearerToken?: string;
 	readonly accessLog?: string;
+	/** Over SSH: the URLs and the PID are the remote host's, its /proc is read there. */
+	readonly ssh?: SshDestination;
 }
 
 /** What a configuration object is. */

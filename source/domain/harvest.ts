@@ -171,6 +171,8 @@ export interface ProcHarvest {
 	readonly warnings: readonly string[];
 	/** The kernel's ephemeral port range (net.ipv4.ip_local_port_range). */
 	readonly ephemeralPorts: readonly [number, number];
+	/** Set when the tables are another host's (an SSH target): the name it was reached by. */
+	readonly host?: string;
 	/** Set when the sockets came from a netlink query filtered to Traefik's ports, not the full table. */
 	readonly netlink?: {readonly ports: number; readonly tableRows: number; readonly fullEvery: number};
 }
@@ -204,8 +206,26 @@ export interface AccessLogHarvest {
 	readonly lagBytes: number;
 }
 
+/** How the SSH link to a remote Traefik host is, for the screen. */
+export interface LinkState {
+	/** The destination, as given. */
+	readonly host: string;
+	readonly state: 'connecting' | 'connected' | 'reconnecting';
+	/** When the state began (ms since the epoch). */
+	readonly since: number;
+	/** Time to the first byte of the reader's last answer (ms): one round trip plus the remote's PID check. */
+	readonly rttMs: number | null;
+	/** Bytes of the reader's last answer and of the HTTP answers through the tunnel in the same poll. */
+	readonly bytesPerPoll: number | null;
+	readonly lastError?: string;
+	/** With --ssh-sudo: "yes", "no" (already root) or why sudo -n refused. */
+	readonly sudo?: string;
+}
+
 export interface Harvest {
 	readonly collectedAt: number;
+	/** With an SSH target: the link it came through. */
+	readonly link?: LinkState;
 	/** Undefined without --access-log. */
 	readonly accessLog?: Section<AccessLogHarvest>;
 	readonly proc: Section<ProcHarvest>;

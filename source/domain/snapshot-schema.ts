@@ -205,6 +205,19 @@ const Traefik = Type.Object({
 	restartedAt: Type.Optional(Time),
 });
 
+const Link = Type.Object(
+	{
+		host: Type.String({description: 'the SSH destination, as given'}),
+		state: Type.Union([Type.Literal('connecting'), Type.Literal('connected'), Type.Literal('reconnecting')]),
+		since: Time,
+		rttMs: nullable(Type.Number({description: "time to the first byte of the remote reader's last answer"})),
+		bytesPerPoll: nullable(Type.Number({description: "bytes of the reader's last answer and of the HTTP answers through the tunnel"})),
+		lastError: Type.Optional(Type.String()),
+		sudo: Type.Optional(Type.String({description: 'with --ssh-sudo: yes, no (already root), or why sudo -n refused'})),
+	},
+	{$id: 'link'},
+);
+
 const Instance = Type.Object(
 	{
 		name: Type.String(),
@@ -225,6 +238,7 @@ const Instance = Type.Object(
 		servers: nullable(Count),
 		fingerprint: nullable(Type.String({description: 'of its normalised configuration: equal fingerprints, equal configurations'})),
 		drift: Type.Array(Type.String(), {description: 'the differences that name this instance'}),
+		link: Type.Optional(Type.Ref(Link, {description: 'an instance read over SSH: its link'})),
 		alertLevel: Type.Optional(AlertLevel),
 	},
 	{$id: 'instance'},
@@ -299,6 +313,7 @@ export const SnapshotSchema = Type.Object(
 			bucketShares: Type.Record(Type.String(), Type.Ref(Series), {description: 'per latency bucket bound (as text), the share of requests in it per poll'}),
 			establishedConnections: Type.Ref(Series),
 		}),
+		link: Type.Optional(Type.Ref(Link, {description: 'with --ssh (or a pinned SSH instance): the link the data came through'})),
 		instances: Type.Optional(Type.Array(Type.Ref(Instance), {description: 'with several targets: every instance, in the order given'})),
 		drift: Type.Optional(
 			Type.Array(Type.Object({kind: Type.String(), name: Type.String(), text: Type.String(), instances: Type.Array(Type.String())}), {
@@ -324,6 +339,7 @@ export const SnapshotSchema = Type.Object(
 			alert: Alert,
 			series: Series,
 			instance: Instance,
+			link: Link,
 		},
 	},
 );

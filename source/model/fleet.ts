@@ -51,7 +51,8 @@ function unreachable(input: FleetInstanceInput): string | null {
 	const sources = input.http.length === 0 ? (['proc'] as const) : input.http;
 	const failing = sources.filter((name) => !s.sources[name].ok);
 	if (failing.length < sources.length) return null;
-	return failing.map((name) => s.sources[name].error ?? `${name} failed`).join('; ');
+	// Over a broken SSH link every source says the same: once.
+	return [...new Set(failing.map((name) => s.sources[name].error ?? `${name} failed`))].join('; ');
 }
 
 export class FleetModel {
@@ -188,6 +189,7 @@ export class FleetModel {
 			fingerprint: input.config?.fingerprint ?? null,
 			drift: this.drift.filter((d) => d.instances.includes(input.name)).map((d) => d.text),
 			...(level === undefined ? {} : {alertLevel: level}),
+			...(s?.link === undefined ? {} : {link: s.link}),
 		};
 	}
 

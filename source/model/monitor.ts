@@ -3,7 +3,7 @@
  * ages, counters, history, alerts). snapshot.ts turns its state into the document every view
  * draws. Pure: times come with the harvest.
  */
-import type {ApiHarvest, BackendServer, Harvest, MetricsReading, ProcHarvest, UnwatchedServer} from '../domain/harvest.js';
+import type {ApiHarvest, BackendServer, Harvest, LinkState, MetricsReading, ProcHarvest, UnwatchedServer} from '../domain/harvest.js';
 import type {AlertLevel, RuleName} from '../domain/rules.js';
 import {isError} from '../domain/harvest.js';
 import type {ServiceServer, Snapshot} from '../domain/snapshot.js';
@@ -80,6 +80,7 @@ export class Monitor implements MonitorState {
 	readonly establishedHistory: Ring<number>;
 	api: ApiHarvest | null = null;
 	proc: ProcHarvest | null = null;
+	link: LinkState | null = null;
 	metrics: MetricsReading | null = null;
 	/** Router -> the service it sends to (router metrics). */
 	routerServices: ReadonlyMap<string, string> = new Map();
@@ -157,6 +158,7 @@ export class Monitor implements MonitorState {
 		this.cadenceSeconds = this.lastAt === 0 ? null : Math.max(0, (now - this.lastAt) / 1000);
 		this.lastAt = now;
 		this.resolved = harvest.resolved;
+		this.link = harvest.link ?? null;
 		this.resolveErrors = harvest.resolveErrors;
 		if (harvest.api !== undefined) {
 			if (isError(harvest.api)) this.sources.fail('api', harvest.api.error);
@@ -258,7 +260,8 @@ export class Monitor implements MonitorState {
 		// The sockets are not kept past this poll: they die young instead of being copied by a scavenge.
 		this.proc = {...proc, sockets: [], quiet: undefined, ownedInodes: null};
 		const notes: string[] = [];
-		if (proc.pid === null) notes.push('no Traefik process found: reading the host table, matching by address');
+		if (proc.pid === null)
+			notes.push(`no Traefik process found${proc.host === undefined ? '' : ` on ${proc.host}`}: reading the host table, matching by address`);
 		if (proc.ownershipError) notes.push(proc.ownershipError);
 		if (proc.malformed > 0) notes.push(`${proc.malformed} malformed row(s) skipped`);
 		if (proc.netlink) {

@@ -1,5 +1,5 @@
 /** The snapshot document of the monitor's latest tick: pinned service and entry point applied, alerts by row. Pure. */
-import type {ApiHarvest, MetricsReading, ProcHarvest, UnwatchedServer} from '../domain/harvest.js';
+import type {ApiHarvest, LinkState, MetricsReading, ProcHarvest, UnwatchedServer} from '../domain/harvest.js';
 import {SNAPSHOT_SCHEMA, type EntryPointRow, type Snapshot} from '../domain/snapshot.js';
 import {emptyStates, type StateCounts} from '../domain/tcp.js';
 import type {AlertBook} from './alerts.js';
@@ -31,6 +31,8 @@ export interface MonitorState {
 	readonly sources: SourceBook;
 	readonly api: ApiHarvest | null;
 	readonly proc: ProcHarvest | null;
+	/** An SSH target's link, as of the latest harvest. */
+	readonly link: LinkState | null;
 	readonly metrics: MetricsReading | null;
 	readonly routerServices: ReadonlyMap<string, string>;
 	readonly index: BackendIndex;
@@ -157,6 +159,7 @@ export function buildSnapshot(state: MonitorState, now: number, withHistory = tr
 		takenAt: iso(now),
 		host: state.config.host,
 		...(state.config.demo === undefined ? {} : {demo: state.config.demo}),
+		...(state.link === null ? {} : {link: {...state.link, since: iso(state.link.since)}}),
 		intervalSeconds: state.intervalSeconds,
 		cadenceSeconds: state.cadenceSeconds,
 		filter: {service: wanted, entrypoint},

@@ -33,6 +33,9 @@ const KEYS: Readonly<Record<string, readonly Kind[]>> = {
 	maxBackends: ['number', 'string'],
 	rules: ['object'],
 	targets: ['object[]'],
+	ssh: ['string'],
+	sshOptions: ['string[]'],
+	sshSudo: ['boolean'],
 };
 
 const describeKind = (k: Kind): string => (k.endsWith('[]') ? `a list of ${k.slice(0, -2)}s` : `a ${k}`);

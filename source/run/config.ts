@@ -5,8 +5,9 @@
 import type {BackendServer} from '../domain/harvest.js';
 import {terminalTakesUtf8} from '../format/glyphs.js';
 import {parseApiUrl, parseBackendFlag, parseDuration, parseHeader, parseInteger, parseMetricsUrl} from './settings.js';
-import type {TargetSpec} from '../domain/fleet.js';
-import {resolveTargets} from './targets.js';
+import type {SshDestination, TargetSpec} from '../domain/fleet.js';
+import {parseSshDestination} from '../collect/ssh.js';
+import {refuseOverSsh, resolveTargets} from './targets.js';
 import {applyRuleOverrides, DEFAULT_RULES, type RulesConfig} from '../model/rules/config.js';
 
 export type Mode = 'interactive' | 'once' | 'json' | 'snapshot' | 'check';
@@ -54,6 +55,12 @@ export interface AppConfig {
 	readonly rules: RulesConfig;
 	/** --target / the config file's targets: several instances (empty: the one instance of the URLs above). */
 	readonly targets: readonly TargetSpec[];
+	/** --ssh: the one instance is on that host (its URLs and PID are the remote's). */
+	readonly ssh?: SshDestination;
+	/** --ssh-option: `-o` options for every SSH connection. */
+	readonly sshOptions: readonly string[];
+	/** --ssh-sudo: read the remote /proc through sudo -n. */
+	readonly sshSudo: boolean;
 }
 
 /** Flag values as yargs hands them over (absent when not given). */
@@ -89,6 +96,9 @@ export interface FlagValues {
 	readonly rule?: readonly string[];
 	readonly exportDir?: string;
 	readonly target?: readonly string[];
+	readonly ssh?: string;
+	readonly sshOption?: readonly string[];
+	readonly sshSudo?: boolean;
 }
 
 const DEFAULT_BASE = 'http://127.0.0.1:8080';
@@ -158,11 +168,17 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 	const json = flags.json === true;
 	const mode: Mode = flags.check ? 'check' : flags.snapshot !== undefined ? 'snapshot' : json ? 'json' : flags.once || !stdoutIsTty ? 'once' : 'interactive';
 	const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
+	const sshText = pick(flags.ssh, e('SSH'), str(file['ssh']));
+	const ssh = sshText === undefined ? single?.ssh : parseSshDestination(sshText);
+	const sshOptions = (pick(flags.sshOption, list(file['sshOptions'])) ?? []).map(checkSshOption);
+	const pidFile = pick(flags.pidFile, e('PID_FILE'), str(file['pidFile']));
+	const accessLog = pick(flags.accessLog, e('ACCESS_LOG'), str(file['accessLog']));
+	if (ssh !== undefined) refuseOverSsh({pidFile, accessLog}, '--ssh');
 	return {
 		metricsUrl: single?.metricsUrl ?? orDefault(pick(flags.metricsUrl, e('METRICS_URL'), str(file['metricsUrl'])), `${DEFAULT_BASE}/metrics`, parseMetricsUrl),
 		apiUrl: single?.apiUrl ?? orDefault(pick(flags.apiUrl, e('API_URL'), str(file['apiUrl'])), DEFAULT_BASE, parseApiUrl),
 		...(pid === undefined ? (single?.pid === undefined ? {} : {pid: single.pid}) : {pid}),
-		...optional('pidFile', pick(flags.pidFile, e('PID_FILE'), str(file['pidFile']))),
+		...optional('pidFile', pidFile),
 		procRoot: pick(flags.procRoot, e('PROC_ROOT'), str(file['procRoot'])) ?? '/proc',
 		intervalSeconds: interval,
 		apiIntervalSeconds: Math.max(interval, parseDuration(pick(str(file['apiInterval']), e('API_INTERVAL')) ?? '10s', 'apiInterval', 1, 3600)),
@@ -188,11 +204,24 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		exportDir: pick(flags.exportDir, e('EXPORT_DIR'), str(file['exportDir'])) ?? '.',
 		demo: flags.demo === true,
 		...optional('traefikBin', flags.traefikBin),
-		...optional('accessLog', pick(flags.accessLog, e('ACCESS_LOG'), str(file['accessLog']))),
+		...optional('accessLog', accessLog),
 		accessLogFromStart: flags.accessLogFromStart === true,
 		rules: applyRuleOverrides(DEFAULT_RULES, overrides),
 		targets: single === undefined ? targets : [],
+		...optional('ssh', ssh),
+		sshOptions,
+		sshSudo: pick(flags.sshSudo, bool(e('SSH_SUDO')), bool(file['sshSudo'])) ?? false,
 	};
+}
+
+/** An ssh -o option is Key=Value (or "Key Value"); one that runs a command of its own is refused. */
+function checkSshOption(option: string): string {
+	const match = /^\s*([A-Za-z]+)\s*[= ]\s*(\S.*)$/.exec(option);
+	if (!match) throw new Error(`--ssh-option wants Key=Value (an ssh -o option, e.g. IdentityFile=~/.ssh/edge), got "${option}"`);
+	const key = match[1]!.toLowerCase();
+	if (['localcommand', 'permitlocalcommand', 'proxycommand', 'remotecommand', 'controlpath', 'controlmaster', 'controlpersist'].includes(key))
+		throw new Error(`--ssh-option ${match[1]}: not taken (traefik-top runs its own command and control socket; a ProxyCommand goes in ~/.ssh/config)`);
+	return `${match[1]}=${match[2]}`;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): {[P in K]?: V} {

@@ -11,6 +11,8 @@ const EXAMPLES: readonly [string, string][] = [
 		'an HA pair on this host, compared live (config drift, per-instance split)',
 		'traefik-top --target a=http://127.0.0.1:8080 --target b=http://127.0.0.1:9080',
 	],
+	['a Traefik host over SSH: its kernel view, metrics and API through one connection', 'traefik-top --ssh admin@edge-1'],
+	['an HA pair on two hosts, over SSH', 'traefik-top --target a=http://127.0.0.1:8080,ssh=edge-1 --target b=http://127.0.0.1:8080,ssh=edge-2'],
 	['metrics on a dedicated entry point', 'traefik-top --metrics-url http://127.0.0.1:8082/metrics --api-url http://127.0.0.1:8080'],
 	['no API: name a backend by hand', 'traefik-top --pid 4242 --backend whoami@docker=10.0.0.5:80'],
 	['every table once as text', 'traefik-top --once'],
@@ -80,9 +82,16 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 					type: 'string',
 					array: true,
 					describe:
-						'NAME=URL[,pid=N][,pidfile=PATH][,api=URL][,metrics=URL][,log=PATH][,header=Name: value]: ' +
+						'NAME=URL[,pid=N][,pidfile=PATH][,api=URL][,metrics=URL][,log=PATH][,header=Name: value][,ssh=[user@]host[:port]]: ' +
 						'one Traefik instance of several, watched together (repeatable)',
 				},
+				ssh: {
+					type: 'string',
+					describe:
+						'[user@]host[:port]: watch the Traefik on that host through one SSH connection (the URLs and --pid are its own; needs only sh, cat and awk there)',
+				},
+				'ssh-option': {type: 'string', array: true, describe: 'an ssh -o option for every SSH connection, e.g. IdentityFile=~/.ssh/edge (repeatable)'},
+				'ssh-sudo': {type: 'boolean', describe: "read the remote /proc through sudo -n (Traefik's sockets of another user); says so when refused"},
 			})
 			.epilogue(EPILOGUE)
 			.strictOptions()
@@ -139,6 +148,9 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		accessLogFromStart: once(argv['access-log-from-start'], 'access-log-from-start'),
 		exportDir: once(argv['export-dir'], 'export-dir'),
 		target: argv.target,
+		ssh: once(argv.ssh, 'ssh'),
+		sshOption: argv['ssh-option'],
+		sshSudo: once(argv['ssh-sudo'], 'ssh-sudo'),
 	};
 	return {flags, configFile: once(argv.config, 'config')};
 }

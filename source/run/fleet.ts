@@ -114,6 +114,7 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 	return {
 		stop() {
 			loop.stop();
+			for (const m of members) m.collector.close();
 		},
 		setInterval(seconds: number) {
 			interval = seconds;

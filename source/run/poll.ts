@@ -9,6 +9,7 @@ import {startFleetPolling} from './fleet.js';
 
 /** Builds the collector and the monitor for a configuration. */
 export function createPipeline(config: AppConfig, target?: TargetSpec): {collector: Collector; monitor: Monitor} {
+	const ssh = target === undefined ? config.ssh : target.ssh;
 	const collector = new Collector({
 		procRoot: config.procRoot,
 		...(config.pid === undefined ? {} : {pid: config.pid}),
@@ -29,6 +30,20 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 		},
 		flagServers: config.backends,
 		...(config.accessLog === undefined ? {} : {accessLog: {path: config.accessLog, fromStart: config.accessLogFromStart}}),
+		...(ssh === undefined
+			? {}
+			: {
+					ssh: {
+						destination: ssh,
+						settings: {
+							options: config.sshOptions,
+							sudo: config.sshSudo,
+							connectTimeoutSeconds: Math.max(5, Math.ceil(config.timeoutMs / 1000)),
+							retryCapMs: 2000 * config.intervalSeconds,
+						},
+						...(target?.name ? {label: `${target.name} (${ssh.destination})`} : {}),
+					},
+				}),
 	});
 	const monitor = new Monitor({
 		rules: config.rules,
@@ -49,7 +64,8 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 }
 
 /** A target's kernel view is this host's: given by a PID or a PID file, or found by a local port it listens on. */
-export const hasKernelView = (target: TargetSpec): boolean => target.pid !== undefined || target.pidFile !== undefined || target.listenPort !== undefined;
+export const hasKernelView = (target: TargetSpec): boolean =>
+	target.ssh !== undefined || target.pid !== undefined || target.pidFile !== undefined || target.listenPort !== undefined;
 
 /** A running poll loop. */
 export interface Poller {
@@ -111,6 +127,7 @@ export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot)
 	return {
 		stop() {
 			loop.stop();
+			collector.close();
 		},
 		setInterval(seconds: number) {
 			interval = seconds;

@@ -5,11 +5,12 @@
 import type {TargetSpec} from '../domain/fleet.js';
 import {redactUrl} from '../domain/server-url.js';
 import {parseApiUrl, parseHeader, parseInteger, parseMetricsUrl} from './settings.js';
+import {parseSshDestination} from '../collect/ssh.js';
 
 /** What a target may say beside its URL, on the command line. */
-const FLAG_KEYS = ['api', 'metrics', 'pid', 'pidfile', 'log', 'header'] as const;
+const FLAG_KEYS = ['api', 'metrics', 'pid', 'pidfile', 'log', 'header', 'ssh'] as const;
 /** ... and in the config file. */
-const FILE_KEYS = ['name', 'url', 'apiUrl', 'metricsUrl', 'pid', 'pidFile', 'accessLog', 'headers', 'basicAuth', 'bearerToken'] as const;
+const FILE_KEYS = ['name', 'url', 'apiUrl', 'metricsUrl', 'pid', 'pidFile', 'accessLog', 'headers', 'basicAuth', 'bearerToken', 'ssh'] as const;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -28,7 +29,8 @@ function localPort(url: string | null): number | undefined {
 	return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
 }
 
-function finish(spec: TargetSpec): TargetSpec {
+function finish(spec: TargetSpec, what: string): TargetSpec {
+	if (spec.ssh !== undefined) refuseOverSsh(spec, what);
 	if (spec.pid !== undefined || spec.pidFile !== undefined) return spec;
 	const port = localPort(spec.apiUrl ?? spec.metricsUrl);
 	return port === undefined ? spec : {...spec, listenPort: port};
@@ -59,13 +61,14 @@ export function parseTargetFlag(text: string): TargetSpec {
 		else if (key === 'pid') spec.pid = parseInteger(value, `${what}: pid`, 1, 2 ** 22);
 		else if (key === 'pidfile') spec.pidFile = value;
 		else if (key === 'log') spec.accessLog = value;
+		else if (key === 'ssh') spec.ssh = parseSshDestination(value, `${what}: ssh=`);
 		else {
 			const [h, v] = parseHeader(value);
 			headers[h] = v;
 		}
 	}
 	if (Object.keys(headers).length > 0) spec = {...spec, headers};
-	return finish(spec);
+	return finish(spec, what);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -93,17 +96,28 @@ export function parseTargetEntry(entry: Readonly<Record<string, unknown>>, index
 	}
 	const pid = entry['pid'] === undefined ? undefined : parseInteger(str(entry['pid']) ?? '', `${what}: pid`, 1, 2 ** 22);
 	const optional = (key: string, value: string | undefined) => (value === undefined ? {} : {[key]: value});
-	return finish({
-		name,
-		apiUrl,
-		metricsUrl,
-		...(pid === undefined ? {} : {pid}),
-		...optional('pidFile', str(entry['pidFile'])),
-		...optional('accessLog', str(entry['accessLog'])),
-		...optional('basicAuth', str(entry['basicAuth'])),
-		...optional('bearerToken', str(entry['bearerToken'])),
-		...(Object.keys(headers).length === 0 ? {} : {headers}),
-	});
+	return finish(
+		{
+			name,
+			apiUrl,
+			metricsUrl,
+			...(pid === undefined ? {} : {pid}),
+			...optional('pidFile', str(entry['pidFile'])),
+			...optional('accessLog', str(entry['accessLog'])),
+			...optional('basicAuth', str(entry['basicAuth'])),
+			...optional('bearerToken', str(entry['bearerToken'])),
+			...(str(entry['ssh']) === undefined ? {} : {ssh: parseSshDestination(str(entry['ssh'])!, `${what}: ssh`)}),
+			...(Object.keys(headers).length === 0 ? {} : {headers}),
+		},
+		what,
+	);
+}
+
+/** What a target on another host cannot be given: files that are read on this side. */
+export function refuseOverSsh(spec: {readonly pidFile?: string | undefined; readonly accessLog?: string | undefined}, what: string): void {
+	if (spec.pidFile !== undefined)
+		throw new Error(`${what}: a PID file is not read over ssh; give the remote PID (pid=N), or let the API's port find the process`);
+	if (spec.accessLog !== undefined) throw new Error(`${what}: an access log is read on this host only, not over ssh`);
 }
 
 /**

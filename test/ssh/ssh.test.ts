@@ -1,0 +1,240 @@
+// A real Traefik watched through a real OpenSSH server on loopback, beside the same Traefik
+// watched locally: the remote view must equal the local one (backends, states, rates), every
+// connection to Traefik's ports must come from sshd (none from traefik-top), and the link must
+// say how it is. The sshd and Traefik are stopped by their PIDs in afterAll.
+import http from 'node:http';
+import net from 'node:net';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {execa, execaSync} from 'execa';
+import {freePort} from '../../source/demo/traefik.js';
+import type {Snapshot} from '../../source/domain/snapshot.js';
+import {resolveConfig, type FlagValues} from '../../source/run/config.js';
+import {startPolling, type Poller} from '../../source/run/poll.js';
+import {CLI, realTraefik} from '../helpers/demo.js';
+import {schemaErrors} from '../helpers/schema.js';
+import {hasOpenSsh, startTestSshd, type TestSshd} from '../helpers/sshd.js';
+import {startTestTraefik, type TestTraefik} from '../helpers/traefik.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A backend that answers every request at once. */
+async function backend(): Promise<{server: http.Server; url: string; port: number}> {
+	const server = http.createServer((_req, res) => res.end('ok\n'));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as net.AddressInfo).port;
+	return {server, url: `http://127.0.0.1:${port}`, port};
+}
+
+/** Polls with `flags` and keeps every snapshot; the caller stops it. */
+function watch(flags: FlagValues, file: Record<string, unknown> = {}): {poller: Poller; snapshots: Snapshot[]} {
+	const snapshots: Snapshot[] = [];
+	const poller = startPolling(resolveConfig(flags, {}, {apiInterval: 1, ...file}, true), (s) => snapshots.push(s));
+	return {poller, snapshots};
+}
+
+/** The first snapshot (from now on) that `wanted` accepts, within `polls` polls. */
+async function until(snapshots: Snapshot[], wanted: (s: Snapshot) => boolean, what: string, polls = 40): Promise<Snapshot> {
+	const from = snapshots.length;
+	for (let i = 0; i < polls * 20; i++) {
+		for (let k = from; k < snapshots.length; k++) if (wanted(snapshots[k]!)) return snapshots[k]!;
+		if (snapshots.length - from > polls) break;
+		await sleep(50);
+	}
+	const last = snapshots.at(-1);
+	throw new Error(`${what}: not within ${polls} polls; the last: ${JSON.stringify({link: last?.link, sources: last?.sources})}`);
+}
+
+const sshFlags = (sshd: TestSshd, extra: readonly string[] = []): string[] => [...sshd.clientOptions, ...extra];
+
+describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik()?.version ?? ''} over a real sshd`, () => {
+	let sshd: TestSshd;
+	let traefik: TestTraefik;
+	const servers: {server: http.Server; url: string; port: number}[] = [];
+	const agent = new http.Agent({keepAlive: false});
+	let load: NodeJS.Timeout | undefined;
+	const pollers: Poller[] = [];
+
+	beforeAll(async () => {
+		sshd = await startTestSshd();
+		traefik = await startTestTraefik();
+		servers.push(await backend(), await backend());
+		await traefik.configure({
+			http: {
+				routers: {shop: {rule: 'Host(`shop.test`)', service: 'shop', entryPoints: ['web']}},
+				services: {shop: {loadBalancer: {servers: servers.map((s) => ({url: s.url}))}}},
+			},
+		});
+		// 20 requests a second through Traefik, each on a connection of its own (TIME_WAIT rows on both sides).
+		load = setInterval(() => {
+			for (let i = 0; i < 2; i++)
+				http.get({host: '127.0.0.1', port: traefik.ports.web, path: '/', agent, headers: {host: 'shop.test'}}, (res) => res.resume()).on('error', () => {});
+		}, 100);
+	}, 90_000);
+
+	afterAll(async () => {
+		for (const p of pollers) p.stop();
+		clearInterval(load);
+		await traefik?.stop();
+		await sshd?.stop();
+		for (const s of servers) s.server.close();
+	});
+
+	it('shows the same backends, states and rates as the local view of the same Traefik', async () => {
+		const urls = {apiUrl: traefik.apiUrl, metricsUrl: traefik.metricsUrl, interval: '500ms'};
+		const local = watch({...urls, pid: String(traefik.pid)});
+		const remote = watch({...urls, ssh: `root@127.0.0.1:${sshd.port}`, sshOption: sshFlags(sshd)});
+		pollers.push(local.poller, remote.poller);
+		const ready = (s: Snapshot) =>
+			s.sources.proc.ok &&
+			s.sources.metrics.ok &&
+			s.sources.api.ok &&
+			s.backends.filter((b) => b.service === 'shop@file').length === 2 &&
+			(s.totals.requestsPerSecond ?? 0) > 0;
+		const r = await until(remote.snapshots, ready, 'the remote view complete');
+		await until(local.snapshots, ready, 'the local view complete');
+		expect(r.link).toMatchObject({host: `root@127.0.0.1`, state: 'connected'});
+		expect(r.link!.rttMs).toBeGreaterThan(0);
+		expect(r.link!.bytesPerPoll).toBeGreaterThan(0);
+		expect(r.traefik.pid).toBe(traefik.pid);
+		expect(schemaErrors(r)).toEqual([]);
+		// Compared over the same few polls: the rates within one request per second, the backends and their states equal.
+		await sleep(2000);
+		const [l, rr] = [local.snapshots.at(-1)!, remote.snapshots.at(-1)!];
+		const backends = (s: Snapshot) =>
+			s.backends
+				.filter((b) => b.service === 'shop@file')
+				.map((b) => ({address: b.address, status: b.status}))
+				.sort((a, b) => a.address.localeCompare(b.address));
+		expect(backends(rr)).toEqual(backends(l));
+		expect(
+			backends(rr)
+				.map((b) => b.address)
+				.sort(),
+		).toEqual(servers.map((s) => `127.0.0.1:${s.port}`).sort());
+		// Rates over the same 3 s: one poll's rate is a counter delta over 500 ms, where a request either side of a poll moves it by 2/s.
+		const rate = (list: Snapshot[]) => {
+			const last = list.slice(-6).map((x) => x.services.find((y) => y.name === 'shop@file')!.requestsPerSecond ?? 0);
+			return last.reduce((a, b) => a + b, 0) / last.length;
+		};
+		expect(rate(remote.snapshots)).toBeGreaterThan(10);
+		expect(Math.abs(rate(remote.snapshots) - rate(local.snapshots))).toBeLessThanOrEqual(1);
+		const listening = (s: Snapshot) => s.entrypoints.map((e) => ({name: e.name, port: e.port})).sort((a, b) => a.name.localeCompare(b.name));
+		expect(listening(rr)).toEqual(listening(l));
+		const states = (s: Snapshot) => s.backends.filter((b) => b.service === 'shop@file').map((b) => b.states.TIME_WAIT + b.states.ESTABLISHED);
+		// Every request is a new connection to a backend: both views see their TIME_WAIT rows (counts move from poll to poll).
+		expect(states(rr).every((n) => n > 0)).toBe(true);
+		expect(states(l).every((n) => n > 0)).toBe(true);
+	});
+
+	it('reaches Traefik only through sshd: every connection to its API port is sshd’s, none is traefik-top’s', async () => {
+		// traefik-top in a process of its own, so that its sockets are told from this test's.
+		const cli = execa(
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				CLI,
+				'--json',
+				'--interval',
+				'500ms',
+				'--count',
+				'8',
+				'--api-url',
+				traefik.apiUrl,
+				'--metrics-url',
+				traefik.metricsUrl,
+				'--ssh',
+				`root@127.0.0.1:${sshd.port}`,
+				...sshFlags(sshd).flatMap((o) => ['--ssh-option', o]),
+			],
+			{reject: false, timeout: 60_000, cleanup: true, forceKillAfterDelay: 2000},
+		);
+		let seen: {name: string; pid: number}[] = [];
+		try {
+			for (let i = 0; i < 100 && seen.length === 0; i++) {
+				await sleep(100);
+				const out = (await execa('ss', ['-tnpH', 'state', 'established', `( dport = :${traefik.ports.traefik} )`])).stdout;
+				seen = [...out.matchAll(/users:\(\("([^"]+)",pid=(\d+)/g)].map((m) => ({name: m[1]!, pid: Number(m[2])})).filter((o) => o.pid !== process.pid);
+			}
+		} finally {
+			const result = await cli;
+			expect(result.exitCode, result.stderr).toBe(0);
+			const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Snapshot;
+			expect(last.link?.state).toBe('connected');
+			expect(last.sources.metrics.ok && last.sources.api.ok && last.sources.proc.ok).toBe(true);
+		}
+		expect(seen.length).toBeGreaterThan(0);
+		expect(seen.filter((o) => o.name !== 'sshd')).toEqual([]);
+		expect(seen.some((o) => o.pid === cli.pid)).toBe(false);
+	});
+
+	it('says in words why a connection is not made, and keeps every other source of the run', async () => {
+		const refusedPort = await freePort();
+		const wrongKey = join(sshd.dir, 'other_key');
+		execaSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+		const emptyKnownHosts = join(sshd.dir, 'known_hosts.empty');
+		writeFileSync(emptyKnownHosts, '');
+		// Another key recorded for this host and port: what a reinstalled host (or a man in the middle) looks like.
+		const changedKnownHosts = join(sshd.dir, 'known_hosts.changed');
+		const other = readFileSync(`${wrongKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+		writeFileSync(changedKnownHosts, `[127.0.0.1]:${sshd.port} ${other}\n`);
+		// A port that accepts and never speaks: the banner exchange times out.
+		const silent = net.createServer(() => {});
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const silentPort = (silent.address() as net.AddressInfo).port;
+		const options = (known: string, key = join(sshd.dir, 'client_key')) => [
+			`IdentityFile=${key}`,
+			'IdentitiesOnly=yes',
+			'IdentityAgent=none',
+			`UserKnownHostsFile=${known}`,
+			'GlobalKnownHostsFile=/dev/null',
+			'ConnectTimeout=1',
+		];
+		const cases: {what: string; ssh: string; options: string[]; says: RegExp}[] = [
+			{
+				what: 'unknown host key',
+				ssh: `root@127.0.0.1:${sshd.port}`,
+				options: options(emptyKnownHosts),
+				says: /host key of root@127\.0\.0\.1 is not in known_hosts: not connected/,
+			},
+			{
+				what: 'changed host key',
+				ssh: `root@127.0.0.1:${sshd.port}`,
+				options: options(changedKnownHosts),
+				says: /host key of root@127\.0\.0\.1 has CHANGED since it was recorded/,
+			},
+			{
+				what: 'authentication refused',
+				ssh: `root@127.0.0.1:${sshd.port}`,
+				options: options(sshd.knownHosts, wrongKey),
+				says: /authentication refused by root@127\.0\.0\.1 \(it offers publickey\)/,
+			},
+			{what: 'connection refused', ssh: `root@127.0.0.1:${refusedPort}`, options: options(sshd.knownHosts), says: /connection refused by root@127\.0\.0\.1/},
+			{
+				what: 'timed out',
+				ssh: `root@127.0.0.1:${silentPort}`,
+				options: options(sshd.knownHosts),
+				says: /no answer from root@127\.0\.0\.1 within \d+ s \(connection timed out\)/,
+			},
+		];
+		try {
+			const runs = cases.map((c) => ({
+				c,
+				run: watch({apiUrl: traefik.apiUrl, metricsUrl: traefik.metricsUrl, interval: '500ms', ssh: c.ssh, sshOption: c.options}),
+			}));
+			for (const {run} of runs) pollers.push(run.poller);
+			for (const {c, run} of runs) {
+				const s = await until(run.snapshots, (x) => x.link?.state === 'reconnecting', c.what);
+				expect(s.link!.lastError, c.what).toMatch(c.says);
+				// Each source says why; nothing else is tried on Traefik's ports.
+				expect(s.sources.proc.error, c.what).toMatch(/reconnecting since \d\d:\d\d:\d\d/);
+				expect(s.sources.metrics.error, c.what).toContain(s.link!.lastError);
+				expect(schemaErrors(s)).toEqual([]);
+			}
+		} finally {
+			silent.close();
+		}
+	});
+});
