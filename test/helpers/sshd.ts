@@ -3,7 +3,7 @@
 // foreground (-D) as a child of the test, logs to its own file, and is stopped by its PID in
 // stop(), and at the latest when the test process exits. `wrap` runs it under another command
 // (unshare: a host without /proc, or without Traefik).
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {execa, execaSync, type ResultPromise} from 'execa';
@@ -25,14 +25,42 @@ export interface TestSshd {
 	/** The server's log so far. */
 	log(): string;
 	stop(): Promise<void>;
+	/** Stops it and keeps its folder, for restart(). */
+	halt(): Promise<void>;
 	/** Starts it again on the same port with the same keys. */
 	restart(): Promise<void>;
 }
 
 const running = new Set<ResultPromise>();
 process.once('exit', () => {
-	for (const child of running) if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+	for (const child of running) if (child.pid !== undefined) for (const pid of [...descendants(child.pid), child.pid]) process.kill(pid, 'SIGKILL');
 });
+
+/** The PIDs below `root`, from every process's parent in /proc/<pid>/stat. */
+export function descendants(root: number): number[] {
+	const parents = new Map<number, number>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+			parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+		} catch {
+			// exited meanwhile
+		}
+	}
+	const below = new Set([root]);
+	for (let grown = true; grown;) {
+		grown = false;
+		for (const [pid, parent] of parents) {
+			if (below.has(parent) && !below.has(pid)) {
+				below.add(pid);
+				grown = true;
+			}
+		}
+	}
+	below.delete(root);
+	return [...below];
+}
 
 const keygen = (file: string) => execaSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'traefik-top-test', '-f', file]);
 
@@ -93,9 +121,16 @@ export async function startTestSshd(options: {settings?: readonly string[]; wrap
 		throw new Error(`sshd did not come up on 127.0.0.1:${port}: ${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`);
 	};
 	let {child} = await start();
+	// The listener and every session it forked (a session outlives its listener): all of them, by PID.
 	const stop = async (): Promise<void> => {
 		if (child.pid !== undefined && child.exitCode === null) {
-			child.kill('SIGTERM');
+			for (const pid of [...descendants(child.pid), child.pid]) {
+				try {
+					process.kill(pid, 'SIGKILL');
+				} catch {
+					// gone already
+				}
+			}
 			await child;
 		}
 		running.delete(child);
@@ -120,6 +155,7 @@ export async function startTestSshd(options: {settings?: readonly string[]; wrap
 			await stop();
 			if (options.dir === undefined) rmSync(dir, {recursive: true, force: true});
 		},
+		halt: stop,
 		restart: async () => {
 			await stop();
 			({child} = await start());

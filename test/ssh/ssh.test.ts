@@ -4,7 +4,7 @@
 // say how it is. The sshd and Traefik are stopped by their PIDs in afterAll.
 import http from 'node:http';
 import net from 'node:net';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {execa, execaSync} from 'execa';
@@ -14,7 +14,7 @@ import {resolveConfig, type FlagValues} from '../../source/run/config.js';
 import {startPolling, type Poller} from '../../source/run/poll.js';
 import {CLI, realTraefik} from '../helpers/demo.js';
 import {schemaErrors} from '../helpers/schema.js';
-import {hasOpenSsh, startTestSshd, type TestSshd} from '../helpers/sshd.js';
+import {descendants, hasOpenSsh, startTestSshd, type TestSshd} from '../helpers/sshd.js';
 import {startTestTraefik, type TestTraefik} from '../helpers/traefik.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,6 +45,27 @@ async function until(snapshots: Snapshot[], wanted: (s: Snapshot) => boolean, wh
 	const last = snapshots.at(-1);
 	throw new Error(`${what}: not within ${polls} polls; the last: ${JSON.stringify({link: last?.link, sources: last?.sources})}`);
 }
+
+/** Every process: PID, parent and argv. */
+function processes(): {pid: number; ppid: number; argv: string[]}[] {
+	return readdirSync('/proc')
+		.filter((e) => /^\d+$/.test(e))
+		.flatMap((e) => {
+			try {
+				const stat = readFileSync(`/proc/${e}/stat`, 'latin1');
+				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+				return [{pid: Number(e), ppid, argv: readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').slice(0, -1)}];
+			} catch {
+				return [];
+			}
+		});
+}
+
+/** Our ssh clients of the server on `port`. */
+const sshClients = (port: number): number[] =>
+	processes()
+		.filter((p) => p.argv[0] === 'ssh' && p.argv.includes(String(port)))
+		.map((p) => p.pid);
 
 const sshFlags = (sshd: TestSshd, extra: readonly string[] = []): string[] => [...sshd.clientOptions, ...extra];
 
@@ -235,6 +256,107 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 			}
 		} finally {
 			silent.close();
+		}
+	});
+
+	it('says when the remote has no /proc, and still reads its metrics and API through the tunnel', async () => {
+		// sshd with a /proc of its own that is an empty tmpfs: what a host that is not Linux gives the reader.
+		const bare = await startTestSshd({wrap: ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs none /proc && exec "$0" "$@"']});
+		try {
+			const run = watch({
+				apiUrl: traefik.apiUrl,
+				metricsUrl: traefik.metricsUrl,
+				interval: '500ms',
+				ssh: `root@127.0.0.1:${bare.port}`,
+				sshOption: sshFlags(bare),
+			});
+			pollers.push(run.poller);
+			const s = await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.metrics.ok && x.sources.api.ok && !x.sources.proc.ok, 'no /proc');
+			expect(s.sources.proc.error).toMatch(
+				/^root@127\.0\.0\.1 has no \/proc \(Linux [^)]*\): the kernel view needs a Linux host; metrics and the API are read through the tunnel$/,
+			);
+			expect(s.services.some((x) => x.name === 'shop@file')).toBe(true);
+			run.poller.stop();
+		} finally {
+			await bare.stop();
+		}
+	});
+
+	it('says when no Traefik process runs on the remote, and reads its table by address', async () => {
+		// sshd in a PID namespace of its own: the remote's /proc shows no traefik.
+		const alone = await startTestSshd({wrap: ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc']});
+		try {
+			const run = watch({
+				apiUrl: traefik.apiUrl,
+				metricsUrl: traefik.metricsUrl,
+				interval: '500ms',
+				ssh: `root@127.0.0.1:${alone.port}`,
+				sshOption: sshFlags(alone),
+			});
+			pollers.push(run.poller);
+			const s = await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.proc.ok && x.backends.length > 0, 'no Traefik');
+			expect(s.sources.proc.notes).toContain('no Traefik process found on root@127.0.0.1: reading the host table, matching by address');
+			expect(s.traefik.pid).toBeNull();
+			run.poller.stop();
+		} finally {
+			await alone.stop();
+		}
+	});
+
+	it('ends a session whose reader stalls, says so, and reconnects; a killed ssh is made again within two polls', async () => {
+		const own = await startTestSshd();
+		try {
+			const run = watch({
+				apiUrl: traefik.apiUrl,
+				metricsUrl: traefik.metricsUrl,
+				interval: '500ms',
+				ssh: `root@127.0.0.1:${own.port}`,
+				sshOption: sshFlags(own),
+			});
+			pollers.push(run.poller);
+			await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.proc.ok, 'connected');
+			// The remote reader, stopped: a remote command that stalls past every poll's deadline.
+			const below = new Set(descendants(own.pid));
+			const reader = processes().find((p) => below.has(p.pid) && p.argv[0] === 'sh' && p.argv[3] === 'traefik-top');
+			expect(reader).toBeDefined();
+			process.kill(reader!.pid, 'SIGSTOP');
+			const stalled = await until(
+				run.snapshots,
+				(x) => /did not answer within \d+ ms \(the remote command stalls\)/.test(x.sources.proc.error ?? ''),
+				'stall seen',
+			);
+			expect(stalled.sources.metrics.ok).toBe(true);
+			// The third missed answer ends the session; the next poll makes a new one (a later "since").
+			await until(run.snapshots, (x) => x.link !== undefined && x.link.since !== stalled.link!.since, 'session ended', 6);
+			await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.proc.ok, 'reconnected after the stall', 6);
+			process.kill(reader!.pid, 'SIGKILL');
+			// Our ssh, killed: the next poll sees it gone, the one after is connected again.
+			const master = sshClients(own.port);
+			expect(master.length).toBe(1);
+			process.kill(master[0]!, 'SIGKILL');
+			const killedAt = Date.now();
+			const after = run.snapshots.length;
+			// The next poll finds it gone and makes it again (the first retry is at once): connected, with a new "since".
+			const back = await until(
+				run.snapshots,
+				(x) => x.link?.state === 'connected' && Date.parse(x.link.since) > killedAt && x.sources.proc.ok,
+				'reconnected',
+				4,
+			);
+			expect(run.snapshots.indexOf(back) - after).toBeLessThanOrEqual(1);
+			// sshd itself down: "connection refused" meanwhile, and back within two polls of it accepting again.
+			await own.halt();
+			await until(run.snapshots, (x) => /connection refused/.test(x.link?.lastError ?? ''), 'sshd down', 10);
+			await sleep(2000);
+			await own.restart();
+			const accepting = run.snapshots.length;
+			await until(run.snapshots, (x) => x.link?.state === 'connected', 'back after sshd restarted', 6);
+			expect(run.snapshots.findIndex((x, i) => i >= accepting && x.link?.state === 'connected') - accepting).toBeLessThanOrEqual(2);
+			run.poller.stop();
+			await sleep(500);
+			expect(sshClients(own.port)).toEqual([]);
+		} finally {
+			await own.stop();
 		}
 	});
 });
