@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import type {Snapshot} from '../domain/snapshot.js';
 import {fit, textWidth} from '../format/table.js';
-import {formatAge, formatBytes, formatCount, formatPercent} from '../format/units.js';
+import {formatAge, formatBytes, formatCount, formatLatency, formatPercent} from '../format/units.js';
 import type {Theme} from './theme.js';
 
 export interface HeaderProps {
@@ -39,11 +39,14 @@ function headerFields(snapshot: Snapshot | null): {text: string; priority: numbe
 	const instances = snapshot?.instances;
 	const pinned = snapshot?.filter.instance ?? null;
 	const group = instances === undefined ? [] : [{text: fleetText(instances, pinned, snapshot?.drift?.length ?? 0), priority: 0}];
+	const link = snapshot?.link;
+	const ssh = link === undefined ? [] : [{text: linkText(link), priority: link.state === 'connected' ? 1 : 0}];
 	return [
 		{text: 'traefik-top', priority: 0},
 		{text: snapshot?.host ?? '', priority: 6},
 		{text: `Traefik ${t?.version ?? '?'}`, priority: 1},
 		...group,
+		...ssh,
 		...(instances !== undefined && pinned === null ? [] : [{text: `pid ${t?.pid ?? '-'}`, priority: 1}]),
 		{text: `up ${formatAge(t?.uptimeSeconds)}`, priority: 5},
 		{text: `cpu ${formatPercent(t?.cpuRatio)}`, priority: 3},
@@ -52,6 +55,13 @@ function headerFields(snapshot: Snapshot | null): {text: string; priority: numbe
 		{text: `reload ${reload}`, priority: 5},
 		{text: cadenceText(snapshot).text, priority: cadenceText(snapshot).late ? 0 : 2},
 	];
+}
+
+/** The SSH link: "ssh edge-1 4ms 31kB/poll", or since when it is being made again. */
+export function linkText(link: NonNullable<Snapshot['link']>): string {
+	if (link.state === 'connected') return `ssh ${link.host} ${formatLatency((link.rttMs ?? 0) / 1000)} ${formatBytes(link.bytesPerPoll)}/poll`;
+	if (link.state === 'connecting') return `ssh ${link.host} connecting`;
+	return `ssh ${link.host} reconnecting since ${link.since.slice(11, 19)}`;
 }
 
 /** Several instances: how many, how many are down, whether they agree; or which one is pinned. */

@@ -275,7 +275,7 @@ export function sampleWithRequests(): Snapshot {
  * Three instances of the sample, as the fleet model makes them: a and b with one configuration,
  * c with a stale copy (a router and a server fewer); `service` pinned when given.
  */
-export function sampleFleet(service: string | null = null): Snapshot {
+export function sampleFleet(service: string | null = null, options: {ssh?: boolean} = {}): Snapshot {
 	const config = (routers: string[], servers: string[]) =>
 		normalizeConfig({
 			routers: Object.fromEntries(routers.map((r) => [r, {rule: `Host(\`${r}\`)`, service: 'web@docker', entryPoints: ['web']}])),
@@ -291,10 +291,41 @@ export function sampleFleet(service: string | null = null): Snapshot {
 		services: one.services.map((s) => ({...s, requestsPerSecond: s.requestsPerSecond === null ? null : s.requestsPerSecond * factor})),
 	});
 	const fleet = new FleetModel({rules: DEFAULT_RULES, apiIntervalSeconds: 10, intervalSeconds: 1, historyLength: 600});
+	// With ssh: edge-a and edge-b read over SSH links, edge-c's link being made again.
+	const link = (host: string, state: 'connected' | 'reconnecting', rttMs: number | null): Snapshot['link'] =>
+		options.ssh
+			? {
+					host,
+					state,
+					since: base.takenAt,
+					rttMs,
+					bytesPerPoll: rttMs === null ? null : 48_000,
+					...(state === 'connected' ? {} : {lastError: 'connection refused by edge-c'}),
+				}
+			: undefined;
+	const linked = (s: Snapshot, l: Snapshot['link']): Snapshot => (l === undefined ? s : {...s, link: l});
 	const inputs = [
-		{name: 'edge-a', url: 'http://10.0.1.1:8080', snapshot: scaled(0.6), config: fresh, http: ['metrics', 'api'] as const},
-		{name: 'edge-b', url: 'http://10.0.1.2:8080', snapshot: scaled(0.3), config: fresh, http: ['metrics', 'api'] as const},
-		{name: 'edge-c', url: 'http://10.0.1.3:8080', snapshot: scaled(0.1), config: stale, http: ['metrics', 'api'] as const},
+		{
+			name: 'edge-a',
+			url: 'http://10.0.1.1:8080',
+			snapshot: linked(scaled(0.6), link('edge-a', 'connected', 3.2)),
+			config: fresh,
+			http: ['metrics', 'api'] as const,
+		},
+		{
+			name: 'edge-b',
+			url: 'http://10.0.1.2:8080',
+			snapshot: linked(scaled(0.3), link('edge-b', 'connected', 41)),
+			config: fresh,
+			http: ['metrics', 'api'] as const,
+		},
+		{
+			name: 'edge-c',
+			url: 'http://10.0.1.3:8080',
+			snapshot: linked(scaled(0.1), link('edge-c', 'reconnecting', null)),
+			config: stale,
+			http: ['metrics', 'api'] as const,
+		},
 	];
 	fleet.update(Date.parse(base.takenAt), inputs);
 	// The group's series seeded from the instances' own, as a pin does.

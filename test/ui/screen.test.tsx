@@ -238,6 +238,15 @@ describe('several instances', () => {
 		await expect(text).toMatchFileSnapshot('frames/fleet-split-120x40.txt');
 	});
 
+	it('instances read over SSH: each link’s round trip, or that it is being made again', async () => {
+		const text = fleetFrame(120, 40, sampleFleet(null, {ssh: true}));
+		fits(text, 120, 40);
+		expect(text).toMatch(/INSTANCE +STATE +SSH/);
+		expect(text).toMatch(/edge-a +up +3\.2ms/);
+		expect(text).toMatch(/edge-c +up +retry/);
+		await expect(text).toMatchFileSnapshot('frames/fleet-ssh-120x40.txt');
+	});
+
 	it('the backends table names the instance of each row', () => {
 		const text = fleetFrame(120, 40, sampleFleet(), {screen: 'backends', focus: 'backends'});
 		expect(text).toMatch(/INSTANCE +SERVICE/);

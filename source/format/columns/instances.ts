@@ -4,7 +4,7 @@ import {alertRank, byNumber, byText, sortsOf, type Column, type TableDefinition}
 import {formatAge, formatCount, formatLatency, formatPercent, formatRate} from '../units.js';
 
 type Instance = NonNullable<Snapshot['instances']>[number];
-export type InstanceLevelKey = 'state' | 'config' | 'reload';
+export type InstanceLevelKey = 'state' | 'config' | 'reload' | 'link';
 /** An instance as the table shows it: with the pinned service's split when one is pinned. */
 export type InstanceRow = Instance & {
 	readonly levels: Partial<Record<InstanceLevelKey, 'ok' | 'warn' | 'crit'>>;
@@ -12,7 +12,7 @@ export type InstanceRow = Instance & {
 	readonly split?: {readonly requestsPerSecond: number | null; readonly share: number | null; readonly errorRatio: number | null; readonly p95: number | null};
 };
 export type InstanceColumnKey =
-	'name' | 'state' | 'version' | 'uptime' | 'rps' | 'share' | 'err' | 'p95' | 'conns' | 'reload' | 'routers' | 'services' | 'servers' | 'config';
+	'name' | 'state' | 'link' | 'version' | 'uptime' | 'rps' | 'share' | 'err' | 'p95' | 'conns' | 'reload' | 'routers' | 'services' | 'servers' | 'config';
 
 /** Seconds since the last reload at the snapshot's time. */
 const reloadAge = (r: Instance): number | null => r.identity.configReloadAgeSeconds;
@@ -22,6 +22,16 @@ const shown = (r: InstanceRow): {requestsPerSecond: number | null; errorRatio: n
 const columns: readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>[] = [
 	{key: 'name', header: 'INSTANCE', width: 16, min: 8, cell: (r) => r.name, sort: (a, b) => byText(a.name, b.name), sortDirection: 'asc'},
 	{key: 'state', header: 'STATE', width: 8, level: 'state', cell: (r) => r.state, sort: (a, b) => byText(b.state, a.state)},
+	{
+		key: 'link',
+		header: 'SSH',
+		width: 7,
+		align: 'right',
+		level: 'link',
+		priority: 1,
+		cell: (r) => (r.link === undefined ? 'local' : linkCell(r.link)),
+		sort: (a, b) => byNumber(a.link?.rttMs ?? null, b.link?.rttMs ?? null),
+	},
 	{key: 'version', header: 'VERSION', width: 8, priority: 3, cell: (r) => r.identity.version ?? '-'},
 	{key: 'uptime', header: 'UP', width: 6, align: 'right', priority: 4, cell: (r) => formatAge(r.identity.uptimeSeconds)},
 	{
@@ -80,9 +90,17 @@ const columns: readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>
 	},
 ];
 
-/** The columns for these rows: SHARE only when a pinned service splits them. */
+/** An SSH link in a cell: its round trip when connected, else its state. */
+export function linkCell(link: NonNullable<Instance['link']>): string {
+	if (link.state === 'connected') return link.rttMs === null ? 'up' : formatLatency(link.rttMs / 1000);
+	return link.state === 'connecting' ? 'conn…' : 'retry';
+}
+
+/** The columns for these rows: SHARE only when a pinned service splits them, SSH only when an instance is read over SSH. */
 export function instanceColumns(rows: readonly InstanceRow[]): readonly Column<InstanceRow, InstanceColumnKey, InstanceLevelKey>[] {
-	return rows.some((r) => r.split !== undefined) ? columns : columns.filter((c) => c.key !== 'share');
+	const split = rows.some((r) => r.split !== undefined);
+	const ssh = rows.some((r) => r.link !== undefined);
+	return columns.filter((c) => (c.key !== 'share' || split) && (c.key !== 'link' || ssh));
 }
 
 /** Instances with an active alert first, then in the order given. */
@@ -114,6 +132,7 @@ export function instanceTableRows(snapshot: Snapshot | null): InstanceRow[] {
 				state: i.state === 'up' ? 'ok' : i.state === 'starting' ? 'warn' : 'crit',
 				...(i.drift.length === 0 ? {} : {config: drift ?? 'warn'}),
 				...(stale.has(i.name) ? {reload: 'warn'} : {}),
+				...(i.link === undefined ? {} : {link: i.link.state === 'connected' ? 'ok' : i.link.state === 'connecting' ? 'warn' : 'crit'}),
 			},
 			...(pinned === undefined ? {} : {split: split ?? {requestsPerSecond: null, share: null, errorRatio: null, p95: null}}),
 		};
