@@ -2,7 +2,7 @@
  * What each change to Ink's renderer (patches/ink+6.8.0.patch) buys: the CLI built against Ink
  * with a growing part of the patch applied, each against the demo under tmux, in the same run.
  */
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {cpSync, existsSync, mkdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 // @ts-expect-error: a build script without types
@@ -31,9 +31,9 @@ function inkVariant(dir: string, parts: readonly (keyof typeof FILES)[]): string
 	mkdirSync(join(dir, 'node_modules'), {recursive: true});
 	cpSync(join(ROOT, 'node_modules/ink'), ink, {recursive: true});
 	const relative = dir.slice(ROOT.length);
-	execFileSync('git', ['apply', '-R', '--directory', relative, PATCH], {cwd: ROOT});
+	execaSync('git', ['apply', '-R', '--directory', relative, PATCH], {cwd: ROOT});
 	const include = parts.flatMap((p) => FILES[p].map((f) => `--include=${relative}/node_modules/ink/build/${f}`));
-	if (include.length > 0) execFileSync('git', ['apply', '--directory', relative, ...include, PATCH], {cwd: ROOT});
+	if (include.length > 0) execaSync('git', ['apply', '--directory', relative, ...include, PATCH], {cwd: ROOT});
 	return ink;
 }
 

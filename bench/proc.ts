@@ -2,7 +2,8 @@
  * /proc benchmarks: parse + classify a 100,000-row table, and the real table of a process holding
  * 10,000+ loopback connections, each beside the bare read of the same file and `awk`.
  */
-import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
+import {execa, execaSync} from 'execa';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -114,7 +115,7 @@ export function benchSynthetic(rows = 100_000): Figure[] {
 		const awk = measure(
 			`proc.synthetic${rows}.awk`,
 			"awk '/^ *[0-9]+:/ {print $2, $4}' (whole process)",
-			() => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', file], {maxBuffer: 1 << 28}),
+			() => execaSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', file], {maxBuffer: 1 << 28}).stdout,
 			7,
 		);
 		return [read, parse, poll, naive, awk];
@@ -125,7 +126,15 @@ export function benchSynthetic(rows = 100_000): Figure[] {
 
 function startHolder(args: string[]): Promise<{child: ChildProcess; line: string}> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [new URL('./holders.mjs', import.meta.url).pathname, ...args], {stdio: ['ignore', 'pipe', 'inherit']});
+		const child = execa(process.execPath, [new URL('./holders.mjs', import.meta.url).pathname, ...args], {
+			stdin: 'ignore',
+			stdout: 'pipe',
+			stderr: 'inherit',
+			buffer: false,
+			reject: false,
+			cleanup: true,
+			forceKillAfterDelay: 2000,
+		});
 		let out = '';
 		child.stdout!.on('data', (d: Buffer) => {
 			out += d.toString();
@@ -273,20 +282,20 @@ export async function benchReal(connections: number): Promise<Figure[]> {
 		const awk = measure(
 			`${tag}.awk`,
 			'awk one-liner on the same file (whole process)',
-			() => execFileSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', tcp], {maxBuffer: 1 << 28}),
+			() => execaSync('awk', ['/^ *[0-9]+:/ {print $2, $4}', tcp], {maxBuffer: 1 << 28}).stdout,
 			5,
 		);
-		const ss = measure(`${tag}.ss`, '`ss -tan` (whole process, netlink)', () => execFileSync('ss', ['-tan'], {maxBuffer: 1 << 28}), 5);
+		const ss = measure(`${tag}.ss`, '`ss -tan` (whole process, netlink)', () => execaSync('ss', ['-tan'], {maxBuffer: 1 << 28}).stdout, 5);
 		// A filtered netlink query: the kernel formats only the rows the filter keeps. Here one
 		// backend port of eight, as when Traefik holds a small part of a busy host's connections.
 		const filter = ['-tanHeo', 'state', 'all', `( dport = :${held.ports[0]} )`];
-		const kept = execFileSync('ss', filter, {encoding: 'utf8', maxBuffer: 1 << 28})
-			.split('\n')
+		const kept = execaSync('ss', filter, {maxBuffer: 1 << 28})
+			.stdout.split('\n')
 			.filter(Boolean).length;
 		const ssFiltered = measure(
 			`${tag}.ssFiltered`,
 			`\`ss -tanHeo\` filtered to one port (${kept} rows, whole process)`,
-			() => execFileSync('ss', filter, {maxBuffer: 1 << 28}),
+			() => execaSync('ss', filter, {maxBuffer: 1 << 28}).stdout,
 			5,
 		);
 		const proxy = connections >= 10_000 ? await smallProxyOnBusyHost(tag, rows) : [];

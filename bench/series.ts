@@ -3,7 +3,7 @@
  * a churning one (2,000 new services a scrape, 100,000 alive at once), scraped by the real poll
  * pipeline in a child process: its peak RSS and the time of each poll, against the parse alone.
  */
-import {execFileSync, spawn} from 'node:child_process';
+import {execa, execaSync} from 'execa';
 import http from 'node:http';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import type net from 'node:net';
@@ -62,7 +62,7 @@ async function run(label: string, body: (scrape: number) => string, options: {po
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as net.AddressInfo).port;
 	try {
-		const child = spawn(
+		const child = execa(
 			process.execPath,
 			[
 				'--import',
@@ -74,7 +74,7 @@ async function run(label: string, body: (scrape: number) => string, options: {po
 				String(options.seconds ?? 0),
 				options.interval ?? '1s',
 			],
-			{stdio: ['ignore', 'pipe', 'inherit']},
+			{stdin: 'ignore', stdout: 'pipe', stderr: 'inherit', buffer: false, reject: false, cleanup: true, forceKillAfterDelay: 2000},
 		);
 		let out = '';
 		child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -105,8 +105,14 @@ export async function benchSeries(): Promise<SeriesRun[]> {
  */
 export async function benchKeys(services = 100_000, times = 10): Promise<{services: number; keyMs: {median: number; max: number}}> {
 	// The body is made in another process: this one only watches the pane.
-	const server = spawn(process.execPath, ['--import', 'tsx', new URL('./series-server.ts', import.meta.url).pathname, String(services)], {
-		stdio: ['pipe', 'pipe', 'inherit'],
+	const server = execa(process.execPath, ['--import', 'tsx', new URL('./series-server.ts', import.meta.url).pathname, String(services)], {
+		stdin: 'pipe',
+		stdout: 'pipe',
+		stderr: 'inherit',
+		buffer: false,
+		reject: false,
+		cleanup: true,
+		forceKillAfterDelay: 2000,
 	});
 	const port = Number(await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
 	const cli = new URL('../dist/cli.js', import.meta.url).pathname;
@@ -136,7 +142,7 @@ export async function benchKeys(services = 100_000, times = 10): Promise<{servic
 
 function spawnSyncQuiet(command: string, args: string[]): void {
 	try {
-		execFileSync(command, args, {stdio: 'ignore'});
+		execaSync(command, args, {stdio: 'ignore'});
 	} catch {
 		// already gone
 	}

@@ -1,12 +1,12 @@
 /** Start-up: time from exec to the first frame of the screen, beside `node -e 0`. */
-import {spawn, spawnSync} from 'node:child_process';
+import {execa, execaSync} from 'execa';
 
 /** Wall time of a whole command, in ms (median of `runs`). */
 function wall(command: string, args: string[], runs = 7): number {
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const t = process.hrtime.bigint();
-		spawnSync(command, args);
+		execaSync(command, args, {reject: false});
 		times.push(Number(process.hrtime.bigint() - t) / 1e6);
 	}
 	return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
@@ -17,8 +17,14 @@ function firstFrame(cli: string): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
 		// Nothing to reach: the frame must come before any source answers.
-		const child = spawn('script', ['-qfec', `${process.execPath} ${cli} --api-url off --metrics-url off --interval 1s`, '/dev/null'], {
-			stdio: ['pipe', 'pipe', 'ignore'],
+		const child = execa('script', ['-qfec', `${process.execPath} ${cli} --api-url off --metrics-url off --interval 1s`, '/dev/null'], {
+			stdin: 'pipe',
+			stdout: 'pipe',
+			stderr: 'ignore',
+			buffer: false,
+			reject: false,
+			cleanup: true,
+			forceKillAfterDelay: 2000,
 			env: {...process.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40'},
 		});
 		let out = '';

@@ -2,7 +2,7 @@
  * Steady state: the whole TUI under tmux against the demo stack at 1 s polling, and the idle Ink
  * clock beside it: CPU seconds per minute, peak RSS, bytes written to the terminal per minute.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -10,7 +10,7 @@ import {build} from 'esbuild';
 import {readProcessStat} from '../source/collect/process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'}).trim();
+const tmux = (...args: string[]) => execaSync('tmux', args).stdout.trim();
 
 /** CPU seconds (user + system) of a process, read the way the collector reads Traefik's. */
 function cpuSeconds(pid: number): number {
@@ -44,9 +44,9 @@ async function measurePane(name: string, command: string, seconds: number, dir: 
 		const peak = peakRssMb(pid);
 		return {cpuSecondsPerMinute: ((cpu1 - cpu0) * 60) / seconds, peakRssMb: peak, bytesPerMinute: (bytes * 60) / seconds};
 	} finally {
-		spawnSync('tmux', ['send-keys', '-t', name, 'q']);
+		execaSync('tmux', ['send-keys', '-t', name, 'q'], {reject: false});
 		await sleep(1500);
-		spawnSync('tmux', ['kill-session', '-t', name]);
+		execaSync('tmux', ['kill-session', '-t', name], {reject: false});
 	}
 }
 

@@ -1,7 +1,7 @@
 // `npm run bench:against -- REF [section ...]`: the benchmark sections of this tree and of another
 // commit, run in turn in the same session on the same machine, written to bench/against.json.
 // The other commit is checked out in a git worktree under .cache/ with its own `npm ci`.
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
@@ -12,17 +12,17 @@ if (!ref) {
 }
 const sections = asked.length > 0 ? asked : ['scale', 'steady'];
 const here = process.cwd();
-const sha = execFileSync('git', ['rev-parse', ref], {encoding: 'utf8'}).trim();
+const sha = execaSync('git', ['rev-parse', ref]).stdout.trim();
 const there = join(here, '.cache', 'bench-against', sha.slice(0, 12));
 if (!existsSync(there)) {
 	mkdirSync(join(here, '.cache', 'bench-against'), {recursive: true});
-	execFileSync('git', ['worktree', 'add', '--detach', there, sha], {stdio: 'inherit'});
-	execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {cwd: there, stdio: 'inherit'});
+	execaSync('git', ['worktree', 'add', '--detach', there, sha], {stdio: 'inherit'});
+	execaSync('npm', ['ci', '--no-audit', '--no-fund'], {cwd: there, stdio: 'inherit'});
 }
 
 /** Runs one section in a tree and returns what its bench wrote. */
 function bench(dir, section) {
-	execFileSync('npm', ['run', 'bench', '--', section], {
+	execaSync('npm', ['run', 'bench', '--', section], {
 		cwd: dir,
 		stdio: ['ignore', 'inherit', 'inherit'],
 		env: {...process.env, BENCH_OUT: join(dir, 'bench/against-run.json')},

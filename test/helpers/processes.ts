@@ -1,9 +1,18 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
+import {execa} from 'execa';
 
 /** Spawns a node script and resolves with the child and its first stdout line. */
 export function spawnNode(script: string, args: string[] = [], timeoutMs = 15_000): Promise<{child: ChildProcess; line: string}> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [script, ...args], {stdio: ['ignore', 'pipe', 'inherit']});
+		const child = execa(process.execPath, [script, ...args], {
+			stdin: 'ignore',
+			stdout: 'pipe',
+			stderr: 'inherit',
+			buffer: false,
+			reject: false,
+			cleanup: true,
+			forceKillAfterDelay: 2000,
+		});
 		let buffer = '';
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
@@ -17,7 +26,7 @@ export function spawnNode(script: string, args: string[] = [], timeoutMs = 15_00
 				resolve({child, line: buffer.slice(0, nl)});
 			}
 		});
-		child.once('exit', (code) => {
+		child.once('exit', (code: number | null) => {
 			clearTimeout(timer);
 			reject(new Error(`${script} exited with ${code} before it was ready`));
 		});

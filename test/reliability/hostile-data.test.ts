@@ -1,12 +1,11 @@
 // Data written by other people (service names from labels, server URLs from a config repository)
 // that tries to drive the operator's terminal or leak a password: in every mode, nothing of it
 // reaches the terminal as it is, and no password reaches any output.
-import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {execa} from 'execa';
+import {execa, execaSync} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../source/domain/snapshot.js';
 import {terminalSafe} from '../../source/format/terminal-safe.js';
@@ -91,8 +90,8 @@ describe('text from outside in every mode', () => {
 	});
 
 	it('errors quoting what a server said are printed escaped too', () => {
-		const out = spawnSync(process.execPath, [CLI, '--config', join(dir, 'no\u001b]2;title\u0007such.json')], {encoding: 'utf8'});
-		expect(out.status).toBe(3);
+		const out = execaSync(process.execPath, [CLI, '--config', join(dir, 'no\u001b]2;title\u0007such.json')], {encoding: 'utf8', reject: false});
+		expect(out.exitCode).toBe(3);
 		expect(out.stderr).toContain('no\\x1b]2;title\\x07such.json');
 		expect(out.stderr.trimEnd()).not.toMatch(CONTROL);
 	});
@@ -114,10 +113,10 @@ describe('a server URL with a password', () => {
 });
 
 describe('the screen', () => {
-	const tmux = (...a: string[]) => execFileSync('tmux', a, {encoding: 'utf8'}).trim();
+	const tmux = (...a: string[]) => execaSync('tmux', a).stdout.trim();
 	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 	afterAll(() => {
-		spawnSync('tmux', ['kill-session', '-t', 'tt-hostile']);
+		execaSync('tmux', ['kill-session', '-t', 'tt-hostile'], {reject: false});
 	});
 
 	it('writes no clipboard, no title, and shows the names escaped', async () => {
@@ -136,14 +135,22 @@ describe('the screen', () => {
 		expect(screen).toContain('clip\\x1b]52');
 		expect(tmux('display-message', '-p', '-t', 'tt-hostile', '#{pane_title}')).toBe(title);
 		expect(tmux('display-message', '-p', '-t', 'tt-hostile', '#{pane_title}')).not.toContain('pwned');
-		expect(spawnSync('tmux', ['list-buffers'], {encoding: 'utf8'}).stdout).toBe('');
+		expect(execaSync('tmux', ['list-buffers'], {encoding: 'utf8', reject: false}).stdout).toBe('');
 		tmux('send-keys', '-t', 'tt-hostile', 'q');
 	});
 });
 
 describe('a reader that goes away', () => {
 	it('--json | head -c 100 ends quietly with status 0', async () => {
-		const child = spawn(process.execPath, args('--json'), {stdio: ['ignore', 'pipe', 'pipe']});
+		const child = execa(process.execPath, args('--json'), {
+			stdin: 'ignore',
+			stdout: 'pipe',
+			stderr: 'pipe',
+			buffer: false,
+			reject: false,
+			cleanup: true,
+			forceKillAfterDelay: 2000,
+		});
 		let stderr = '';
 		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 		await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));

@@ -363,7 +363,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 		}
 	});
 
-	it.skipIf(BUSYBOX === undefined)('runs the reader with busybox’s sh, awk and cat alone on the remote PATH', async () => {
+	it.skipIf(BUSYBOX === undefined && process.env['CI'] !== 'true')('runs the reader with busybox’s sh, awk and cat alone on the remote PATH', async () => {
 		const bin = mkdtempSync(join(tmpdir(), 'tt-busybox-'));
 		chmodSync(bin, 0o755);
 		for (const tool of ['sh', 'awk', 'cat']) symlinkSync(BUSYBOX!, join(bin, tool));
