@@ -16,6 +16,7 @@ import {benchLead} from './lead.js';
 import {benchAccessLog} from './access-log.js';
 import {benchFleet} from './fleet.js';
 import {benchReal, benchSynthetic} from './proc.js';
+import {benchSsh} from './ssh.js';
 
 interface Comparison {
 	readonly id: string;
@@ -276,6 +277,40 @@ if (run('fleet')) {
 		ok: f.modelMs <= 1.2 * f.instances * r.modelMs,
 	});
 	comparisons.push({id: 'fleet.peakRssMb', what: 'peak RSS of the fleet benchmark process (MB)', value: f.peakRssMb, target: '< 200', ok: f.peakRssMb < 200});
+}
+
+if (run('ssh')) {
+	const ssh = await benchSsh();
+	if ('missing' in ssh) {
+		console.log(`ssh: skipped (${ssh.missing})`);
+		extra['ssh'] = ssh;
+	} else {
+		console.log(`ssh: a poll of Traefik ${ssh.version} through a real sshd on loopback, beside a local poll of it`);
+		for (const r of ssh.runs) {
+			const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+			console.log(
+				`  ${r.hostSockets.toLocaleString('en-US')} sockets on the host (${r.tableRows.toLocaleString('en-US')} rows, Traefik's ${r.traefikRows}): ` +
+					`local ${r.localPollMs.toFixed(1)} ms, over ssh ${r.remotePollMs.toFixed(1)} ms (round trip ${r.roundTripMs.toFixed(1)} ms); ` +
+					`${kb(r.remoteBytes)} sent, Traefik's rows ${kb(r.traefikRowBytes)}`,
+			);
+			const tag = `ssh.host${r.hostSockets}`;
+			comparisons.push({
+				id: `${tag}.pollMs`,
+				what: `poll over ssh / (1.5 x the local poll + one round trip), ${r.hostSockets} sockets on the host`,
+				value: r.remotePollMs / (1.5 * r.localPollMs + r.roundTripMs),
+				target: '< 1',
+				ok: r.remotePollMs < 1.5 * r.localPollMs + r.roundTripMs,
+			});
+			comparisons.push({
+				id: `${tag}.bytes`,
+				what: `bytes of a poll over ssh / the bytes of Traefik's own rows, ${r.hostSockets} sockets on the host`,
+				value: r.remoteBytes / r.traefikRowBytes,
+				target: '< 2',
+				ok: r.remoteBytes < 2 * r.traefikRowBytes,
+			});
+		}
+		extra['ssh'] = ssh;
+	}
 }
 
 if (run('accesslog')) {

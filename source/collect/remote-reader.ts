@@ -17,11 +17,15 @@ export const RUN_LINE = '@@run';
 /**
  * The script. `$1` is the proc root (/proc). Commands, one a line on stdin:
  *   poll SEQ PID|- LISTENPORT|- LOCALPORTS|- BACKENDPORTS|-   (ports comma-separated)
+ *   ping SEQ   (an empty answer: one round trip through the connection and the shell)
  *   quit
  * Every answer is framed by `@@begin SEQ` and `@@end SEQ`; `@@hello` comes first, once.
  */
 // Written raw (awk's regexes keep their backslashes); "\${" stands for the shell's "${", which a template literal would take.
 export const READER_SCRIPT = String.raw`P=\${1:-/proc}
+# ls -l reads the fd links in one process, faster than cat of every fdinfo file; cat alone does it where there is no ls.
+lsl=
+command -v ls >/dev/null 2>&1 && lsl=1
 pid=
 src=none
 hexval='function hexval(s,  i, v) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return v }
@@ -90,23 +94,39 @@ poll() {
   echo "@@begin $seq"
   echo "@@pid \${pid:--} $src"
   own=none
+  stat=/dev/null
   if [ -n "$pid" ] && [ -r "$P/$pid/stat" ]; then
-    echo "@@stat"
-    cat "$P/$pid/stat" 2>/dev/null
-    echo
+    stat=$P/$pid/stat
     net=$P/$pid/net
-    set -- "$P/$pid"/fdinfo/*
-    if [ -e "$1" ]; then own=known; elif [ -r "$P/$pid/fd" ]; then own=empty; else own=denied; fi
+    if [ ! -r "$P/$pid/fd" ]; then
+      own=denied
+      set -- /dev/null
+    elif [ -n "$lsl" ]; then
+      own=links
+    else
+      set -- "$P/$pid"/fdinfo/*
+      if [ -e "$1" ]; then own=known; else own=empty; fi
+    fi
   else
     net=$P/net
     set -- /dev/null
   fi
-  cat "$@" 2>/dev/null | awk -v own="$own" -v lports=",$lp," -v bports=",$bp," "$hexval"'
-    FILENAME == "-" { if ($1 == "ino:") { owned[$2] = 1; inos++ }; next }
+  t=
+  for f in "$net/tcp" "$net/tcp6"; do [ -r "$f" ] && t="$t $f"; done
+  # One awk for all of it (a fork less per file): the fd details on stdin, then stat, then the tables.
+  {
+    if [ "$own" = links ]; then ls -l "$P/$pid/fd"; else cat "$@"; fi
+  } 2>/dev/null | awk -v own="$own" -v lports=",$lp," -v bports=",$bp," -v stat="$stat" "$hexval"'
+    FILENAME == "-" {
+      if ($1 == "ino:") { owned[$2] = 1; inos++ }
+      else if ($NF ~ /^socket:\[[0-9]+\]$/) { owned[substr($NF, 9, length($NF) - 9)] = 1; inos++ }
+      next
+    }
+    FILENAME == stat { print "@@stat"; print; next }
     FNR == 1 { fam = FILENAME ~ /6$/ ? "tcp6" : "tcp"; print "@@" fam; next }
     {
       ino = $10
-      byinode = own == "known" && inos > 0
+      byinode = (own == "known" && inos > 0) || own == "links"
       if (byinode && ino != "0") {
         if (ino in owned) { print; if ($4 == "0A") listen["," portof($2) ","] = 1 } else foreign++
         next
@@ -124,14 +144,18 @@ poll() {
         }
       }
       print "@@foreign " (foreign + 0)
-      print "@@own " (own == "known" && inos == 0 ? "noino" : own)
-    }' - $(tables "$net")
+      print "@@own " (own == "known" && inos == 0 ? "noino" : own == "links" ? "known" : own)
+    }' - "$stat" $t
   echo "@@end $seq"
 }
 hello
 while read -r cmd a b c d e; do
   case $cmd in
   poll) poll "$a" "$b" "$c" "$d" "$e" ;;
+  ping)
+    echo "@@begin $a"
+    echo "@@end $a"
+    ;;
   quit) exit 0 ;;
   esac
 done

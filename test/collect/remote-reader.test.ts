@@ -35,12 +35,14 @@ setTimeout(() => process.exit(0), 120000);
 describe.skipIf(BUSYBOX === undefined && process.env['CI'] !== 'true')('the remote reader under busybox sh, awk and cat only', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'tt-reader-'));
 	const bin = join(dir, 'bin');
+	/** The same and busybox's ls: the fd links are then read with ls -l instead of cat of every fdinfo file. */
+	const binLs = join(dir, 'bin-ls');
 	const holders: {child: ResultPromise; pid: number; listen: number; backend: number}[] = [];
 
 	/** Runs the reader over `lines` the way ssh runs it (the bootstrap, the script on stdin), as `user` when given. */
-	async function reader(lines: readonly string[], user?: number): Promise<string[]> {
+	async function reader(lines: readonly string[], user?: number, path = bin): Promise<string[]> {
 		const prefix = user === undefined ? [] : ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--clear-groups'];
-		const command = [...prefix, 'env', '-i', `PATH=${bin}`, 'sh', '-c', bootstrapCommand()];
+		const command = [...prefix, 'env', '-i', `PATH=${path}`, 'sh', '-c', bootstrapCommand()];
 		const input = `${READER_SCRIPT}\n${RUN_LINE}\n${lines.join('')}quit\n`;
 		const result = await execa(command[0]!, command.slice(1), {input, timeout: 30_000, reject: false});
 		expect(result.stderr).toBe('');
@@ -52,10 +54,11 @@ describe.skipIf(BUSYBOX === undefined && process.env['CI'] !== 'true')('the remo
 		h.sockets.map((s) => `${formatIp(s.localIp)}:${s.localPort} ${formatIp(s.remoteIp)}:${s.remotePort} ${s.state} ${s.inode}`).sort();
 
 	beforeAll(async () => {
-		execaSync('mkdir', ['-p', bin]);
+		execaSync('mkdir', ['-p', bin, binLs]);
 		// Readable by the other user the last test runs the reader as.
-		execaSync('chmod', ['755', dir, bin]);
+		execaSync('chmod', ['755', dir, bin, binLs]);
 		for (const tool of ['sh', 'awk', 'cat']) symlinkSync(BUSYBOX!, join(bin, tool));
+		for (const tool of ['sh', 'awk', 'cat', 'ls']) symlinkSync(BUSYBOX!, join(binLs, tool));
 		// node under the name traefik: its comm is "traefik", as a real Traefik's is.
 		symlinkSync(process.execPath, join(dir, 'traefik'));
 		for (let i = 0; i < 2; i++) {
@@ -70,9 +73,12 @@ describe.skipIf(BUSYBOX === undefined && process.env['CI'] !== 'true')('the remo
 		rmSync(dir, {recursive: true, force: true});
 	});
 
-	it('answers with the rows the local reader keeps for the same process', async () => {
+	it.each([
+		['cat of every fdinfo file', false],
+		['ls -l of the fd links', true],
+	])('answers with the rows the local reader keeps for the same process (%s)', async (_how, withLs) => {
 		const h = holders[0]!;
-		const out = await reader([pollLine(1, {pid: h.pid, localPorts: [], backendPorts: [h.backend]})]);
+		const out = await reader([pollLine(1, {pid: h.pid, localPorts: [], backendPorts: [h.backend]})], undefined, withLs ? binLs : bin);
 		const hello = parseHello(out[0]!);
 		expect(hello).toMatchObject({linux: true, uid: 0});
 		const answer = parseAnswer(frame(out, 1));
