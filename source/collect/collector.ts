@@ -1,6 +1,7 @@
 /** One harvest per tick: /proc and /metrics every tick, the API every few ticks, host names resolved with a cache. */
 import type {AccessLogHarvest, ApiHarvest, BackendServer, Harvest, MetricsReading, Section} from '../domain/harvest.js';
 import {isError} from '../domain/harvest.js';
+import {redactUrl} from '../domain/server-url.js';
 import {fetchApi} from './api.js';
 import type {HttpOptions} from './http.js';
 import {fetchMetrics} from './metrics.js';
@@ -94,12 +95,21 @@ export class Collector {
 
 	private async fetchMetrics(url: string): Promise<Section<MetricsReading>> {
 		const http = this.through(url);
-		return 'error' in http ? http : fetchMetrics(url, http);
+		return 'error' in http ? http : this.overSsh(url, await fetchMetrics(url, http));
 	}
 
 	private async fetchApi(url: string): Promise<Section<ApiHarvest>> {
 		const http = this.through(url);
-		return 'error' in http ? http : fetchApi(url, http, this.options.compare);
+		return 'error' in http ? http : this.overSsh(url, await fetchApi(url, http, this.options.compare));
+	}
+
+	/** A failed request through the tunnel: what ssh said of it, when the remote could not connect to Traefik's port. */
+	private overSsh<T extends object>(url: string, section: Section<T>): Section<T> {
+		if (this.link === null || !isError(section)) return section;
+		const said = this.link.lastChannelError;
+		if (said === null) return section;
+		const {host, port} = endpoint(url);
+		return {error: `${redactUrl(url)}: ${this.link.link.host} could not connect to ${host}:${port} (ssh: ${said})`};
 	}
 
 	/** The ports whose rows matter: every server's (API, flags, server_up) and the entry points'. */

@@ -230,6 +230,8 @@ export class SshLink {
 		child.stderr?.setEncoding('utf8');
 		child.stderr?.on('data', (chunk: string) => {
 			this.stderr = (this.stderr + chunk).slice(-8192);
+			// A forwarded connection the remote could not make: "channel 3: open failed: connect failed: Connection refused".
+			for (const m of chunk.matchAll(/open failed: ([^\r\n]+)/g)) this.channelError = m[1]!.trim();
 		});
 		void child.then((result) => this.onExit(child, result.exitCode));
 	}
@@ -338,10 +340,18 @@ export class SshLink {
 	}
 
 	private pollBytes = 0;
+	/** What ssh said of the last forwarded connection the remote side could not open. */
+	private channelError: string | null = null;
+
+	/** Why the remote could not open a forwarded connection in this poll. */
+	get lastChannelError(): string | null {
+		return this.channelError;
+	}
 
 	/** A poll starts: its bytes are counted from here (the reader's answer and every HTTP answer through the tunnel). */
 	beginPoll(): void {
 		this.pollBytes = 0;
+		this.channelError = null;
 	}
 
 	addBytes(bytes: number): void {

@@ -15,6 +15,15 @@ function sourceLine(name: string, s: SourceState): string {
 	return `  ${name.padEnd(8)} ${state}${notes}`;
 }
 
+/** An SSH link in words: connected with its round trip and bytes, or being made again since when and why. */
+function linkLine(link: NonNullable<Snapshot['link']>): string {
+	const sudo = link.sudo === undefined ? '' : `, sudo ${link.sudo}`;
+	if (link.state === 'connected')
+		return `${link.host}: connected since ${link.since}, round trip ${link.rttMs ?? '?'} ms, ${formatBytes(link.bytesPerPoll)} a poll${sudo}`;
+	if (link.state === 'connecting') return `${link.host}: connecting`;
+	return `${link.host}: reconnecting since ${link.since}: ${link.lastError ?? 'the link broke'}`;
+}
+
 /** One alert as a line: level, rule, subject, what was seen against what limit, since when. */
 export function alertLine(a: SnapshotAlert, ascii = false): string {
 	const mark = glyphsFor(ascii)[a.level];
@@ -44,6 +53,7 @@ export function renderReport(raw: Snapshot, width = 120, ascii = false): string 
 		lines.push(...(drift.length === 0 ? ['  none: the configurations read agree'] : drift.map((d) => `  ${d.text}`)));
 	}
 	lines.push('', 'SOURCES');
+	if (s.link !== undefined) lines.push(`  ${'ssh'.padEnd(8)} ${linkLine(s.link)}`);
 	lines.push(sourceLine('proc', s.sources.proc), sourceLine('metrics', s.sources.metrics), sourceLine('api', s.sources.api));
 	lines.push('', `SERVICES (${s.services.length})`);
 	lines.push(

@@ -40,7 +40,16 @@ function headerFields(snapshot: Snapshot | null): {text: string; priority: numbe
 	const pinned = snapshot?.filter.instance ?? null;
 	const group = instances === undefined ? [] : [{text: fleetText(instances, pinned, snapshot?.drift?.length ?? 0), priority: 0}];
 	const link = snapshot?.link;
-	const ssh = link === undefined ? [] : [{text: linkText(link), priority: link.state === 'connected' ? 1 : 0}];
+	// Over SSH: where and how fast first; the bytes a poll go early when the line is short.
+	const ssh =
+		link === undefined
+			? []
+			: link.state === 'connected'
+				? [
+						{text: linkText(link), priority: 1},
+						{text: `${formatBytes(link.bytesPerPoll)}/poll`, priority: 5},
+					]
+				: [{text: linkText(link), priority: 0}];
 	return [
 		{text: 'traefik-top', priority: 0},
 		{text: snapshot?.host ?? '', priority: 6},
@@ -57,9 +66,9 @@ function headerFields(snapshot: Snapshot | null): {text: string; priority: numbe
 	];
 }
 
-/** The SSH link: "ssh edge-1 4ms 31kB/poll", or since when it is being made again. */
+/** The SSH link: "ssh edge-1 4ms", or since when it is being made again. */
 export function linkText(link: NonNullable<Snapshot['link']>): string {
-	if (link.state === 'connected') return `ssh ${link.host} ${formatLatency((link.rttMs ?? 0) / 1000)} ${formatBytes(link.bytesPerPoll)}/poll`;
+	if (link.state === 'connected') return `ssh ${link.host} ${formatLatency((link.rttMs ?? 0) / 1000)}`;
 	if (link.state === 'connecting') return `ssh ${link.host} connecting`;
 	return `ssh ${link.host} reconnecting since ${link.since.slice(11, 19)}`;
 }

@@ -244,6 +244,25 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 			},
 		];
 		try {
+			// Connected, but nothing listens on the remote's port the metrics URL names: what ssh said of it, per source.
+			const closed = await freePort();
+			const wrongPort = watch({
+				apiUrl: traefik.apiUrl,
+				metricsUrl: `http://127.0.0.1:${closed}/metrics`,
+				interval: '500ms',
+				ssh: `root@127.0.0.1:${sshd.port}`,
+				sshOption: sshFlags(sshd),
+			});
+			pollers.push(wrongPort.poller);
+			const w = await until(
+				wrongPort.snapshots,
+				(x) => x.link?.state === 'connected' && x.sources.api.ok && x.sources.metrics.error !== undefined,
+				'a closed remote port',
+			);
+			expect(w.sources.metrics.error).toBe(
+				`http://127.0.0.1:${closed}/metrics: root@127.0.0.1 could not connect to 127.0.0.1:${closed} (ssh: connect failed: Connection refused)`,
+			);
+			wrongPort.poller.stop();
 			const runs = cases.map((c) => ({
 				c,
 				run: watch({apiUrl: traefik.apiUrl, metricsUrl: traefik.metricsUrl, interval: '500ms', ssh: c.ssh, sshOption: c.options}),
