@@ -26,7 +26,7 @@ const EPILOGUE = [
 	...EXAMPLES.flatMap(([what, command]) => [`  # ${what}`, `  ${command}`]),
 	'',
 	'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL,',
-	'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, NO_COLOR.',
+	'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, TRAEFIK_TOP_SSH, TRAEFIK_TOP_SSH_SUDO, NO_COLOR.',
 	'Flags win over the environment, which wins over the config file.',
 ].join('\n');
 

@@ -27,6 +27,27 @@ describe('targets', () => {
 		expect(() => resolveTargets(undefined, [{name: 'a', url: 'http://x:1', pasword: 'x'}])).toThrow(/targets\[0\]: unknown setting "pasword"/);
 	});
 
+	it('reads an SSH target: its URLs and port are the remote host’s; what is read on this side is refused', () => {
+		expect(parseTargetFlag('edge=http://127.0.0.1:8080,ssh=admin@edge-1:2222')).toEqual({
+			name: 'edge',
+			apiUrl: 'http://127.0.0.1:8080',
+			metricsUrl: 'http://127.0.0.1:8080/metrics',
+			ssh: {destination: 'admin@edge-1', port: 2222},
+			listenPort: 8080,
+		});
+		expect(parseTargetFlag('v6=http://127.0.0.1:8080,ssh=[2001:db8::5]:22').ssh).toEqual({destination: '2001:db8::5', port: 22});
+		expect(() => parseTargetFlag('e=http://127.0.0.1:8080,ssh=-oProxyCommand=x')).toThrow(/ssh= "-oProxyCommand=x": give \[user@\]host\[:port\]/);
+		expect(() => parseTargetFlag('e=http://127.0.0.1:8080,ssh=edge-1,pidfile=/run/t.pid')).toThrow(/a PID file is not read over ssh/);
+		expect(() => resolveTargets(undefined, [{name: 'a', url: 'http://127.0.0.1:8080', ssh: 'edge-1', accessLog: '/var/log/t.log'}])).toThrow(
+			/an access log is read on this host only, not over ssh/,
+		);
+		const plain = resolveConfig({ssh: 'root@edge-1', sshOption: ['IdentityFile=/k', 'ConnectTimeout 3'], sshSudo: true}, {}, {}, true);
+		expect(plain).toMatchObject({ssh: {destination: 'root@edge-1'}, sshOptions: ['IdentityFile=/k', 'ConnectTimeout=3'], sshSudo: true, targets: []});
+		expect(() => resolveConfig({ssh: 'edge-1', sshOption: ['ProxyCommand=nc x 22']}, {}, {}, true)).toThrow(/--ssh-option ProxyCommand: not taken/);
+		expect(() => resolveConfig({ssh: 'edge-1', sshOption: ['-v']}, {}, {}, true)).toThrow(/--ssh-option wants Key=Value/);
+		expect(() => resolveConfig({ssh: 'edge 1'}, {}, {}, true)).toThrow(/--ssh "edge 1": give \[user@\]host\[:port\]/);
+	});
+
 	it('takes the config file list, credentials included; the flags replace it', () => {
 		const file = [{name: 'a', url: 'https://a.example:8443', basicAuth: 'admin:pw'}];
 		expect(resolveTargets(undefined, file)).toEqual([
