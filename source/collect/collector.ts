@@ -30,6 +30,8 @@ export interface CollectorOptions {
 	readonly flagServers: readonly BackendServer[];
 	/** Traefik's access log, followed from its end (or start). */
 	readonly accessLog?: {readonly path: string; readonly fromStart: boolean};
+	/** The metrics from elsewhere than a scrape of metricsUrl (Prometheus' series of this instance). */
+	readonly metricsFrom?: () => Promise<Section<MetricsReading>>;
 	/** A Traefik on another host, reached over SSH: its /proc is read there, its URLs (and the PID) mean what they mean there. */
 	readonly ssh?: {readonly destination: SshDestination; readonly settings: SshSettings; readonly label?: string};
 }
@@ -137,7 +139,11 @@ export class Collector {
 		// Over SSH the remote's tables are read beside the scrapes (one round trip, not three), with the last API's ports.
 		const remote = this.remoteProc?.read(this.queryPorts());
 		await Promise.all([
-			metricsUrl === null ? undefined : this.fetchMetrics(metricsUrl).then((r) => (metrics = r)),
+			this.options.metricsFrom !== undefined
+				? this.options.metricsFrom().then((r) => (metrics = r))
+				: metricsUrl === null
+					? undefined
+					: this.fetchMetrics(metricsUrl).then((r) => (metrics = r)),
 			apiDue ? this.fetchApi(apiUrl).then((r) => (api = r)) : undefined,
 		]);
 		if (api !== undefined && !isError(api)) this.api = api;

@@ -26,6 +26,8 @@ export interface TargetSpec {
 	readonly accessLog?: string;
 	/** Over SSH: the URLs and the PID are the remote host's, its /proc is read there. */
 	readonly ssh?: SshDestination;
+	/** With --prometheus: its metrics are Prometheus' series whose instance label has this value. */
+	readonly prometheusInstance?: string;
 }
 
 /** What a configuration object is. */

@@ -70,6 +70,8 @@ export interface MetricsReading {
 	processStartTime: number | null;
 	goVersion: string | null;
 	readonly report: ParseReport;
+	/** Said of the source beside its figures (read from Prometheus: its rate window, its warnings). */
+	readonly notes?: readonly string[];
 }
 
 /** A failed source: what happened, in words an operator understands. */

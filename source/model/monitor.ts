@@ -205,6 +205,7 @@ export class Monitor implements MonitorState {
 		this.routerServices = routerServices;
 		const notes: string[] = [];
 		const {report} = section;
+		notes.push(...(section.notes ?? []));
 		if (report.malformed > 0) notes.push(`${report.malformed} malformed line(s) skipped: ${report.errors[0] ?? ''}`);
 		for (const [entrypoint, value] of section.openConnections) {
 			if (value < 0) notes.push(`traefik_open_connections is ${value} for ${entrypoint} (Traefik 3.0 drift bug, traefik#10733): shown as 0`);

@@ -36,6 +36,11 @@ const KEYS: Readonly<Record<string, readonly Kind[]>> = {
 	ssh: ['string'],
 	sshOptions: ['string[]'],
 	sshSudo: ['boolean'],
+	prometheusUrl: ['string'],
+	prometheusSelector: ['string'],
+	prometheusInstanceLabel: ['string'],
+	prometheusBasicAuth: ['string'],
+	prometheusBearerToken: ['string'],
 };
 
 const describeKind = (k: Kind): string => (k.endsWith('[]') ? `a list of ${k.slice(0, -2)}s` : `a ${k}`);

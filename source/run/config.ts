@@ -61,6 +61,16 @@ export interface AppConfig {
 	readonly sshOptions: readonly string[];
 	/** --ssh-sudo: read the remote /proc through sudo -n. */
 	readonly sshSudo: boolean;
+	/** --prometheus: the instances' metrics from that Prometheus. */
+	readonly prometheus?: PrometheusConfig;
+}
+
+export interface PrometheusConfig {
+	readonly url: string;
+	readonly selector: string;
+	readonly instanceLabel: string;
+	readonly basicAuth?: string;
+	readonly bearerToken?: string;
 }
 
 /** Flag values as yargs hands them over (absent when not given). */
@@ -99,6 +109,9 @@ export interface FlagValues {
 	readonly ssh?: string;
 	readonly sshOption?: readonly string[];
 	readonly sshSudo?: boolean;
+	readonly prometheus?: string;
+	readonly prometheusSelector?: string;
+	readonly prometheusInstanceLabel?: string;
 }
 
 const DEFAULT_BASE = 'http://127.0.0.1:8080';
@@ -171,6 +184,21 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 	const sshText = pick(flags.ssh, e('SSH'), str(file['ssh']));
 	const ssh = sshText === undefined ? single?.ssh : parseSshDestination(sshText);
 	const sshOptions = (pick(flags.sshOption, list(file['sshOptions'])) ?? []).map(checkSshOption);
+	const promUrl = pick(flags.prometheus, e('PROMETHEUS_URL'), str(file['prometheusUrl']));
+	const prometheus: PrometheusConfig | undefined =
+		promUrl === undefined
+			? undefined
+			: {
+					url:
+						parseApiUrl(promUrl) ??
+						(() => {
+							throw new Error('--prometheus: give the URL of Prometheus (e.g. http://127.0.0.1:9090)');
+						})(),
+					selector: checkSelector(pick(flags.prometheusSelector, e('PROMETHEUS_SELECTOR'), str(file['prometheusSelector'])) ?? '{job="traefik"}'),
+					instanceLabel: checkLabel(pick(flags.prometheusInstanceLabel, str(file['prometheusInstanceLabel'])) ?? 'instance'),
+					...optional('basicAuth', pick(e('PROMETHEUS_BASIC_AUTH'), str(file['prometheusBasicAuth']))),
+					...optional('bearerToken', pick(e('PROMETHEUS_BEARER_TOKEN'), str(file['prometheusBearerToken']))),
+				};
 	const pidFile = pick(flags.pidFile, e('PID_FILE'), str(file['pidFile']));
 	const accessLog = pick(flags.accessLog, e('ACCESS_LOG'), str(file['accessLog']));
 	if (ssh !== undefined) refuseOverSsh({pidFile, accessLog}, '--ssh');
@@ -211,7 +239,20 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		...optional('ssh', ssh),
 		sshOptions,
 		sshSudo: pick(flags.sshSudo, bool(e('SSH_SUDO')), bool(file['sshSudo'])) ?? false,
+		...optional('prometheus', prometheus),
 	};
+}
+
+/** A series selector: `{...}` with matchers (Prometheus says what is wrong inside; this only refuses what is not one). */
+function checkSelector(text: string): string {
+	const t = text.trim();
+	if (!/^\{.*\}$/s.test(t) || /[\n\r]/.test(t)) throw new Error(`--prometheus-selector wants a series selector like {job="traefik"}, got "${text}"`);
+	return t;
+}
+
+function checkLabel(text: string): string {
+	if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(text)) throw new Error(`--prometheus-instance-label wants a label name, got "${text}"`);
+	return text;
 }
 
 /** An ssh -o option is Key=Value (or "Key Value"); one that runs a command of its own is refused. */

@@ -13,6 +13,7 @@ const EXAMPLES: readonly [string, string][] = [
 	],
 	['a Traefik host over SSH: its kernel view, metrics and API through one connection', 'traefik-top --ssh admin@edge-1'],
 	['an HA pair on two hosts, over SSH', 'traefik-top --target a=http://127.0.0.1:8080,ssh=edge-1 --target b=http://127.0.0.1:8080,ssh=edge-2'],
+	['a fleet through its Prometheus: every instance it scrapes', 'traefik-top --prometheus http://prometheus:9090 --prometheus-selector \'{job="traefik"}\''],
 	['metrics on a dedicated entry point', 'traefik-top --metrics-url http://127.0.0.1:8082/metrics --api-url http://127.0.0.1:8080'],
 	['no API: name a backend by hand', 'traefik-top --pid 4242 --backend whoami@docker=10.0.0.5:80'],
 	['every table once as text', 'traefik-top --once'],
@@ -26,7 +27,8 @@ const EPILOGUE = [
 	...EXAMPLES.flatMap(([what, command]) => [`  # ${what}`, `  ${command}`]),
 	'',
 	'Environment: TRAEFIK_TOP_METRICS_URL, TRAEFIK_TOP_API_URL, TRAEFIK_TOP_PID, TRAEFIK_TOP_INTERVAL,',
-	'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, TRAEFIK_TOP_SSH, TRAEFIK_TOP_SSH_SUDO, NO_COLOR.',
+	'TRAEFIK_TOP_BASIC_AUTH (user:password), TRAEFIK_TOP_BEARER_TOKEN, TRAEFIK_TOP_HEADERS, TRAEFIK_TOP_SSH, TRAEFIK_TOP_SSH_SUDO,',
+	'TRAEFIK_TOP_PROMETHEUS_URL, TRAEFIK_TOP_PROMETHEUS_BASIC_AUTH, TRAEFIK_TOP_PROMETHEUS_BEARER_TOKEN, NO_COLOR.',
 	'Flags win over the environment, which wins over the config file.',
 ].join('\n');
 
@@ -91,6 +93,12 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 						'[user@]host[:port]: watch the Traefik on that host through one SSH connection (the URLs and --pid are its own; needs only sh, cat and awk there)',
 				},
 				'ssh-option': {type: 'string', array: true, describe: 'an ssh -o option for every SSH connection, e.g. IdentityFile=~/.ssh/edge (repeatable)'},
+				prometheus: {
+					type: 'string',
+					describe: 'URL of a Prometheus that scrapes the Traefik instances: their metrics from it, a few queries a poll for all of them',
+				},
+				'prometheus-selector': {type: 'string', describe: 'series selector of the Traefik instances in Prometheus [default: {job="traefik"}]'},
+				'prometheus-instance-label': {type: 'string', describe: 'the label that tells instances apart [default: instance]'},
 				'ssh-sudo': {type: 'boolean', describe: "read the remote /proc through sudo -n (Traefik's sockets of another user); says so when refused"},
 			})
 			.epilogue(EPILOGUE)
@@ -151,6 +159,9 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		ssh: once(argv.ssh, 'ssh'),
 		sshOption: argv['ssh-option'],
 		sshSudo: once(argv['ssh-sudo'], 'ssh-sudo'),
+		prometheus: once(argv.prometheus, 'prometheus'),
+		prometheusSelector: once(argv['prometheus-selector'], 'prometheus-selector'),
+		prometheusInstanceLabel: once(argv['prometheus-instance-label'], 'prometheus-instance-label'),
 	};
 	return {flags, configFile: once(argv.config, 'config')};
 }

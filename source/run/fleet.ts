@@ -12,6 +12,27 @@ import type {Monitor} from '../model/monitor.js';
 import type {Collector} from '../collect/collector.js';
 import type {AppConfig} from './config.js';
 import {createPipeline, startLoop, type Poller} from './poll.js';
+import {PrometheusSource} from '../collect/prometheus-source.js';
+import type {PrometheusConfig} from './config.js';
+
+/** The Prometheus all instances are read from: its HTTP settings, and rounds shared within half an interval. */
+function prometheusSource(p: PrometheusConfig, config: AppConfig): PrometheusSource {
+	return new PrometheusSource(
+		{
+			url: p.url,
+			selector: p.selector,
+			instanceLabel: p.instanceLabel,
+			http: {
+				timeoutMs: config.timeoutMs,
+				maxBytes: 64 * 1024 * 1024,
+				...(p.basicAuth === undefined ? {} : {basicAuth: p.basicAuth}),
+				...(p.bearerToken === undefined ? {} : {bearerToken: p.bearerToken}),
+				insecure: config.insecure,
+			},
+		},
+		(config.intervalSeconds * 1000) / 2,
+	);
+}
 
 /** A target's settings: the run's, with its own URLs, process and credentials. */
 export function targetConfig(config: AppConfig, target: TargetSpec): AppConfig {
@@ -39,6 +60,8 @@ interface Member {
 	/** The collect still running, and since when. */
 	pending: {since: number} | null;
 	late?: string;
+	/** Stands for Prometheus while it names no instance. */
+	placeholder?: boolean;
 }
 
 /** The time a target's poll may take before the others go on without it: its HTTP timeout and a little for /proc. */
@@ -46,11 +69,34 @@ export const deadlineMs = (config: AppConfig): number => config.timeoutMs + 250;
 
 /** Polls every target each interval; the snapshot is the group's (see FleetModel). */
 export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot) => void, onError: (error: unknown) => void = () => {}): Poller {
-	const members: Member[] = config.targets.map((target) => {
-		const {collector, monitor} = createPipeline(targetConfig(config, target), target);
-		const http: ('metrics' | 'api')[] = [...(target.metricsUrl === null ? [] : ['metrics' as const]), ...(target.apiUrl === null ? [] : ['api' as const])];
-		return {target, collector, monitor, url: redactUrl(target.apiUrl ?? target.metricsUrl ?? ''), http, pending: null};
-	});
+	// With --prometheus: one source for every instance, and the instances it has series of join the group as they appear.
+	const prometheus = config.prometheus === undefined ? null : prometheusSource(config.prometheus, config);
+	const member = (target: TargetSpec, placeholder = false): Member => {
+		const label = target.prometheusInstance;
+		const metricsFrom =
+			prometheus === null ? undefined : placeholder ? () => prometheus.problem() : label !== undefined ? () => prometheus.reading(label) : undefined;
+		const {collector, monitor} = createPipeline(targetConfig(config, target), target, metricsFrom);
+		const metrics = target.metricsUrl !== null || metricsFrom !== undefined;
+		const http: ('metrics' | 'api')[] = [...(metrics ? ['metrics' as const] : []), ...(target.apiUrl === null ? [] : ['api' as const])];
+		const url =
+			metricsFrom !== undefined && target.apiUrl === null
+				? `${prometheus!.url} ${config.prometheus!.instanceLabel}="${label}"`
+				: redactUrl(target.apiUrl ?? target.metricsUrl ?? '');
+		return {target, collector, monitor, url, http, pending: null, ...(placeholder ? {placeholder} : {})};
+	};
+	const members: Member[] = config.targets.map((t) => member(t));
+	// Until Prometheus names an instance, one stands for it, so that the screen says why there is none.
+	if (prometheus !== null && members.length === 0) members.push(member({name: 'prometheus', apiUrl: null, metricsUrl: null, prometheusInstance: ''}, true));
+	/** New instances in Prometheus' `up`: each becomes a member, named by its label (a target that names it keeps its own name). */
+	const discover = async (): Promise<void> => {
+		if (prometheus === null) return;
+		const found = await prometheus.instances();
+		if ('error' in found) return;
+		const known = new Set(members.map((m) => m.target.prometheusInstance ?? ''));
+		for (const label of found) if (!known.has(label)) members.push(member({name: label, apiUrl: null, metricsUrl: null, prometheusInstance: label}));
+		const stand = members.findIndex((m) => m.placeholder === true);
+		if (stand >= 0 && members.length > 1) members.splice(stand, 1)[0]!.collector.close();
+	};
 	const fleet = new FleetModel({
 		rules: config.rules,
 		apiIntervalSeconds: config.apiIntervalSeconds,
@@ -104,6 +150,7 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 	const loop = startLoop(
 		() => interval,
 		async () => {
+			await discover();
 			await Promise.all(members.map(pollOne));
 			if (loop.stopped) return;
 			fleet.update(Date.now(), inputs(false));

@@ -6,15 +6,23 @@ import type {Snapshot} from '../domain/snapshot.js';
 import {hostname} from 'node:os';
 import type {TargetSpec} from '../domain/fleet.js';
 import {startFleetPolling} from './fleet.js';
+import {localPort} from './targets.js';
+import type {MetricsReading, Section} from '../domain/harvest.js';
 
 /** Builds the collector and the monitor for a configuration. */
-export function createPipeline(config: AppConfig, target?: TargetSpec): {collector: Collector; monitor: Monitor} {
+export function createPipeline(
+	config: AppConfig,
+	target?: TargetSpec,
+	metricsFrom?: () => Promise<Section<MetricsReading>>,
+): {collector: Collector; monitor: Monitor} {
 	const ssh = target === undefined ? config.ssh : target.ssh;
+	// --ssh without --pid: of several Traefik processes there, the one listening on the API's (loopback) port.
+	const listenPort = target?.listenPort ?? (ssh !== undefined && config.pid === undefined ? localPort(config.apiUrl ?? config.metricsUrl) : undefined);
 	const collector = new Collector({
 		procRoot: config.procRoot,
 		...(config.pid === undefined ? {} : {pid: config.pid}),
 		...(config.pidFile === undefined ? {} : {pidFile: config.pidFile}),
-		...(target?.listenPort === undefined ? {} : {listenPort: target.listenPort}),
+		...(listenPort === undefined ? {} : {listenPort}),
 		...(target === undefined ? {} : {compare: true}),
 		...(target !== undefined && !hasKernelView(target) ? {kernel: false} : {}),
 		apiUrl: config.apiUrl,
@@ -29,6 +37,7 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 			insecure: config.insecure,
 		},
 		flagServers: config.backends,
+		...(metricsFrom === undefined ? {} : {metricsFrom}),
 		...(config.accessLog === undefined ? {} : {accessLog: {path: config.accessLog, fromStart: config.accessLogFromStart}}),
 		...(ssh === undefined
 			? {}
@@ -57,7 +66,7 @@ export function createPipeline(config: AppConfig, target?: TargetSpec): {collect
 		...(config.demoProxy === undefined ? {} : {demo: config.demoProxy}),
 	});
 	if (config.apiUrl === null) monitor.disableSource('api');
-	if (config.metricsUrl === null) monitor.disableSource('metrics');
+	if (config.metricsUrl === null && metricsFrom === undefined) monitor.disableSource('metrics');
 	if (config.accessLog === undefined) monitor.disableSource('accessLog');
 	if (target !== undefined && !hasKernelView(target)) monitor.disableSource('proc');
 	return {collector, monitor};
@@ -111,7 +120,7 @@ export function startLoop(interval: () => number, work: () => Promise<void>, onE
 
 /** Polls every `intervalSeconds` (see startLoop) and hands each snapshot to `onSnapshot`. */
 export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot) => void, onError: (error: unknown) => void = () => {}): Poller {
-	if (config.targets.length > 0) return startFleetPolling(config, onSnapshot, onError);
+	if (config.targets.length > 0 || config.prometheus !== undefined) return startFleetPolling(config, onSnapshot, onError);
 	const {collector, monitor} = createPipeline(config);
 	let interval = config.intervalSeconds;
 	const loop = startLoop(

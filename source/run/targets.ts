@@ -10,7 +10,20 @@ import {parseSshDestination} from '../collect/ssh.js';
 /** What a target may say beside its URL, on the command line. */
 const FLAG_KEYS = ['api', 'metrics', 'pid', 'pidfile', 'log', 'header', 'ssh'] as const;
 /** ... and in the config file. */
-const FILE_KEYS = ['name', 'url', 'apiUrl', 'metricsUrl', 'pid', 'pidFile', 'accessLog', 'headers', 'basicAuth', 'bearerToken', 'ssh'] as const;
+const FILE_KEYS = [
+	'name',
+	'url',
+	'apiUrl',
+	'metricsUrl',
+	'pid',
+	'pidFile',
+	'accessLog',
+	'headers',
+	'basicAuth',
+	'bearerToken',
+	'ssh',
+	'prometheusInstance',
+] as const;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -22,7 +35,7 @@ function fromBase(url: string, what: string): {apiUrl: string | null; metricsUrl
 }
 
 /** The port of a loopback or local URL: the kernel view finds the traefik process listening there. */
-function localPort(url: string | null): number | undefined {
+export function localPort(url: string | null): number | undefined {
 	if (url === null) return undefined;
 	const parsed = new URL(url);
 	if (!['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(parsed.hostname) && !parsed.hostname.startsWith('127.')) return undefined;
@@ -85,7 +98,9 @@ export function parseTargetEntry(entry: Readonly<Record<string, unknown>>, index
 	const base = url === undefined ? {apiUrl: null, metricsUrl: null} : fromBase(url, what);
 	const apiUrl = entry['apiUrl'] === undefined ? base.apiUrl : parseApiUrl(str(entry['apiUrl']) ?? '');
 	const metricsUrl = entry['metricsUrl'] === undefined ? base.metricsUrl : parseMetricsUrl(str(entry['metricsUrl']) ?? '');
-	if (apiUrl === null && metricsUrl === null) throw new Error(`${what}: give "url" (the API's base URL), or "apiUrl" or "metricsUrl"`);
+	const prometheusInstance = str(entry['prometheusInstance']);
+	if (apiUrl === null && metricsUrl === null && prometheusInstance === undefined)
+		throw new Error(`${what}: give "url" (the API's base URL), or "apiUrl" or "metricsUrl", or "prometheusInstance"`);
 	const headers: Record<string, string> = {};
 	const list = entry['headers'];
 	if (list !== undefined && !(Array.isArray(list) && list.every((h) => typeof h === 'string')))
@@ -106,6 +121,7 @@ export function parseTargetEntry(entry: Readonly<Record<string, unknown>>, index
 			...optional('accessLog', str(entry['accessLog'])),
 			...optional('basicAuth', str(entry['basicAuth'])),
 			...optional('bearerToken', str(entry['bearerToken'])),
+			...optional('prometheusInstance', prometheusInstance),
 			...(str(entry['ssh']) === undefined ? {} : {ssh: parseSshDestination(str(entry['ssh'])!, `${what}: ssh`)}),
 			...(Object.keys(headers).length === 0 ? {} : {headers}),
 		},

@@ -1,0 +1,159 @@
+// Two real Traefik instances scraped every second by a real Prometheus, watched both ways at once:
+// directly (each /metrics) and through Prometheus (--prometheus). For the same instances the two
+// must agree on rates, the status split and the quantiles; a stopped instance must be
+// instance_down from Prometheus' up == 0; a killed Prometheus must fail the metrics source while
+// each instance's API stays live, and be back within two polls of its restart; a bad selector must
+// be said in Prometheus' own words. Every process is stopped by its PID in afterAll.
+import http from 'node:http';
+import type net from 'node:net';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {Snapshot} from '../../source/domain/snapshot.js';
+import {resolveConfig, type FlagValues} from '../../source/run/config.js';
+import {startPolling, type Poller} from '../../source/run/poll.js';
+import {realTraefik} from '../helpers/demo.js';
+import {hasPrometheus, startTestPrometheus, type TestPrometheus} from '../helpers/prometheus.js';
+import {schemaErrors} from '../helpers/schema.js';
+import {startTestTraefik, type TestTraefik} from '../helpers/traefik.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls with `flags` (and a config file's `file`), keeping every snapshot. */
+function watch(flags: FlagValues, file: Record<string, unknown> = {}): {poller: Poller; snapshots: Snapshot[]} {
+	const snapshots: Snapshot[] = [];
+	const poller = startPolling(resolveConfig({interval: '1s', ...flags}, {}, {apiInterval: 1, ...file}, true), (s) => snapshots.push(s));
+	return {poller, snapshots};
+}
+
+async function until(snapshots: Snapshot[], wanted: (s: Snapshot) => boolean, what: string, polls = 30): Promise<Snapshot> {
+	const from = snapshots.length;
+	for (let i = 0; i < polls * 20; i++) {
+		for (let k = from; k < snapshots.length; k++) if (wanted(snapshots[k]!)) return snapshots[k]!;
+		if (snapshots.length - from > polls) break;
+		await sleep(50);
+	}
+	const last = snapshots.at(-1);
+	throw new Error(
+		`${what}: not within ${polls} polls; the last: ${JSON.stringify(last?.instances?.map((i) => [i.name, i.state, i.error, i.sources.metrics]))}`,
+	);
+}
+
+describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraefik()?.version ?? ''} through a real Prometheus`, () => {
+	const traefiks: TestTraefik[] = [];
+	let prometheus: TestPrometheus;
+	let backend: http.Server;
+	let load: NodeJS.Timeout | undefined;
+	const pollers: Poller[] = [];
+	const agent = new http.Agent({keepAlive: true, maxSockets: 16});
+	const label = (t: TestTraefik) => new URL(t.metricsUrl).host;
+
+	beforeAll(async () => {
+		// The load says what each request is: /slow takes 150 ms, /fast 20 ms (two buckets of Traefik's 0.1, 0.3, 1.2, 5); /err answers 500.
+		backend = http.createServer((req, res) => {
+			setTimeout(() => res.writeHead(req.url?.includes('err') ? 500 : 200).end('ok\n'), req.url?.includes('slow') ? 150 : 20);
+		});
+		await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(backend.address() as net.AddressInfo).port}`;
+		for (let i = 0; i < 2; i++) {
+			const t = await startTestTraefik();
+			await t.configure({
+				http: {routers: {shop: {rule: 'Host(`shop.test`)', service: 'shop', entryPoints: ['web']}}, services: {shop: {loadBalancer: {servers: [{url}]}}}},
+			});
+			traefiks.push(t);
+		}
+		// 20 and 10 requests a second to each instance, every other one slow, one in five an error.
+		const sent = [0, 0];
+		load = setInterval(() => {
+			for (const [k, count] of [
+				[0, 2],
+				[1, 1],
+			] as const) {
+				const t = traefiks[k]!;
+				if (t.traefik.pid === undefined) continue;
+				for (let i = 0; i < count; i++) {
+					const n = sent[k]!++;
+					const path = `/${n % 2 === 0 ? 'slow' : 'fast'}${n % 5 === 0 ? '-err' : ''}`;
+					http.get({host: '127.0.0.1', port: t.ports.web, path, agent, headers: {host: 'shop.test'}}, (res) => res.resume()).on('error', () => {});
+				}
+			}
+		}, 100);
+		prometheus = await startTestPrometheus(traefiks.map(label));
+		await prometheus.ready(5);
+	}, 90_000);
+
+	afterAll(async () => {
+		for (const p of pollers) p.stop();
+		clearInterval(load);
+		agent.destroy();
+		await prometheus?.stop();
+		await Promise.all(traefiks.map((t) => t.stop()));
+		backend?.close();
+	});
+
+	it('finds the instances Prometheus scrapes and agrees with their direct scrape on rates, the status split and the quantiles', async () => {
+		const direct = watch({target: traefiks.map((t, i) => `${'ab'[i]}=${t.apiUrl}`)});
+		const through = watch({prometheus: prometheus.url});
+		pollers.push(direct.poller, through.poller);
+		const ready = (s: Snapshot) => s.instances?.length === 2 && s.instances.every((i) => i.state === 'up' && (i.requestsPerSecond ?? 0) > 0);
+		await until(through.snapshots, ready, 'both instances with rates through Prometheus');
+		await until(direct.snapshots, ready, 'both instances with rates directly');
+		// Six more polls: each side's last four are averaged (Prometheus' rate window is 4 s, 4 scrapes of 1 s).
+		await sleep(6000);
+		const p = through.snapshots.at(-1)!;
+		expect(p.instances!.map((i) => i.name).sort()).toEqual(traefiks.map(label).sort());
+		expect(schemaErrors(p)).toEqual([]);
+		const notes = p.instances![0]!.sources.metrics.notes ?? [];
+		// A fixed number of queries a poll for both instances (the same for fifty), and the rate window from the scrape interval.
+		expect(notes, JSON.stringify(notes)).toContain(`from ${prometheus.url}: 8 queries for every instance, rates over 4s (4 scrapes)`);
+		const split = (s: Snapshot, name: string) => s.services.find((x) => x.name === 'shop@file')!.instances!.find((x) => x.instance === name)!;
+		const average = (list: Snapshot[], name: string, key: 'requestsPerSecond' | 'errorRatio' | 'p95') =>
+			list.slice(-4).reduce((sum, s) => sum + (split(s, name)[key] ?? Number.NaN), 0) / 4;
+		for (const [i, t] of traefiks.entries()) {
+			const a = 'ab'[i]!;
+			const b = label(t);
+			// Rates: the same requests counted over windows that end up to a second apart (one scrape): within 15 %.
+			expect(Math.abs(average(through.snapshots, b, 'requestsPerSecond') / average(direct.snapshots, a, 'requestsPerSecond') - 1)).toBeLessThan(0.15);
+			// The 5xx share: one in five, within 5 points either way.
+			expect(average(through.snapshots, b, 'errorRatio')).toBeCloseTo(0.2, 1);
+			expect(Math.abs(average(through.snapshots, b, 'errorRatio') - average(direct.snapshots, a, 'errorRatio'))).toBeLessThan(0.05);
+			// p95 falls in the (0.1, 0.3] bucket, where both interpolate: the share of requests under 0.1 s moves it by 0.2 s per unit of share.
+			// A window a scrape longer or shorter moves that share by a few points: 20 ms.
+			expect(Math.abs(average(through.snapshots, b, 'p95') - average(direct.snapshots, a, 'p95'))).toBeLessThan(0.02);
+		}
+		const total = (list: Snapshot[]) => list.slice(-4).reduce((sum, s) => sum + (s.totals.requestsPerSecond ?? 0), 0) / 4;
+		expect(total(through.snapshots)).toBeGreaterThan(20);
+		direct.poller.stop();
+		through.poller.stop();
+	});
+
+	it('says a bad selector in Prometheus’ own words', async () => {
+		const bad = watch({prometheus: prometheus.url, prometheusSelector: '{job=~"("}'});
+		pollers.push(bad.poller);
+		const s = await until(bad.snapshots, (x) => x.instances?.[0]?.sources.metrics.error !== undefined, 'the error');
+		expect(s.instances![0]!.sources.metrics.error).toMatch(/Prometheus says: .*parse error|Prometheus says: .*error parsing regexp/);
+		bad.poller.stop();
+	});
+
+	it('keeps each instance’s API live when Prometheus is killed, and is back within two polls of its restart; a stopped Traefik is instance_down', async () => {
+		const run = watch({prometheus: prometheus.url}, {targets: traefiks.map((t, i) => ({name: 'ab'[i], url: t.apiUrl, prometheusInstance: label(t)}))});
+		pollers.push(run.poller);
+		await until(run.snapshots, (s) => s.instances?.length === 2 && s.instances.every((i) => i.sources.metrics.ok && i.sources.api.ok), 'both up');
+		expect(run.snapshots.at(-1)!.instances!.map((i) => i.name)).toEqual(['a', 'b']);
+		await prometheus.kill();
+		const down = await until(run.snapshots, (s) => s.instances!.every((i) => !i.sources.metrics.ok), 'metrics failed', 6);
+		for (const i of down.instances!) {
+			expect(i.sources.metrics.error).toMatch(/connection refused/);
+			expect(i.sources.api.ok).toBe(true);
+		}
+		expect(down.alerts.some((a) => a.rule === 'source_failed')).toBe(true);
+		await prometheus.restart();
+		const at = run.snapshots.length;
+		await until(run.snapshots, (s) => s.instances!.every((i) => i.sources.metrics.ok), 'metrics back', 4);
+		expect(run.snapshots.findIndex((s, k) => k >= at && s.instances!.every((i) => i.sources.metrics.ok)) - at).toBeLessThanOrEqual(2);
+		// b stopped: Prometheus' next scrape of it fails (up == 0) and its API does not answer.
+		await traefiks[1]!.traefik.stop();
+		const gone = await until(run.snapshots, (s) => s.alerts.some((a) => a.rule === 'instance_down' && a.subject === 'b'), 'instance_down b', 10);
+		expect(gone.instances!.find((i) => i.name === 'b')!.error).toMatch(/Prometheus reports 127\.0\.0\.1:\d+ down \(up == 0 at its last scrape\)/);
+		expect(gone.instances!.find((i) => i.name === 'a')!.state).toBe('up');
+		run.poller.stop();
+	});
+});
