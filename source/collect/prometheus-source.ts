@@ -159,20 +159,22 @@ export class PrometheusSource {
 		};
 	}
 
-	/** One round of queries, shared by the calls of the same poll. */
-	round(): Promise<PrometheusRound | {error: string}> {
+	/** One round of queries, shared by the calls of the same poll; `at` (ms): the figures of that past moment, not shared. */
+	round(at?: number): Promise<PrometheusRound | {error: string}> {
+		const fail = (error: unknown) => ({error: error instanceof Error ? error.message : String(error)});
+		if (at !== undefined) return this.runRound(at).catch(fail);
 		const now = Date.now();
 		if (this.running !== null && now - this.running.startedAt < this.shareMs) return this.running.promise;
-		const promise = this.runRound().catch((error: unknown) => ({error: error instanceof Error ? error.message : String(error)}));
+		const promise = this.runRound().catch(fail);
 		this.running = {startedAt: now, promise};
 		return promise;
 	}
 
-	private async runRound(): Promise<PrometheusRound> {
+	private async runRound(at?: number): Promise<PrometheusRound> {
 		const windowSeconds = await this.windowSeconds();
 		const q = this.queries(windowSeconds);
 		const names = Object.keys(q) as (keyof typeof q)[];
-		const answers = await Promise.all(names.map((n) => this.client.query(q[n])));
+		const answers = await Promise.all(names.map((n) => this.client.query(q[n], at === undefined ? undefined : at / 1000)));
 		const by = Object.fromEntries(names.map((n, k) => [n, answers[k]!])) as Record<keyof typeof q, (typeof answers)[number]>;
 		const label = this.settings.instanceLabel;
 		const instances = new Map<string, InstanceRound>();
@@ -227,7 +229,7 @@ export class PrometheusSource {
 		}
 		for (const s of by.gauges.samples) of(s)?.gauges.push(s);
 		const warnings = [...new Set(answers.flatMap((a) => a.warnings))];
-		return {at: Date.now(), instances, warnings, queries: names.length, bytes: answers.reduce((n, a) => n + a.bytes, 0), windowSeconds};
+		return {at: at ?? Date.now(), instances, warnings, queries: names.length, bytes: answers.reduce((n, a) => n + a.bytes, 0), windowSeconds};
 	}
 
 	/** Why no instance is known: the round's error, or that no `up` series matches. */
@@ -250,7 +252,11 @@ export class PrometheusSource {
 	/** One instance's reading, as a scrape of it would give (an error in words when Prometheus cannot say). */
 	async reading(instance: string): Promise<Section<MetricsReading>> {
 		const round = await this.round();
-		if ('error' in round) return round;
+		return 'error' in round ? round : this.readingOf(round, instance);
+	}
+
+	/** An instance's reading from `round` (rounds of one instance must come in time order). */
+	readingOf(round: PrometheusRound, instance: string): Section<MetricsReading> {
 		const r = round.instances.get(instance);
 		if (r === undefined || r.up === null)
 			return {error: `${this.url}: no series of ${this.settings.instanceLabel}="${instance}" (not scraped by this Prometheus, or outside the selector)`};

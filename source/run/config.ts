@@ -7,6 +7,7 @@ import {terminalTakesUtf8} from '../format/glyphs.js';
 import {parseApiUrl, parseBackendFlag, parseDuration, parseHeader, parseInteger, parseMetricsUrl} from './settings.js';
 import type {SshDestination, TargetSpec} from '../domain/fleet.js';
 import {parseSshDestination} from '../collect/ssh.js';
+import {parseGoDuration} from '../collect/prometheus-api.js';
 import {refuseOverSsh, resolveTargets} from './targets.js';
 import {applyRuleOverrides, DEFAULT_RULES, type RulesConfig} from '../model/rules/config.js';
 
@@ -63,6 +64,8 @@ export interface AppConfig {
 	readonly sshSudo: boolean;
 	/** --prometheus: the instances' metrics from that Prometheus. */
 	readonly prometheus?: PrometheusConfig;
+	/** --at: with --once or --json, a report of that past moment (ms since the epoch) from Prometheus. */
+	readonly at?: number;
 }
 
 export interface PrometheusConfig {
@@ -112,6 +115,7 @@ export interface FlagValues {
 	readonly prometheus?: string;
 	readonly prometheusSelector?: string;
 	readonly prometheusInstanceLabel?: string;
+	readonly at?: string;
 }
 
 const DEFAULT_BASE = 'http://127.0.0.1:8080';
@@ -240,7 +244,19 @@ export function resolveConfig(flags: FlagValues, env: Readonly<Record<string, st
 		sshOptions,
 		sshSudo: pick(flags.sshSudo, bool(e('SSH_SUDO')), bool(file['sshSudo'])) ?? false,
 		...optional('prometheus', prometheus),
+		...optional('at', flags.at === undefined ? undefined : parseAt(flags.at, prometheus !== undefined, mode)),
 	};
+}
+
+/** --at: an ISO 8601 time ("2026-12-02T14:02:10Z"), or how long ago ("20m", "1h30m"); only with --prometheus and --once or --json. */
+function parseAt(text: string, prometheus: boolean, mode: Mode): number {
+	if (!prometheus) throw new Error('--at reads the past from Prometheus: give --prometheus URL');
+	if (mode !== 'once' && mode !== 'json') throw new Error('--at writes a report of the past: use it with --once or --json');
+	const ago = parseGoDuration(text);
+	const at = Number.isFinite(ago) ? Date.now() - ago * 1000 : Date.parse(text);
+	if (!Number.isFinite(at)) throw new Error(`--at wants a time (2026-12-02T14:02:10Z) or how long ago (20m), got "${text}"`);
+	if (at > Date.now() + 1000) throw new Error(`--at ${text} is in the future`);
+	return at;
 }
 
 /** A series selector: `{...}` with matchers (Prometheus says what is wrong inside; this only refuses what is not one). */

@@ -98,6 +98,7 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 					describe: 'URL of a Prometheus that scrapes the Traefik instances: their metrics from it, a few queries a poll for all of them',
 				},
 				'prometheus-selector': {type: 'string', describe: 'series selector of the Traefik instances in Prometheus [default: {job="traefik"}]'},
+				at: {type: 'string', describe: 'with --prometheus and --once or --json: a report of that past moment (an ISO 8601 time, or how long ago: 20m)'},
 				'prometheus-instance-label': {type: 'string', describe: 'the label that tells instances apart [default: instance]'},
 				'ssh-sudo': {type: 'boolean', describe: "read the remote /proc through sudo -n (Traefik's sockets of another user); says so when refused"},
 			})
@@ -162,6 +163,7 @@ export function parseFlags(args: readonly string[], exitProcess = true): {flags:
 		prometheus: once(argv.prometheus, 'prometheus'),
 		prometheusSelector: once(argv['prometheus-selector'], 'prometheus-selector'),
 		prometheusInstanceLabel: once(argv['prometheus-instance-label'], 'prometheus-instance-label'),
+		at: once(argv.at, 'at'),
 	};
 	return {flags, configFile: once(argv.config, 'config')};
 }

@@ -16,7 +16,7 @@ import {PrometheusSource} from '../collect/prometheus-source.js';
 import type {PrometheusConfig} from './config.js';
 
 /** The Prometheus all instances are read from: its HTTP settings, and rounds shared within half an interval. */
-function prometheusSource(p: PrometheusConfig, config: AppConfig): PrometheusSource {
+export function prometheusSource(p: PrometheusConfig, config: AppConfig): PrometheusSource {
 	return new PrometheusSource(
 		{
 			url: p.url,

@@ -7,6 +7,7 @@ import {checkResult} from '../format/check.js';
 import {renderReport} from '../format/report.js';
 import type {Snapshot} from '../domain/snapshot.js';
 import {startPolling} from './poll.js';
+import {pastSnapshot} from './past.js';
 
 /** Polls until `done` says enough; resolves with the last snapshot. */
 function pollUntil(config: AppConfig, done: (snapshot: Snapshot, polls: number) => boolean, each?: (snapshot: Snapshot) => void): Promise<Snapshot> {
@@ -39,13 +40,17 @@ const enough = (s: Snapshot, polls: number): boolean =>
 
 /** --once: the plain-text report once there are rates. Returns the exit code. */
 export async function runOnce(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
-	const snapshot = await pollUntil(config, enough);
+	const snapshot = config.at === undefined ? await pollUntil(config, enough) : await pastSnapshot(config, config.at);
 	out.write(renderReport(snapshot, Math.max(80, process.stdout.columns ?? 120), config.ascii));
 	return 0;
 }
 
 /** --json: one snapshot per line per interval; --count N stops after N. */
 export async function runJson(config: AppConfig, out: NodeJS.WritableStream): Promise<number> {
+	if (config.at !== undefined) {
+		out.write(`${JSON.stringify(await pastSnapshot(config, config.at))}\n`);
+		return 0;
+	}
 	await pollUntil(
 		config,
 		(_s, polls) => config.count !== undefined && polls >= config.count,

@@ -10,6 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../source/domain/snapshot.js';
 import {resolveConfig, type FlagValues} from '../../source/run/config.js';
 import {startPolling, type Poller} from '../../source/run/poll.js';
+import {pastSnapshot} from '../../source/run/past.js';
 import {realTraefik} from '../helpers/demo.js';
 import {hasPrometheus, startTestPrometheus, type TestPrometheus} from '../helpers/prometheus.js';
 import {schemaErrors} from '../helpers/schema.js';
@@ -45,11 +46,13 @@ describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraef
 	const pollers: Poller[] = [];
 	const agent = new http.Agent({keepAlive: true, maxSockets: 16});
 	const label = (t: TestTraefik) => new URL(t.metricsUrl).host;
+	/** The fault: every request a 503 while it is on. */
+	let failing = false;
 
 	beforeAll(async () => {
 		// The load says what each request is: /slow takes 150 ms, /fast 20 ms (two buckets of Traefik's 0.1, 0.3, 1.2, 5); /err answers 500.
 		backend = http.createServer((req, res) => {
-			setTimeout(() => res.writeHead(req.url?.includes('err') ? 500 : 200).end('ok\n'), req.url?.includes('slow') ? 150 : 20);
+			setTimeout(() => res.writeHead(failing ? 503 : req.url?.includes('err') ? 500 : 200).end('ok\n'), req.url?.includes('slow') ? 150 : 20);
 		});
 		await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
 		const url = `http://127.0.0.1:${(backend.address() as net.AddressInfo).port}`;
@@ -123,6 +126,32 @@ describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraef
 		expect(total(through.snapshots)).toBeGreaterThan(20);
 		direct.poller.stop();
 		through.poller.stop();
+	});
+
+	it('writes a report of a past moment: the fault that was on then, with its time', async () => {
+		const before = Date.now();
+		await sleep(1000);
+		failing = true;
+		await sleep(6000);
+		const during = Date.now();
+		failing = false;
+		// Prometheus has scraped past the moment asked for.
+		await sleep(2000);
+		const config = resolveConfig({prometheus: prometheus.url, interval: '1s', at: new Date(during).toISOString(), json: true}, {}, {}, false);
+		const then = await pastSnapshot(config, config.at!);
+		const calm = await pastSnapshot(config, before);
+		const shop = (s: Snapshot) => s.services.find((x) => x.name === 'shop@file')!;
+		expect(then.takenAt).toBe(new Date(during).toISOString());
+		expect(then.instances!.map((i) => i.name).sort()).toEqual(traefiks.map(label).sort());
+		// The 4 s window before `during` is all 503s; before the fault, one in five was a 500.
+		expect(shop(then).errorRatio).toBeGreaterThan(0.95);
+		expect(shop(calm).errorRatio).toBeCloseTo(0.2, 1);
+		expect(shop(then).requestsPerSecond).toBeGreaterThan(20);
+		expect(then.alerts.some((a) => a.rule === 'error_ratio' && a.level === 'crit')).toBe(true);
+		expect(then.instances![0]!.sources.metrics.notes?.[0]).toBe(
+			`a report of ${new Date(during).toISOString()} from Prometheus: the kernel and API views are live only, not in it`,
+		);
+		expect(schemaErrors(then)).toEqual([]);
 	});
 
 	it('says a bad selector in Prometheus’ own words', async () => {

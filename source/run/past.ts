@@ -1,0 +1,55 @@
+/**
+ * A report of a past moment (--at TIME with --prometheus): two rounds of the same queries, one
+ * interval apart and ending at that moment, handed to fresh monitors as two polls would be, so
+ * that the rates, quantiles, ages and alerts are those of then. The kernel and API views are of
+ * the present only: a report of the past has the metrics alone, and says so.
+ */
+import type {Snapshot} from '../domain/snapshot.js';
+import type {TargetSpec} from '../domain/fleet.js';
+import {FleetModel} from '../model/fleet.js';
+import type {AppConfig} from './config.js';
+import {prometheusSource, targetConfig} from './fleet.js';
+import {createPipeline} from './poll.js';
+
+export async function pastSnapshot(config: AppConfig, at: number): Promise<Snapshot> {
+	if (config.prometheus === undefined) throw new Error('--at reads the past from Prometheus: give --prometheus URL');
+	const source = prometheusSource(config.prometheus, config);
+	const step = config.intervalSeconds * 1000;
+	const rounds = [await source.round(at - step), await source.round(at)] as const;
+	const last = rounds[1];
+	if ('error' in last) throw new Error(last.error);
+	const named = new Map(config.targets.flatMap((t) => (t.prometheusInstance === undefined ? [] : [[t.prometheusInstance, t.name] as const])));
+	const labels = [...last.instances].filter(([, r]) => r.up !== null).map(([name]) => name);
+	if (labels.length === 0) throw new Error(`${source.url}: no up series match ${config.prometheus.selector} at ${new Date(at).toISOString()}`);
+	const members = labels.sort().map((label) => {
+		const target: TargetSpec = {name: named.get(label) ?? label, apiUrl: null, metricsUrl: null, prometheusInstance: label};
+		const {monitor} = createPipeline(targetConfig(config, target), target, () => Promise.resolve({error: 'not read: a report of the past'}));
+		return {label, target, monitor};
+	});
+	const fleet = new FleetModel({
+		rules: config.rules,
+		apiIntervalSeconds: config.apiIntervalSeconds,
+		intervalSeconds: config.intervalSeconds,
+		historyLength: 2,
+	});
+	const note = `a report of ${new Date(at).toISOString()} from Prometheus: the kernel and API views are live only, not in it`;
+	for (const [k, round] of rounds.entries()) {
+		const time = k === 0 ? at - step : at;
+		for (const m of members) {
+			const reading = 'error' in round ? round : source.readingOf(round, m.label);
+			const metrics = 'error' in reading ? reading : {...reading, notes: [note, ...(reading.notes ?? [])]};
+			m.monitor.ingest({collectedAt: time, proc: {error: 'the kernel view is live only'}, resolved: {}, resolveErrors: {}, metrics});
+		}
+		fleet.update(
+			time,
+			members.map((m) => ({
+				name: m.target.name,
+				url: `${source.url} ${config.prometheus!.instanceLabel}="${m.label}"`,
+				snapshot: m.monitor.snapshot({history: false}),
+				config: null,
+				http: ['metrics'],
+			})),
+		);
+	}
+	return fleet.snapshot(null)!;
+}
