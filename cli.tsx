@@ -75,6 +75,8 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 	const listeners = new Set<(s: Snapshot) => void>();
 	let last: Snapshot | null = null;
 	let poller: Poller | null = null;
+	/** With --prometheus: the past moment shown ([ and ]), null: live. */
+	let rewindAt: number | null = null;
 	let stopped = false;
 	const fatal = ready.then(
 		(settled) => {
@@ -105,6 +107,19 @@ async function interactive(config: AppConfig, ready: Promise<AppConfig> = Promis
 			onPinInstance(name) {
 				poller?.pinInstance(name);
 				poller?.refresh();
+			},
+			onRewind(step) {
+				if (config.prometheus === undefined) return {text: "[ and ] step through Prometheus' history: start with --prometheus URL", severity: 'warn'};
+				const now = Date.now();
+				rewindAt = step === 0 ? null : Math.min(now, (rewindAt ?? now) + step * 60_000);
+				if (rewindAt !== null && rewindAt >= now) rewindAt = null;
+				poller?.rewind(rewindAt);
+				return rewindAt === null
+					? {text: 'live', severity: 'ok'}
+					: {
+							text: `at ${new Date(rewindAt).toISOString().slice(11, 19)}, ${Math.round((now - rewindAt) / 60_000)} min ago ([ ] a minute, 0 live)`,
+							severity: 'ok',
+						};
 			},
 			onInterval(step) {
 				const current = poller?.intervalSeconds ?? config.intervalSeconds;

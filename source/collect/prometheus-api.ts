@@ -84,6 +84,21 @@ export class PrometheusClient {
 		return {samples, warnings, bytes};
 	}
 
+	/** A range query (times in seconds): every series' values, one sample a step, as instant samples with their times. */
+	async queryRange(expr: string, start: number, end: number, step: number): Promise<PromAnswer> {
+		const params = new URLSearchParams({query: expr, start: String(start), end: String(end), step: String(step)});
+		const {envelope, bytes} = await this.get(`/api/v1/query_range?${params}`);
+		const data = envelope.data;
+		if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) throw new Error(`${this.url}: the range query did not give a matrix: ${expr}`);
+		const samples: PromSample[] = [];
+		for (const item of data.result as {metric?: Record<string, string>; values?: [number, string][]}[]) {
+			if (item.metric === undefined || !Array.isArray(item.values)) continue;
+			for (const [at, v] of item.values) samples.push({labels: item.metric, value: value(v), at: Number(at)});
+		}
+		const warnings = Array.isArray(envelope.warnings) ? envelope.warnings.map(String) : [];
+		return {samples, warnings, bytes};
+	}
+
 	/** The scrape intervals (seconds) of the active targets whose labels `matches`. */
 	async scrapeIntervals(matches: (labels: Readonly<Record<string, string>>) => boolean): Promise<number[]> {
 		const {envelope} = await this.get('/api/v1/targets?state=active');

@@ -62,6 +62,8 @@ export interface PrometheusRound {
 	readonly windowSeconds: number;
 }
 
+type QueryName = 'up' | 'svcRequests' | 'svcBuckets' | 'svcSum' | 'svcRetries' | 'epRequests' | 'epBuckets' | 'gauges';
+
 const newRates = (): RateGroup => ({byClass: {}, buckets: new Map(), sum: 0, retries: null});
 
 /** Adds Prometheus' rates over the time since the last poll: counters whose deltas are those rates. */
@@ -143,7 +145,7 @@ export class PrometheusSource {
 	}
 
 	/** The queries of one round (the same few, whatever the fleet's size). */
-	queries(windowSeconds: number): Record<'up' | 'svcRequests' | 'svcBuckets' | 'svcSum' | 'svcRetries' | 'epRequests' | 'epBuckets' | 'gauges', string> {
+	queries(windowSeconds: number): Record<QueryName, string> {
 		const i = this.settings.instanceLabel;
 		const w = `[${windowSeconds}s]`;
 		const rate = (name: string, by: string) => `sum by (${i}, ${by}) (rate(${this.series(name)}${w}))`;
@@ -173,9 +175,50 @@ export class PrometheusSource {
 	private async runRound(at?: number): Promise<PrometheusRound> {
 		const windowSeconds = await this.windowSeconds();
 		const q = this.queries(windowSeconds);
-		const names = Object.keys(q) as (keyof typeof q)[];
+		const names = Object.keys(q) as QueryName[];
 		const answers = await Promise.all(names.map((n) => this.client.query(q[n], at === undefined ? undefined : at / 1000)));
-		const by = Object.fromEntries(names.map((n, k) => [n, answers[k]!])) as Record<keyof typeof q, (typeof answers)[number]>;
+		const by = Object.fromEntries(names.map((n, k) => [n, answers[k]!.samples])) as Record<QueryName, readonly PromSample[]>;
+		const warnings = [...new Set(answers.flatMap((a) => a.warnings))];
+		return {
+			at: at ?? Date.now(),
+			instances: this.assemble(by),
+			warnings,
+			queries: names.length,
+			bytes: answers.reduce((n, a) => n + a.bytes, 0),
+			windowSeconds,
+		};
+	}
+
+	/**
+	 * The rounds of the past, one a `stepMs` from `startMs` to `endMs`: the same queries as range
+	 * queries (as many as one round's), split by time. For the series and charts at start.
+	 */
+	async history(startMs: number, endMs: number, stepMs: number): Promise<PrometheusRound[] | {error: string}> {
+		try {
+			const windowSeconds = await this.windowSeconds();
+			const q = this.queries(windowSeconds);
+			const names = Object.keys(q) as QueryName[];
+			const answers = await Promise.all(names.map((n) => this.client.queryRange(q[n], startMs / 1000, endMs / 1000, stepMs / 1000)));
+			const times = new Map<number, Record<QueryName, PromSample[]>>();
+			for (const [k, answer] of answers.entries()) {
+				for (const s of answer.samples) {
+					let at = times.get(s.at);
+					if (at === undefined) times.set(s.at, (at = Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<QueryName, PromSample[]>));
+					at[names[k]!].push(s);
+				}
+			}
+			const warnings = [...new Set(answers.flatMap((a) => a.warnings))];
+			const bytes = answers.reduce((n, a) => n + a.bytes, 0);
+			return [...times]
+				.sort(([a], [b]) => a - b)
+				.map(([at, by]) => ({at: at * 1000, instances: this.assemble(by), warnings, queries: names.length, bytes, windowSeconds}));
+		} catch (error) {
+			return {error: error instanceof Error ? error.message : String(error)};
+		}
+	}
+
+	/** One round's answers, per instance. */
+	private assemble(by: Readonly<Record<QueryName, readonly PromSample[]>>): Map<string, InstanceRound> {
 		const label = this.settings.instanceLabel;
 		const instances = new Map<string, InstanceRound>();
 		const of = (s: PromSample): InstanceRound | undefined => {
@@ -194,13 +237,13 @@ export class PrometheusSource {
 			if (g === undefined) map.set(name, (g = newRates()));
 			return g;
 		};
-		for (const s of by.up.samples) {
+		for (const s of by.up) {
 			const r = of(s);
 			if (r !== undefined) r.up = r.up === true || s.value === 1;
 		}
 		for (const [samples, scope, key] of [
-			[by.svcRequests.samples, 'services', 'service'],
-			[by.epRequests.samples, 'entrypoints', 'entrypoint'],
+			[by.svcRequests, 'services', 'service'],
+			[by.epRequests, 'entrypoints', 'entrypoint'],
 		] as const) {
 			for (const s of samples) {
 				const g = group(of(s)?.[scope] ?? new Map(), s.labels[key]);
@@ -210,8 +253,8 @@ export class PrometheusSource {
 			}
 		}
 		for (const [samples, scope, key] of [
-			[by.svcBuckets.samples, 'services', 'service'],
-			[by.epBuckets.samples, 'entrypoints', 'entrypoint'],
+			[by.svcBuckets, 'services', 'service'],
+			[by.epBuckets, 'entrypoints', 'entrypoint'],
 		] as const) {
 			for (const s of samples) {
 				const g = group(of(s)?.[scope] ?? new Map(), s.labels[key]);
@@ -219,17 +262,16 @@ export class PrometheusSource {
 				if (g !== undefined && !Number.isNaN(le)) g.buckets.set(le, (g.buckets.get(le) ?? 0) + s.value);
 			}
 		}
-		for (const s of by.svcSum.samples) {
+		for (const s of by.svcSum) {
 			const g = group(of(s)?.services ?? new Map(), s.labels['service']);
 			if (g !== undefined) g.sum += s.value;
 		}
-		for (const s of by.svcRetries.samples) {
+		for (const s of by.svcRetries) {
 			const g = group(of(s)?.services ?? new Map(), s.labels['service']);
 			if (g !== undefined) g.retries = (g.retries ?? 0) + s.value;
 		}
-		for (const s of by.gauges.samples) of(s)?.gauges.push(s);
-		const warnings = [...new Set(answers.flatMap((a) => a.warnings))];
-		return {at: at ?? Date.now(), instances, warnings, queries: names.length, bytes: answers.reduce((n, a) => n + a.bytes, 0), windowSeconds};
+		for (const s of by.gauges) of(s)?.gauges.push(s);
+		return instances;
 	}
 
 	/** Why no instance is known: the round's error, or that no `up` series matches. */

@@ -226,6 +226,8 @@ export interface LinkState {
 
 export interface Harvest {
 	readonly collectedAt: number;
+	/** A moment of the past replayed from Prometheus at start: its metrics only; the kernel and API sources are left as they are. */
+	readonly history?: true;
 	/** With an SSH target: the link it came through. */
 	readonly link?: LinkState;
 	/** Undefined without --access-log. */

@@ -314,6 +314,12 @@ export const SnapshotSchema = Type.Object(
 			establishedConnections: Type.Ref(Series),
 		}),
 		link: Type.Optional(Type.Ref(Link, {description: 'with --ssh (or a pinned SSH instance): the link the data came through'})),
+		rewind: Type.Optional(
+			Type.Object(
+				{at: Time},
+				{description: "with --prometheus, rewound ([ and ]): the past moment shown, from Prometheus' history; the kernel and API views are live only"},
+			),
+		),
 		instances: Type.Optional(Type.Array(Type.Ref(Instance), {description: 'with several targets: every instance, in the order given'})),
 		drift: Type.Optional(
 			Type.Array(Type.Object({kind: Type.String(), name: Type.String(), text: Type.String(), instances: Type.Array(Type.String())}), {

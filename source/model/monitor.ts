@@ -160,7 +160,7 @@ export class Monitor implements MonitorState {
 		this.resolved = harvest.resolved;
 		this.link = harvest.link ?? null;
 		this.resolveErrors = harvest.resolveErrors;
-		if (harvest.api !== undefined) {
+		if (harvest.api !== undefined && !harvest.history) {
 			if (isError(harvest.api)) this.sources.fail('api', harvest.api.error);
 			else {
 				this.api = harvest.api;
@@ -172,7 +172,9 @@ export class Monitor implements MonitorState {
 		if (harvest.accessLog !== undefined) this.ingestAccessLog(now, harvest.accessLog);
 		this.rebuildIndex();
 		let backends: BackendFigures[] | null = null;
-		if (this.procOff) {
+		if (harvest.history) {
+			this.establishedHistory.push(null);
+		} else if (this.procOff) {
 			backends = this.addressOnly(now);
 			this.establishedHistory.push(null);
 		} else if (isError(harvest.proc)) {

@@ -13,6 +13,7 @@ import type {Collector} from '../collect/collector.js';
 import type {AppConfig} from './config.js';
 import {createPipeline, startLoop, type Poller} from './poll.js';
 import {PrometheusSource} from '../collect/prometheus-source.js';
+import {pastSnapshot} from './past.js';
 import type {PrometheusConfig} from './config.js';
 
 /** The Prometheus all instances are read from: its HTTP settings, and rounds shared within half an interval. */
@@ -142,15 +143,43 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 		if (outcome === 'late') m.late = `no answer within the poll's deadline (${(deadline / 1000).toFixed(2)} s)`;
 	};
 
+	/** While rewound: the past moment shown, and its snapshot once made (live collection goes on beneath). */
+	let rewound: {at: number; snapshot: Snapshot | null} | null = null;
 	const emit = (): void => {
+		if (rewound !== null) {
+			if (rewound.snapshot !== null) onSnapshot(rewound.snapshot);
+			return;
+		}
 		const snapshot = fleet.snapshot(pinned);
 		if (snapshot !== null) onSnapshot(snapshot);
+	};
+
+	/** At start, the series and charts of every instance read from Prometheus are filled from its history (query_range). */
+	let replayed = prometheus === null;
+	const replay = async (): Promise<void> => {
+		if (replayed || prometheus === null) return;
+		replayed = true;
+		const step = Math.max(interval * 1000, Math.ceil((config.retentionSeconds * 1000) / 10_000));
+		const end = Date.now() - step;
+		const rounds = await prometheus.history(end - config.retentionSeconds * 1000, end, step);
+		// Without history the live polls go on (and say what fails).
+		if ('error' in rounds) return;
+		for (const round of rounds) {
+			for (const m of members) {
+				const label = m.target.prometheusInstance;
+				if (label === undefined || m.placeholder === true) continue;
+				const metrics = prometheus.readingOf(round, label);
+				m.monitor.ingest({collectedAt: round.at, history: true, proc: {error: 'history'}, resolved: {}, resolveErrors: {}, metrics});
+			}
+			fleet.update(round.at, inputs(false));
+		}
 	};
 
 	const loop = startLoop(
 		() => interval,
 		async () => {
 			await discover();
+			await replay();
 			await Promise.all(members.map(pollOne));
 			if (loop.stopped) return;
 			fleet.update(Date.now(), inputs(false));
@@ -178,6 +207,23 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 			if (fleet.lastAt === 0) return;
 			fleet.refreshSnapshots(inputs(true), true);
 			emit();
+		},
+		rewind(at: number | null) {
+			if (config.prometheus === undefined || at === null) {
+				rewound = null;
+				emit();
+				return;
+			}
+			const asked = {at, snapshot: null as Snapshot | null};
+			rewound = asked;
+			pastSnapshot(config, at).then(
+				(snapshot) => {
+					if (rewound !== asked) return;
+					asked.snapshot = {...snapshot, rewind: {at: new Date(at).toISOString()}};
+					emit();
+				},
+				(error: unknown) => onError(error),
+			);
 		},
 		get intervalSeconds() {
 			return interval;

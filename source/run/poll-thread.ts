@@ -12,7 +12,12 @@ import {startPolling, type Poller} from './poll.js';
 export const POLLER_ROLE = 'traefik-top-poller';
 
 type ToWorker =
-	{type: 'pin'; service: string | null} | {type: 'pinInstance'; name: string | null} | {type: 'interval'; seconds: number} | {type: 'refresh'} | {type: 'stop'};
+	| {type: 'pin'; service: string | null}
+	| {type: 'pinInstance'; name: string | null}
+	| {type: 'interval'; seconds: number}
+	| {type: 'rewind'; at: number | null}
+	| {type: 'refresh'}
+	| {type: 'stop'};
 type FromWorker = {type: 'snapshot'; snapshot: Snapshot} | {type: 'error'; message: string};
 
 /** True in a worker started by startPollingThread. */
@@ -36,6 +41,7 @@ export function runPollerThread(): void {
 			poller.pinInstance(message.name);
 			poller.refresh();
 		} else if (message.type === 'interval') poller.setInterval(message.seconds);
+		else if (message.type === 'rewind') poller.rewind(message.at);
 		else if (message.type === 'refresh') poller.refresh();
 		else {
 			poller.stop();
@@ -75,6 +81,9 @@ export function startPollingThread(
 		},
 		refresh() {
 			send({type: 'refresh'});
+		},
+		rewind(at: number | null) {
+			send({type: 'rewind', at});
 		},
 		get intervalSeconds() {
 			return interval;

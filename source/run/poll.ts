@@ -88,6 +88,8 @@ export interface Poller {
 	pinInstance(name: string | null): void;
 	/** The latest snapshot again (after a pin, without waiting for the next tick). */
 	refresh(): void;
+	/** With --prometheus: show the metrics of that past moment (ms since the epoch), null: live again. */
+	rewind(at: number | null): void;
 }
 
 /** A loop that runs `work` every `interval()` seconds, measured from the start of a run: a slow run shortens the wait instead of stacking. */
@@ -147,6 +149,9 @@ export function startPolling(config: AppConfig, onSnapshot: (snapshot: Snapshot)
 		},
 		pinInstance() {
 			// one instance: nothing to choose
+		},
+		rewind() {
+			// without Prometheus there is no past to show
 		},
 		refresh() {
 			if (monitor.lastAt > 0) onSnapshot(monitor.snapshot());

@@ -23,6 +23,8 @@ export interface AppProps {
 	readonly onPin: (service: string | null) => void;
 	/** With several instances: shows one alone (null: all, summed). */
 	readonly onPinInstance?: (name: string | null) => void;
+	/** Steps through Prometheus' history (a minute back or forward, 0: live); says where it is now. */
+	readonly onRewind?: (step: -1 | 0 | 1) => {text: string; severity: 'ok' | 'warn'};
 	/** Changes the poll interval by a step (+1 or -1) and returns the new one in seconds. */
 	readonly onInterval: (step: 1 | -1) => number;
 	/**
@@ -95,6 +97,9 @@ export function App(props: AppProps) {
 				return;
 			case 'interval':
 				setMessage({text: `polling every ${props.onInterval(intent.step)}s`, severity: 'ok'});
+				return;
+			case 'rewind':
+				setMessage(props.onRewind?.(intent.step) ?? {text: "[ and ] step through Prometheus' history: start with --prometheus URL", severity: 'warn'});
 				return;
 			case 'export': {
 				const snapshot = view.current.paused ? frozen.current : latest.current;

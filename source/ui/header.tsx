@@ -17,6 +17,8 @@ export interface HeaderProps {
 export function dataState(snapshot: Snapshot | null, paused: boolean, sep = '·'): {label: string; severity: 'ok' | 'warn' | 'crit' | 'accent'; detail: string} {
 	if (snapshot === null) return {label: 'collecting', severity: 'accent', detail: 'first poll under way'};
 	if (paused) return {label: 'PAUSED', severity: 'accent', detail: `view frozen at ${snapshot.takenAt.slice(11, 19)}; collection goes on`};
+	if (snapshot.rewind !== undefined)
+		return {label: 'PAST', severity: 'accent', detail: "metrics from Prometheus' history: the kernel and API views are live only; 0 returns to live"};
 	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');
 	if (failed.length === 0) return {label: 'live', severity: 'ok', detail: ''};
 	const detail = failed.map(([name, s]) => `${name}: ${s.error}${s.lastSuccessAt ? ` (last ok ${s.lastSuccessAt.slice(11, 19)})` : ''}`).join(` ${sep} `);
@@ -33,13 +35,19 @@ export function cadenceText(snapshot: Snapshot | null): {text: string; late: boo
 }
 
 /** Fields in the order they are drawn, each with its priority (0 is kept longest). */
-function headerFields(snapshot: Snapshot | null): {text: string; priority: number}[] {
+function headerFields(snapshot: Snapshot | null, now: number): {text: string; priority: number}[] {
 	const t = snapshot?.traefik;
 	const reload = t?.configReloadAgeSeconds == null ? '-' : `${formatAge(t.configReloadAgeSeconds)} ago`;
 	const instances = snapshot?.instances;
 	const pinned = snapshot?.filter.instance ?? null;
 	const group = instances === undefined ? [] : [{text: fleetText(instances, pinned, snapshot?.drift?.length ?? 0), priority: 0}];
 	const link = snapshot?.link;
+	const rewind = snapshot?.rewind;
+	const ago = rewind === undefined ? 0 : Math.max(0, (now - Date.parse(rewind.at)) / 1000);
+	const past =
+		rewind === undefined
+			? []
+			: [{text: `at ${rewind.at.slice(11, 19)}, ${ago < 60 ? `${Math.round(ago)} s` : `${Math.round(ago / 60)} min`} ago`, priority: 0}];
 	// Over SSH: where and how fast first; the bytes a poll go early when the line is short.
 	const ssh =
 		link === undefined
@@ -54,6 +62,7 @@ function headerFields(snapshot: Snapshot | null): {text: string; priority: numbe
 		{text: 'traefik-top', priority: 0},
 		{text: snapshot?.host ?? '', priority: 6},
 		{text: `Traefik ${t?.version ?? '?'}`, priority: 1},
+		...past,
 		...group,
 		...ssh,
 		...(instances !== undefined && pinned === null ? [] : [{text: `pid ${t?.pid ?? '-'}`, priority: 1}]),
@@ -98,7 +107,7 @@ export function Header({snapshot, paused, width, theme, now}: HeaderProps) {
 	const clock = new Date(now).toISOString().slice(11, 19);
 	const right = ` ${state.severity === 'ok' ? g.live : theme.mark(state.severity === 'accent' ? 'warn' : state.severity)} ${state.label} ${clock}`;
 	const late = cadenceText(snapshot).late;
-	const left = fitFields(headerFields(snapshot), width - textWidth(right), ` ${g.sep} `);
+	const left = fitFields(headerFields(snapshot, now), width - textWidth(right), ` ${g.sep} `);
 	const restarted = t?.restartedAt ? ` ${g.sep} restarted ${t.restartedAt.slice(11, 19)}` : '';
 	const notes = snapshot
 		? Object.entries(snapshot.sources).flatMap(([name, s]) => (s.notes ?? []).filter((n) => !n.includes('services from /api')).map((n) => `${name}: ${n}`))

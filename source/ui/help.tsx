@@ -54,6 +54,7 @@ function sections(theme: Theme, rules: RulesConfig): Section[] {
 				{key: 's  S', does: 'next sort column of the table in focus, reverse it'},
 				{key: 'space', does: 'pause every view (collection goes on)'},
 				{key: 'e', does: 'export a snapshot (JSON) of what is shown'},
+				{key: '[ ] 0', does: 'with --prometheus: a minute back, forward in its history; 0: live'},
 				{key: 'r', does: 'on a backend: its requests (view 3, with --access-log)'},
 				{key: 'x  w', does: 'view 3: errors only (4xx+5xx, then 5xx), slow only'},
 				{key: '+  -', does: 'poll more or less often'},

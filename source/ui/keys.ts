@@ -30,7 +30,9 @@ export type Intent =
 	| {readonly type: 'pinInstance'; readonly name: string | null}
 	| {readonly type: 'interval'; readonly step: 1 | -1}
 	| {readonly type: 'export'}
-	| {readonly type: 'freeze'};
+	| {readonly type: 'freeze'}
+	/** Through Prometheus' history: a minute back (-1), forward (1), or live (0). */
+	| {readonly type: 'rewind'; readonly step: -1 | 0 | 1};
 
 /** The rows the keys move over, as shown (filtered and sorted). */
 export interface ShownRows {
@@ -121,6 +123,7 @@ export function reduceKey(view: ViewState, press: KeyPress, rowsOf: (view: ViewS
 	if (input === ' ') return set({paused: !view.paused}, view.paused ? [] : [{type: 'freeze'}]);
 	if (input === '+' || input === '-') return {view, intents: [{type: 'interval', step: input === '+' ? -1 : 1}]};
 	if (input === 'e') return {view, intents: [{type: 'export'}]};
+	if (input === '[' || input === ']' || input === '0') return {view, intents: [{type: 'rewind', step: input === '[' ? -1 : input === ']' ? 1 : 0}]};
 	return same;
 }
 

@@ -33,14 +33,16 @@ process.once('exit', () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts Prometheus scraping `targets` (host:port of each /metrics, path /metrics) every second. */
-export async function startTestPrometheus(targets: readonly string[], options: {interval?: string} = {}): Promise<TestPrometheus> {
+export async function startTestPrometheus(targets: readonly string[], options: {interval?: string; rules?: string} = {}): Promise<TestPrometheus> {
 	const dir = mkdtempSync(join(tmpdir(), 'tt-prometheus-'));
 	const port = await freePort();
 	const interval = options.interval ?? '1s';
+	if (options.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), options.rules);
 	writeFileSync(
 		join(dir, 'prometheus.yml'),
 		JSON.stringify({
 			global: {scrape_interval: interval, evaluation_interval: interval},
+			...(options.rules === undefined ? {} : {rule_files: [join(dir, 'rules.yml')]}),
 			scrape_configs: [{job_name: 'traefik', scrape_interval: interval, static_configs: [{targets}]}],
 		}),
 	);

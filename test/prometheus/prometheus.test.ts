@@ -11,6 +11,8 @@ import type {Snapshot} from '../../source/domain/snapshot.js';
 import {resolveConfig, type FlagValues} from '../../source/run/config.js';
 import {startPolling, type Poller} from '../../source/run/poll.js';
 import {pastSnapshot} from '../../source/run/past.js';
+import {prometheusRules} from '../../source/format/prometheus-rules.js';
+import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import {realTraefik} from '../helpers/demo.js';
 import {hasPrometheus, startTestPrometheus, type TestPrometheus} from '../helpers/prometheus.js';
 import {schemaErrors} from '../helpers/schema.js';
@@ -79,7 +81,8 @@ describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraef
 				}
 			}
 		}, 100);
-		prometheus = await startTestPrometheus(traefiks.map(label));
+		// The rules `traefik-top rules --prometheus` prints, loaded: they must fire where our own rules do.
+		prometheus = await startTestPrometheus(traefiks.map(label), {rules: prometheusRules(DEFAULT_RULES, 1, 1)});
 		await prometheus.ready(5);
 	}, 90_000);
 
@@ -152,6 +155,66 @@ describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraef
 			`a report of ${new Date(during).toISOString()} from Prometheus: the kernel and API views are live only, not in it`,
 		);
 		expect(schemaErrors(then)).toEqual([]);
+		// The screen's rewind ([): the same moment through the running poller, then live again (0).
+		const run = watch({prometheus: prometheus.url});
+		pollers.push(run.poller);
+		await until(run.snapshots, (s) => s.instances?.length === 2, 'live');
+		run.poller.rewind(during);
+		const past = await until(run.snapshots, (s) => s.rewind?.at === new Date(during).toISOString(), 'rewound', 10);
+		expect(shop(past).errorRatio).toBeGreaterThan(0.95);
+		run.poller.rewind(null);
+		const live = await until(run.snapshots, (s) => s.rewind === undefined, 'live again', 4);
+		expect(shop(live).errorRatio).toBeLessThan(0.5);
+		run.poller.stop();
+	});
+
+	it('fires the printed rules, loaded into Prometheus, for the fault our own rule judges', async () => {
+		// One in five requests is a 500: error_ratio is critical (limit 5 %) on shop@file, for us and for Prometheus.
+		const run = watch({prometheus: prometheus.url});
+		pollers.push(run.poller);
+		const ours = await until(run.snapshots, (s) => s.alerts.some((a) => a.rule === 'error_ratio' && a.level === 'crit'), 'our error_ratio');
+		expect(ours.alerts.filter((a) => a.rule === 'error_ratio' && a.level === 'crit').map((a) => a.service)).toContain('shop@file');
+		let firing: {labels: Record<string, string>; state: string}[] = [];
+		for (let i = 0; i < 100 && !firing.some((a) => a.labels['alertname'] === 'TraefikServiceErrorRatioCritical' && a.state === 'firing'); i++) {
+			firing = ((await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as {data: {alerts: typeof firing}}).data.alerts;
+			await sleep(200);
+		}
+		const critical = firing.filter((a) => a.labels['alertname'] === 'TraefikServiceErrorRatioCritical' && a.state === 'firing');
+		expect(critical.map((a) => a.labels['service'])).toEqual(['shop@file']);
+		// The latency rules agree too: p95 (about 0.15 s) is under 0.3 s on both sides.
+		expect(firing.some((a) => a.labels['alertname'] === 'TraefikServiceLatencyP95')).toBe(false);
+		expect(ours.alerts.some((a) => a.rule === 'latency_p95')).toBe(false);
+		run.poller.stop();
+	});
+
+	it('shows no negative or absurd rate across a Traefik restart (its counters start again from zero)', async () => {
+		const run = watch({prometheus: prometheus.url});
+		pollers.push(run.poller);
+		await until(run.snapshots, (s) => s.instances?.length === 2 && s.instances.every((i) => (i.requestsPerSecond ?? 0) > 0), 'rates');
+		const from = run.snapshots.length;
+		const a = traefiks[0]!;
+		await a.traefik.stop();
+		await a.traefik.start();
+		// Four scrapes past the restart: the rate window then holds samples from before and after it.
+		await sleep(6000);
+		const rates = run.snapshots.slice(from).flatMap((s) => s.services.filter((x) => x.name === 'shop@file').map((x) => x.requestsPerSecond ?? 0));
+		expect(rates.length).toBeGreaterThan(4);
+		// 30 requests a second are sent in all: a reset counter read as a rate would be thousands, or negative.
+		expect(Math.min(...rates)).toBeGreaterThanOrEqual(0);
+		expect(Math.max(...rates)).toBeLessThan(45);
+		expect(run.snapshots.at(-1)!.instances!.every((i) => i.state === 'up')).toBe(true);
+		run.poller.stop();
+	});
+
+	it('fills the series from Prometheus’ history at start: the first screen already has the past', async () => {
+		const run = watch({prometheus: prometheus.url});
+		pollers.push(run.poller);
+		const first = await until(run.snapshots, () => true, 'a first snapshot');
+		// Prometheus has scraped for a minute or more by now: the first snapshot's series hold it, one point a second.
+		const points = first.history.requestsPerSecond.filter((v) => v !== null && v > 0).length;
+		expect(points).toBeGreaterThan(20);
+		expect(first.history.statusRates['5xx'].filter((v) => v !== null && v > 0).length).toBeGreaterThan(20);
+		run.poller.stop();
 	});
 
 	it('says a bad selector in Prometheus’ own words', async () => {

@@ -152,6 +152,15 @@ describe('states of the screen', () => {
 		await expect(frame(120, 40, {snapshot: s})).toMatchFileSnapshot('frames/stale-120x40.txt');
 	});
 
+	it('rewound through Prometheus: PAST, the moment shown and how long ago, and that the kernel and API views are live only', async () => {
+		const base = sampleSnapshot();
+		const at = new Date(Date.parse(base.takenAt) - 20 * 60_000).toISOString();
+		const text = frame(120, 40, {snapshot: {...base, takenAt: at, rewind: {at}}});
+		expect(text).toMatch(new RegExp(`at ${at.slice(11, 19)}, 20 min ago`));
+		expect(text).toMatch(/PAST/);
+		expect(text).toMatch(/the kernel and API views are live only; 0 returns to live/);
+	});
+
 	it('the help overlay', async () => {
 		await expect(frame(120, 40, {view: {help: true}})).toMatchFileSnapshot('frames/help-120x40.txt');
 	});
