@@ -50,6 +50,9 @@ const agents = {
 	httpsInsecure: new https.Agent({keepAlive: true, maxSockets: 4, timeout: 60_000, rejectUnauthorized: false}),
 };
 
+/** A size cap in words: "64 MB", "16 KiB". */
+const formatCap = (bytes: number): string => (bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MB` : `${Math.round(bytes / 1024)} KiB`);
+
 function describeNetError(error: NodeJS.ErrnoException): string {
 	switch (error.code) {
 		case 'ECONNREFUSED':
@@ -106,7 +109,7 @@ function requestOnce(url: URL, options: HttpOptions, deadline: number, signal: A
 				};
 				stream.on('data', (chunk: Buffer) => {
 					size += chunk.length;
-					if (size > options.maxBytes) fail(`response larger than ${Math.round(options.maxBytes / 1048576)} MB (after decompression); not read`);
+					if (size > options.maxBytes) fail(`response larger than ${formatCap(options.maxBytes)} (after decompression); not read`);
 					else parts.push(decoder.write(chunk));
 				});
 				stream.on('error', (error) => fail(encoding ? `cannot decode the ${encoding} body: ${error.message}` : error.message));

@@ -62,6 +62,13 @@ export class PrometheusClient {
 		}
 		// Prometheus answers a bad query with 400 or 422 and says why in its envelope: its words come first.
 		if (envelope?.status === 'error') throw new Error(`${where}: Prometheus says: ${envelope.error ?? envelope.errorType ?? 'error'}`);
+		if (response.status === 401 || response.status === 403) {
+			const hint = response.status === 401 ? 'credentials needed' : 'credentials refused';
+			throw new Error(
+				`${where}: HTTP ${response.status} (${hint}: TRAEFIK_TOP_PROMETHEUS_BASIC_AUTH or TRAEFIK_TOP_PROMETHEUS_BEARER_TOKEN, ` +
+					'or prometheusBasicAuth in the config file)',
+			);
+		}
 		if (response.status !== 200) throw new Error(`${where}: ${describeStatus(response.status)}`);
 		if (isHtml(response.headers, response.text)) throw new Error(`${where}: answered an HTML page, not the Prometheus API (a login page or a proxy?)`);
 		if (envelope === undefined || envelope.status !== 'success') throw new Error(`${where}: not an answer of the Prometheus API (${response.bytes} bytes)`);

@@ -33,11 +33,25 @@ process.once('exit', () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts Prometheus scraping `targets` (host:port of each /metrics, path /metrics) every second. */
-export async function startTestPrometheus(targets: readonly string[], options: {interval?: string; rules?: string} = {}): Promise<TestPrometheus> {
+export async function startTestPrometheus(
+	targets: readonly string[],
+	options: {interval?: string; rules?: string; basicAuth?: {user: string; password: string}} = {},
+): Promise<TestPrometheus> {
 	const dir = mkdtempSync(join(tmpdir(), 'tt-prometheus-'));
 	const port = await freePort();
 	const interval = options.interval ?? '1s';
 	if (options.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), options.rules);
+	// Basic auth on its API: the password's bcrypt hash (Python's crypt, cost 4), in a web config file.
+	const auth = options.basicAuth;
+	if (auth !== undefined) {
+		const hash = execaSync('python3', [
+			'-c',
+			'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))',
+			auth.password,
+		]).stdout.trim();
+		writeFileSync(join(dir, 'web.yml'), JSON.stringify({basic_auth_users: {[auth.user]: hash}}));
+	}
+	const headers: Record<string, string> = auth === undefined ? {} : {authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`};
 	writeFileSync(
 		join(dir, 'prometheus.yml'),
 		JSON.stringify({
@@ -57,6 +71,7 @@ export async function startTestPrometheus(targets: readonly string[], options: {
 				`--storage.tsdb.path=${join(dir, 'data')}`,
 				`--web.listen-address=127.0.0.1:${port}`,
 				'--log.level=warn',
+				...(auth === undefined ? [] : [`--web.config.file=${join(dir, 'web.yml')}`]),
 			],
 			{stdin: 'ignore', stdout: 'ignore', stderr: {file: log}, reject: false, cleanup: true, forceKillAfterDelay: 2000},
 		);
@@ -64,7 +79,7 @@ export async function startTestPrometheus(targets: readonly string[], options: {
 		for (let i = 0; i < 300; i++) {
 			if (child.exitCode !== null) break;
 			try {
-				if ((await fetch(`${url}/-/ready`)).ok) return {child};
+				if ((await fetch(`${url}/-/ready`, {headers})).ok) return {child};
 			} catch {
 				// not listening yet
 			}
@@ -89,7 +104,7 @@ export async function startTestPrometheus(targets: readonly string[], options: {
 		},
 		async ready(scrapes = 3) {
 			for (let i = 0; i < 300; i++) {
-				const answer = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count_over_time(up{job="traefik"}[1m])')}`)).json()) as {
+				const answer = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count_over_time(up{job="traefik"}[1m])')}`, {headers})).json()) as {
 					data: {result: {value: [number, string]}[]};
 				};
 				const counts = answer.data.result.map((r) => Number(r.value[1]));

@@ -12,6 +12,7 @@ import {resolveConfig, type FlagValues} from '../../source/run/config.js';
 import {startPolling, type Poller} from '../../source/run/poll.js';
 import {pastSnapshot} from '../../source/run/past.js';
 import {prometheusRules} from '../../source/format/prometheus-rules.js';
+import {PrometheusClient} from '../../source/collect/prometheus-api.js';
 import {DEFAULT_RULES} from '../../source/model/rules/config.js';
 import {realTraefik} from '../helpers/demo.js';
 import {hasPrometheus, startTestPrometheus, type TestPrometheus} from '../helpers/prometheus.js';
@@ -21,9 +22,9 @@ import {startTestTraefik, type TestTraefik} from '../helpers/traefik.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls with `flags` (and a config file's `file`), keeping every snapshot. */
-function watch(flags: FlagValues, file: Record<string, unknown> = {}): {poller: Poller; snapshots: Snapshot[]} {
+function watch(flags: FlagValues, file: Record<string, unknown> = {}, env: Record<string, string> = {}): {poller: Poller; snapshots: Snapshot[]} {
 	const snapshots: Snapshot[] = [];
-	const poller = startPolling(resolveConfig({interval: '1s', ...flags}, {}, {apiInterval: 1, ...file}, true), (s) => snapshots.push(s));
+	const poller = startPolling(resolveConfig({interval: '1s', ...flags}, env, {apiInterval: 1, ...file}, true), (s) => snapshots.push(s));
 	return {poller, snapshots};
 }
 
@@ -215,6 +216,34 @@ describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraef
 		expect(points).toBeGreaterThan(20);
 		expect(first.history.statusRates['5xx'].filter((v) => v !== null && v > 0).length).toBeGreaterThan(20);
 		run.poller.stop();
+	});
+
+	it('says a 401 and what to set; with the credentials from the environment it reads; an answer over the cap is refused in words', async () => {
+		const locked = await startTestPrometheus([label(traefiks[0]!)], {basicAuth: {user: 'ops', password: 'tt-prom-secret'}});
+		try {
+			const without = watch({prometheus: locked.url});
+			pollers.push(without.poller);
+			const refused = await until(without.snapshots, (s) => s.instances?.[0]?.sources.metrics.error !== undefined, '401');
+			expect(refused.instances!.map((i) => i.name)).toEqual(['prometheus']);
+			expect(refused.instances![0]!.sources.metrics.error).toMatch(
+				/HTTP 401 \(credentials needed: TRAEFIK_TOP_PROMETHEUS_BASIC_AUTH or TRAEFIK_TOP_PROMETHEUS_BEARER_TOKEN/,
+			);
+			without.poller.stop();
+			await locked.ready(2);
+			const withIt = watch({prometheus: locked.url}, {}, {TRAEFIK_TOP_PROMETHEUS_BASIC_AUTH: 'ops:tt-prom-secret'});
+			pollers.push(withIt.poller);
+			const read = await until(
+				withIt.snapshots,
+				(s) => s.instances?.length === 1 && s.instances[0]!.name === label(traefiks[0]!) && s.instances[0]!.sources.metrics.ok,
+				'read with credentials',
+			);
+			expect(JSON.stringify(read)).not.toContain('tt-prom-secret');
+			withIt.poller.stop();
+		} finally {
+			await locked.stop();
+		}
+		const small = new PrometheusClient(prometheus.url, {timeoutMs: 5000, maxBytes: 2048});
+		await expect(small.query('{__name__=~"traefik_.+"}')).rejects.toThrow(/response larger than 2 KiB \(after decompression\); not read/);
 	});
 
 	it('says a bad selector in Prometheus’ own words', async () => {
