@@ -17,6 +17,7 @@ import {benchAccessLog} from './access-log.js';
 import {benchFleet} from './fleet.js';
 import {benchReal, benchSynthetic} from './proc.js';
 import {benchSsh} from './ssh.js';
+import {benchPrometheus} from './prometheus.js';
 
 interface Comparison {
 	readonly id: string;
@@ -310,6 +311,44 @@ if (run('ssh')) {
 			});
 		}
 		extra['ssh'] = ssh;
+	}
+}
+
+if (run('prometheus')) {
+	const p = await benchPrometheus();
+	if ('missing' in p) {
+		console.log(`prometheus: skipped (${p.missing})`);
+	} else {
+		console.log(
+			`prometheus: ${p.instances} instances x ${p.services} services ` +
+				`(${p.series.toLocaleString('en-US')} series, ${p.samples.toLocaleString('en-US')} samples, ` +
+				`loaded by promtool in ${p.loadSeconds.toFixed(1)} s): a poll is ${p.queries} queries, ${(p.bytes / 1048576).toFixed(1)} MiB, ` +
+				`${p.pollMs.toFixed(0)} ms in all, ${p.ourCpuMs.toFixed(0)} ms of our CPU; Prometheus answers up{job="traefik"} alone in ${p.upQueryMs.toFixed(1)} ms`,
+		);
+	}
+	extra['prometheus'] = p;
+	if (!('missing' in p)) {
+		comparisons.push({
+			id: 'prometheus.queries',
+			what: `queries a poll for ${p.instances} instances x ${p.services} services`,
+			value: p.queries,
+			target: '<= 8',
+			ok: p.queries <= 8,
+		});
+		comparisons.push({
+			id: 'prometheus.pollMs',
+			what: `a poll through Prometheus, ${p.instances} x ${p.services} (ms, wall)`,
+			value: p.pollMs,
+			target: '< 250',
+			ok: p.pollMs < 250,
+		});
+		comparisons.push({
+			id: 'prometheus.cpuMs',
+			what: `our CPU in that poll (parse, split by instance, readings) (ms)`,
+			value: p.ourCpuMs,
+			target: '< 50',
+			ok: p.ourCpuMs < 50,
+		});
 	}
 }
 
