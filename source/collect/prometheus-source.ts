@@ -11,7 +11,7 @@ import type {CertificateExpiry, CounterGroup, MetricsReading, Section, ServerUp}
 import {parseServerUrl, stripUserinfo} from '../domain/server-url.js';
 import type {HttpOptions} from './http.js';
 import {PrometheusClient, selectorEqualities, type PromSample} from './prometheus-api.js';
-import {statusClass} from './traefik-metrics-parse.js';
+import {gaugeFields, statusClass} from './traefik-metrics-parse.js';
 
 export interface PrometheusSettings {
 	readonly url: string;
@@ -346,12 +346,8 @@ function gaugesOf(samples: readonly PromSample[]): Omit<MetricsReading, 'service
 		generation: v3 ? 'v3' : 'unknown',
 		openConnections,
 		serverUp,
-		configReloads: gauges['traefik_config_reloads_total'] ?? null,
-		lastReloadSuccess: gauges['traefik_config_last_reload_success'] ?? null,
 		certificates,
-		processCpuSeconds: gauges['process_cpu_seconds_total'] ?? null,
-		processRssBytes: gauges['process_resident_memory_bytes'] ?? null,
-		processStartTime: gauges['process_start_time_seconds'] ?? null,
 		goVersion,
+		...gaugeFields(gauges),
 	};
 }

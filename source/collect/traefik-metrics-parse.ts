@@ -224,13 +224,22 @@ export function parseTraefikMetrics(text: string): MetricsReading {
 		routers,
 		openConnections,
 		serverUp,
+		certificates,
+		goVersion,
+		...gaugeFields(gauges),
+		report,
+	};
+}
+
+/** The reading's plain gauges, by the names Traefik and its Go runtime give them (a scrape's, or Prometheus' series of one). */
+export function gaugeFields(
+	gauges: Readonly<Record<string, number | null>>,
+): Pick<MetricsReading, 'configReloads' | 'lastReloadSuccess' | 'processCpuSeconds' | 'processRssBytes' | 'processStartTime'> {
+	return {
 		configReloads: gauges['traefik_config_reloads_total'] ?? null,
 		lastReloadSuccess: gauges['traefik_config_last_reload_success'] ?? null,
-		certificates,
 		processCpuSeconds: gauges['process_cpu_seconds_total'] ?? null,
 		processRssBytes: gauges['process_resident_memory_bytes'] ?? null,
 		processStartTime: gauges['process_start_time_seconds'] ?? null,
-		goVersion,
-		report,
 	};
 }

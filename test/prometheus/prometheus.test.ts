@@ -8,8 +8,9 @@ import http from 'node:http';
 import type net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../source/domain/snapshot.js';
-import {resolveConfig, type FlagValues} from '../../source/run/config.js';
-import {startPolling, type Poller} from '../../source/run/poll.js';
+import {resolveConfig} from '../../source/run/config.js';
+import type {Poller} from '../../source/run/poll.js';
+import {until, watch} from '../helpers/watch.js';
 import {pastSnapshot} from '../../source/run/past.js';
 import {prometheusRules} from '../../source/format/prometheus-rules.js';
 import {PrometheusClient} from '../../source/collect/prometheus-api.js';
@@ -20,26 +21,6 @@ import {schemaErrors} from '../helpers/schema.js';
 import {startTestTraefik, type TestTraefik} from '../helpers/traefik.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls with `flags` (and a config file's `file`), keeping every snapshot. */
-function watch(flags: FlagValues, file: Record<string, unknown> = {}, env: Record<string, string> = {}): {poller: Poller; snapshots: Snapshot[]} {
-	const snapshots: Snapshot[] = [];
-	const poller = startPolling(resolveConfig({interval: '1s', ...flags}, env, {apiInterval: 1, ...file}, true), (s) => snapshots.push(s));
-	return {poller, snapshots};
-}
-
-async function until(snapshots: Snapshot[], wanted: (s: Snapshot) => boolean, what: string, polls = 30): Promise<Snapshot> {
-	const from = snapshots.length;
-	for (let i = 0; i < polls * 20; i++) {
-		for (let k = from; k < snapshots.length; k++) if (wanted(snapshots[k]!)) return snapshots[k]!;
-		if (snapshots.length - from > polls) break;
-		await sleep(50);
-	}
-	const last = snapshots.at(-1);
-	throw new Error(
-		`${what}: not within ${polls} polls; the last: ${JSON.stringify(last?.instances?.map((i) => [i.name, i.state, i.error, i.sources.metrics]))}`,
-	);
-}
 
 describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraefik()?.version ?? ''} through a real Prometheus`, () => {
 	const traefiks: TestTraefik[] = [];

@@ -11,8 +11,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {execa, execaSync} from 'execa';
 import {freePort} from '../../source/demo/traefik.js';
 import type {Snapshot} from '../../source/domain/snapshot.js';
-import {resolveConfig, type FlagValues} from '../../source/run/config.js';
-import {startPolling, type Poller} from '../../source/run/poll.js';
+import type {Poller} from '../../source/run/poll.js';
+import {until, watch} from '../helpers/watch.js';
 import {CLI, realTraefik} from '../helpers/demo.js';
 import {schemaErrors} from '../helpers/schema.js';
 import {descendants, hasOpenSsh, startTestSshd, type TestSshd} from '../helpers/sshd.js';
@@ -27,25 +27,6 @@ async function backend(): Promise<{server: http.Server; url: string; port: numbe
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as net.AddressInfo).port;
 	return {server, url: `http://127.0.0.1:${port}`, port};
-}
-
-/** Polls with `flags` and keeps every snapshot; the caller stops it. */
-function watch(flags: FlagValues, file: Record<string, unknown> = {}): {poller: Poller; snapshots: Snapshot[]} {
-	const snapshots: Snapshot[] = [];
-	const poller = startPolling(resolveConfig(flags, {}, {apiInterval: 1, ...file}, true), (s) => snapshots.push(s));
-	return {poller, snapshots};
-}
-
-/** The first snapshot (from now on) that `wanted` accepts, within `polls` polls. */
-async function until(snapshots: Snapshot[], wanted: (s: Snapshot) => boolean, what: string, polls = 40): Promise<Snapshot> {
-	const from = snapshots.length;
-	for (let i = 0; i < polls * 20; i++) {
-		for (let k = from; k < snapshots.length; k++) if (wanted(snapshots[k]!)) return snapshots[k]!;
-		if (snapshots.length - from > polls) break;
-		await sleep(50);
-	}
-	const last = snapshots.at(-1);
-	throw new Error(`${what}: not within ${polls} polls; the last: ${JSON.stringify({link: last?.link, sources: last?.sources})}`);
 }
 
 /** Every process: PID, parent and argv. */
