@@ -316,7 +316,7 @@ export const SnapshotSchema = Type.Object(
 		link: Type.Optional(Type.Ref(Link, {description: 'with --ssh (or a pinned SSH instance): the link the data came through'})),
 		rewind: Type.Optional(
 			Type.Object(
-				{at: Time},
+				{at: Time, error: Type.Optional(Type.String({description: 'why that moment cannot be shown (the figures are then the live ones)'}))},
 				{description: "with --prometheus, rewound ([ and ]): the past moment shown, from Prometheus' history; the kernel and API views are live only"},
 			),
 		),

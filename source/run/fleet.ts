@@ -144,14 +144,16 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 	};
 
 	/** While rewound: the past moment shown, and its snapshot once made (live collection goes on beneath). */
-	let rewound: {at: number; snapshot: Snapshot | null} | null = null;
+	let rewound: {at: number; snapshot: Snapshot | null; error?: string} | null = null;
 	const emit = (): void => {
-		if (rewound !== null) {
+		if (rewound !== null && rewound.error === undefined) {
 			if (rewound.snapshot !== null) onSnapshot(rewound.snapshot);
 			return;
 		}
 		const snapshot = fleet.snapshot(pinned);
-		if (snapshot !== null) onSnapshot(snapshot);
+		if (snapshot === null) return;
+		// A moment Prometheus has nothing of: the live figures, and why not that moment.
+		onSnapshot(rewound?.error === undefined ? snapshot : {...snapshot, rewind: {at: new Date(rewound.at).toISOString(), error: rewound.error}});
 	};
 
 	/** At start, the series and charts of every instance read from Prometheus are filled from its history (query_range). */
@@ -214,7 +216,7 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 				emit();
 				return;
 			}
-			const asked = {at, snapshot: null as Snapshot | null};
+			const asked: {at: number; snapshot: Snapshot | null; error?: string} = {at, snapshot: null};
 			rewound = asked;
 			pastSnapshot(config, at).then(
 				(snapshot) => {
@@ -222,7 +224,11 @@ export function startFleetPolling(config: AppConfig, onSnapshot: (snapshot: Snap
 					asked.snapshot = {...snapshot, rewind: {at: new Date(at).toISOString()}};
 					emit();
 				},
-				(error: unknown) => onError(error),
+				(error: unknown) => {
+					if (rewound !== asked) return;
+					asked.error = error instanceof Error ? error.message : String(error);
+					emit();
+				},
 			);
 		},
 		get intervalSeconds() {

@@ -17,6 +17,12 @@ export interface HeaderProps {
 export function dataState(snapshot: Snapshot | null, paused: boolean, sep = '·'): {label: string; severity: 'ok' | 'warn' | 'crit' | 'accent'; detail: string} {
 	if (snapshot === null) return {label: 'collecting', severity: 'accent', detail: 'first poll under way'};
 	if (paused) return {label: 'PAUSED', severity: 'accent', detail: `view frozen at ${snapshot.takenAt.slice(11, 19)}; collection goes on`};
+	if (snapshot.rewind?.error !== undefined)
+		return {
+			label: 'live',
+			severity: 'warn',
+			detail: `cannot show ${snapshot.rewind.at.slice(11, 19)}: ${snapshot.rewind.error}; the live figures are shown (0 clears)`,
+		};
 	if (snapshot.rewind !== undefined)
 		return {label: 'PAST', severity: 'accent', detail: "metrics from Prometheus' history: the kernel and API views are live only; 0 returns to live"};
 	const failed = Object.entries(snapshot.sources).filter(([, s]) => !s.ok && s.error !== 'not configured');
@@ -45,7 +51,7 @@ function headerFields(snapshot: Snapshot | null, now: number): {text: string; pr
 	const rewind = snapshot?.rewind;
 	const ago = rewind === undefined ? 0 : Math.max(0, (now - Date.parse(rewind.at)) / 1000);
 	const past =
-		rewind === undefined
+		rewind === undefined || rewind.error !== undefined
 			? []
 			: [{text: `at ${rewind.at.slice(11, 19)}, ${ago < 60 ? `${Math.round(ago)} s` : `${Math.round(ago / 60)} min`} ago`, priority: 0}];
 	// Over SSH: where and how fast first; the bytes a poll go early when the line is short.
