@@ -1,6 +1,6 @@
 // Real sockets on loopback, owned by a child acting as the proxy, in every state a sick backend
 // produces; traefik-top's per-backend counts must equal what `ss -tan` reports for them.
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {chmodSync, copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
@@ -30,7 +30,7 @@ const PLAN: {service: string; mode: Mode; count: number}[] = [
 
 /** Counts per state of sockets whose peer is `address`, from `ss -tan`. */
 function ssCounts(address: string): Record<string, number> {
-	const out = execFileSync('ss', ['-tanH'], {encoding: 'utf8'});
+	const out = execaSync('ss', ['-tanH']).stdout;
 	const counts: Record<string, number> = {};
 	for (const line of out.split('\n')) {
 		const cols = line.trim().split(/\s+/);
@@ -136,7 +136,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		let queries = 0;
 		const reader = new ProcReader({procRoot: '/proc', pid: proxy!.pid!}, always, async (args) => {
 			queries++;
-			return execFileSync('ss', [...args], {encoding: 'utf8'});
+			return execaSync('ss', [...args]).stdout;
 		});
 		const first = await reader.readWithPorts(ports);
 		if (isError(first)) throw new Error(first.error);
@@ -195,7 +195,7 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 	};
 
 	it('gives the same counts through the CLI (--json)', () => {
-		const lines = execFileSync(process.execPath, cliArgs(), {encoding: 'utf8', timeout: 30_000}).trim().split('\n');
+		const lines = execaSync(process.execPath, cliArgs(), {timeout: 30_000}).stdout.trim().split('\n');
 		expect(lines).toHaveLength(2);
 		const snapshot = JSON.parse(lines[1]!) as Snapshot;
 		expect(snapshot.schema).toBe('traefik-top/snapshot@1');
@@ -217,14 +217,13 @@ describe('per-backend TCP states from the kernel, against ss', () => {
 		chmodSync(cli, 0o755);
 		let out: string;
 		try {
-			out = execFileSync(process.execPath, cliArgs(cli), {
-				encoding: 'utf8',
+			out = execaSync(process.execPath, cliArgs(cli), {
 				timeout: 30_000,
 				uid: 65534,
 				gid: 65534,
 				cwd: dir,
 				env: {...process.env, HOME: dir},
-			});
+			}).stdout;
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}

@@ -1,6 +1,6 @@
 // The built CLI in a real terminal (tmux) against the demo stack, driven by keys like a person:
 // filter, pin, sort, pause, export, quit; the terminal comes back and no demo process is left.
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -13,8 +13,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Processes of the built CLI's demo still alive: stack, stand-in, blackhole, or the real Traefik it started. */
 const demoProcesses = () =>
-	execFileSync('ps', ['-eo', 'pid,args'], {encoding: 'utf8'})
-		.split('\n')
+	execaSync('ps', ['-eo', 'pid,args'])
+		.stdout.split('\n')
 		.filter(
 			(l) =>
 				(l.includes(join(ROOT, 'dist/cli.js')) && / demo-(stack|proxy|blackhole)/.test(l)) ||
@@ -46,8 +46,8 @@ describe('traefik-top in a real terminal', () => {
 	/** The PID of traefik-top (the pane's shell's child). */
 	const cliPid = (name: string) =>
 		Number(
-			execFileSync('ps', ['-o', 'pid=', '--ppid', display(name, '#{pane_pid}')], {encoding: 'utf8'})
-				.trim()
+			execaSync('ps', ['-o', 'pid=', '--ppid', display(name, '#{pane_pid}')])
+				.stdout.trim()
 				.split('\n')[0],
 		);
 	/** What the program wrote to the terminal last: the alternate screen left, the cursor shown. */
@@ -60,7 +60,7 @@ describe('traefik-top in a real terminal', () => {
 	};
 
 	afterAll(() => {
-		for (const s of sessions) spawnSync('tmux', ['kill-session', '-t', s]);
+		for (const s of sessions) execaSync('tmux', ['kill-session', '-t', s], {reject: false});
 		rmSync(exportDir, {recursive: true, force: true});
 	});
 
@@ -168,7 +168,7 @@ describe('traefik-top in a real terminal', () => {
 		await waitFor(name, /● live/);
 		const pid = cliPid(name);
 		tmux('kill-session', '-t', name);
-		const alive = () => spawnSync('kill', ['-0', String(pid)]).status === 0;
+		const alive = () => execaSync('kill', ['-0', String(pid)], {reject: false}).exitCode === 0;
 		for (let i = 0; i < 50 && alive(); i++) await sleep(100);
 		expect(alive()).toBe(false);
 		expect(readFileSync(err, 'utf8')).toBe('');
@@ -215,7 +215,7 @@ describe('traefik-top in a real terminal', () => {
 describe('--help', () => {
 	it('keeps every example on a line of its own, whole, at any width', () => {
 		for (const columns of ['80', '200']) {
-			const help = execFileSync(process.execPath, [join(ROOT, 'dist/cli.js'), '--help'], {encoding: 'utf8', env: {...process.env, COLUMNS: columns}});
+			const help = execaSync(process.execPath, [join(ROOT, 'dist/cli.js'), '--help'], {env: {...process.env, COLUMNS: columns}}).stdout;
 			const examples = help
 				.slice(help.indexOf('Examples:'))
 				.split('\n')

@@ -1,6 +1,6 @@
 // The published package: one tarball with no runtime dependencies, runnable by npx on an empty
 // cache, and working on Node 20, 22 and 24 (the binaries come from the npm registry's `node` package).
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -14,9 +14,9 @@ let tarball = '';
 let cli = '';
 
 beforeAll(() => {
-	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {cwd: ROOT, encoding: 'utf8'}).trim().split('\n').pop()!;
+	const name = execaSync('npm', ['pack', '--silent', '--pack-destination', work], {cwd: ROOT}).stdout.trim().split('\n').pop()!;
 	tarball = join(work, name);
-	execFileSync('tar', ['xzf', tarball, '-C', work]);
+	execaSync('tar', ['xzf', tarball, '-C', work]);
 	cli = join(work, 'package', 'dist', 'cli.js');
 }, 120_000);
 afterAll(() => rmSync(work, {recursive: true, force: true}));
@@ -25,14 +25,14 @@ describe('the package', () => {
 	it('is one small tarball with no runtime dependencies', () => {
 		const manifest = JSON.parse(readFileSync(join(work, 'package', 'package.json'), 'utf8'));
 		expect(manifest.dependencies ?? {}).toEqual({});
-		const files = execFileSync('tar', ['tzf', tarball], {encoding: 'utf8'}).trim().split('\n').sort();
+		const files = execaSync('tar', ['tzf', tarball]).stdout.trim().split('\n').sort();
 		expect(files).toEqual(['package/README.md', 'package/dist/cli.js', 'package/dist/snapshot.schema.json', 'package/package.json']);
 		expect(statSync(tarball).size).toBeLessThan(400 * 1024);
 	});
 
 	it('runs with npx on an empty npm cache', () => {
 		const cache = join(work, 'empty-cache');
-		const out = execFileSync('npx', ['--yes', '--cache', cache, `./${tarball.split('/').pop()}`, '--help'], {cwd: work, encoding: 'utf8', timeout: 60_000});
+		const out = execaSync('npx', ['--yes', '--cache', cache, `./${tarball.split('/').pop()}`, '--help'], {cwd: work, timeout: 60_000}).stdout;
 		expect(out).toMatch(/traefik-top \[options\]/);
 		expect(out).toMatch(/--demo/);
 	});
@@ -43,7 +43,7 @@ function nodeBinary(major: number): string {
 	if (process.versions.node.startsWith(`${major}.`)) return process.execPath;
 	const prefix = join(work, `node${major}`);
 	mkdirSync(prefix, {recursive: true});
-	execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefix', prefix, `node@${major}`], {stdio: 'inherit', timeout: 300_000});
+	execaSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefix', prefix, `node@${major}`], {stdio: 'inherit', timeout: 300_000});
 	return join(prefix, 'node_modules', '.bin', 'node');
 }
 
@@ -54,13 +54,13 @@ describe.each([20, 22, 24])('on Node %i', (major) => {
 	}, 300_000);
 
 	it('--version, --once and --json --count 2 against the demo stack', () => {
-		expect(execFileSync(node, ['--version'], {encoding: 'utf8'})).toMatch(new RegExp(`^v${major}\\.`));
-		expect(execFileSync(node, [cli, '--version'], {encoding: 'utf8'}).trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
-		const report = execFileSync(node, [cli, '--demo', '--once'], {encoding: 'utf8', timeout: 60_000});
+		expect(execaSync(node, ['--version']).stdout).toMatch(new RegExp(`^v${major}\\.`));
+		expect(execaSync(node, [cli, '--version']).stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+		const report = execaSync(node, [cli, '--demo', '--once'], {timeout: 60_000}).stdout;
 		// The stand-in, or a real Traefik when one is found.
 		expect(report).toMatch(/Traefik (3\.7-stand-in|\d+\.\d+\.\d+) pid \d+/);
 		expect(report).toMatch(/web@file/);
-		const lines = execFileSync(node, [cli, '--demo', '--json', '--count', '2'], {encoding: 'utf8', timeout: 60_000}).trim().split('\n');
+		const lines = execaSync(node, [cli, '--demo', '--json', '--count', '2'], {timeout: 60_000}).stdout.trim().split('\n');
 		expect(lines).toHaveLength(2);
 		for (const line of lines) expect(schemaErrors(JSON.parse(line))).toEqual([]);
 	}, 120_000);

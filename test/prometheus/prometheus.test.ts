@@ -137,6 +137,14 @@ describe.skipIf(realTraefik() === null || !hasPrometheus())(`Traefik ${realTraef
 			`a report of ${new Date(during).toISOString()} from Prometheus: the kernel and API views are live only, not in it`,
 		);
 		expect(schemaErrors(then)).toEqual([]);
+		// Each instance's p95 is Prometheus' own histogram_quantile over the same buckets, window and moment.
+		const expr = 'histogram_quantile(0.95, sum by (le, instance, service) (rate(traefik_service_request_duration_seconds_bucket{job="traefik"}[4s])))';
+		const theirs = await new PrometheusClient(prometheus.url, {timeoutMs: 5000, maxBytes: 1 << 20}).query(expr, during / 1000);
+		for (const t of traefiks) {
+			const q = theirs.samples.find((s) => s.labels['instance'] === label(t) && s.labels['service'] === 'shop@file')!.value;
+			const ours = shop(then).instances!.find((i) => i.instance === label(t))!.p95!;
+			expect(Math.abs(ours - q)).toBeLessThan(1e-9);
+		}
 		// The screen's rewind ([): the same moment through the running poller, then live again (0).
 		const run = watch({prometheus: prometheus.url});
 		pollers.push(run.poller);

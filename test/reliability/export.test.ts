@@ -1,6 +1,6 @@
 // Exports on a full or read-only disk fail in words and keep the previous file; snapshots never
 // carry credentials. The disks are small tmpfs mounts, so this needs root (as CI runs).
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -16,13 +16,13 @@ const isRoot = process.getuid?.() === 0;
 function tmpfs(name: string, size: string): string {
 	const dir = join(root, name);
 	mkdirSync(dir);
-	execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
+	execaSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
 	mounts.push(dir);
 	return dir;
 }
 
 afterAll(() => {
-	for (const m of mounts) spawnSync('umount', [m]);
+	for (const m of mounts) execaSync('umount', [m], {reject: false});
 	rmSync(root, {recursive: true, force: true});
 });
 
@@ -48,7 +48,7 @@ describe.runIf(isRoot)('export to a bad disk', () => {
 		const file = join(dir, 'snapshot.json');
 		await writeSnapshot(file, sampleSnapshot({host: 'old'}));
 		const before = readFileSync(file, 'utf8');
-		execFileSync('mount', ['-o', 'remount,ro', dir]);
+		execaSync('mount', ['-o', 'remount,ro', dir]);
 		await expect(writeSnapshot(file, sampleSnapshot({host: 'new'}))).rejects.toThrow(/EROFS|read-only/);
 		expect(readFileSync(file, 'utf8')).toBe(before);
 	});
@@ -57,7 +57,7 @@ describe.runIf(isRoot)('export to a bad disk', () => {
 describe('credentials', () => {
 	it('appear in no snapshot and no message', () => {
 		const secrets = ['hunter2-basic', 'tok-bearer-77', 'url-pass-99'];
-		const out = execFileSync(
+		const out = execaSync(
 			process.execPath,
 			[
 				'--import',
@@ -74,11 +74,10 @@ describe('credentials', () => {
 				`http://admin:${secrets[2]}@127.0.0.1:9/metrics`,
 			],
 			{
-				encoding: 'utf8',
 				env: {...process.env, TRAEFIK_TOP_BASIC_AUTH: `admin:${secrets[0]}`, TRAEFIK_TOP_BEARER_TOKEN: secrets[1]},
 				timeout: 30_000,
 			},
-		);
+		).stdout;
 		const snapshot = JSON.parse(out.trim().split('\n')[1]!);
 		expect(snapshot.sources.metrics.error).toMatch(/^http:\/\/127\.0\.0\.1:9\/metrics: connection refused/);
 		for (const secret of secrets) expect(out).not.toContain(secret);

@@ -2,7 +2,7 @@
 // the tests, the benches and the bundle all run it) must not change a single frame: the patched
 // Output draws the same random frames as Ink's own, one after another (the caches now live across
 // frames), and measures texts as Ink's own does. Ink's own is rebuilt here by reversing the patch.
-import {execFileSync} from 'node:child_process';
+import {execaSync} from 'execa';
 import {cpSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -58,7 +58,7 @@ beforeAll(async () => {
 	const pristine = join(dir, 'node_modules', 'ink');
 	mkdirSync(join(dir, 'node_modules'), {recursive: true});
 	cpSync(join(ROOT, 'node_modules/ink'), pristine, {recursive: true});
-	execFileSync('git', ['apply', '-R', '--directory', 'node_modules/.cache/' + `tt-ink-${process.pid}`, join(ROOT, 'patches/ink+6.8.0.patch')], {cwd: ROOT});
+	execaSync('git', ['apply', '-R', '--directory', 'node_modules/.cache/' + `tt-ink-${process.pid}`, join(ROOT, 'patches/ink+6.8.0.patch')], {cwd: ROOT});
 	original = await variant('original', join(pristine, 'build'));
 	patched = await variant('patched', join(ROOT, 'node_modules/ink/build'));
 }, 60_000);
