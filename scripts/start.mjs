@@ -18,7 +18,7 @@ function newest(dir) {
 const built = existsSync('dist/cli.js') ? statSync('dist/cli.js').mtimeMs : 0;
 if (built < Math.max(newest('source'), statSync('cli.tsx').mtimeMs)) {
 	const build = execaSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit', reject: false});
-	if (build.status !== 0) process.exit(build.status ?? 1);
+	if (build.exitCode !== 0) process.exit(build.exitCode ?? 1);
 }
 // An --traefik-bin given by the user chooses for itself.
 if (!process.argv.includes('--traefik-bin')) {
@@ -26,4 +26,4 @@ if (!process.argv.includes('--traefik-bin')) {
 	if ('missing' in found) process.stderr.write(`${found.missing}: the demo runs its stand-in\n`);
 }
 const run = execaSync(process.execPath, ['dist/cli.js', '--demo', ...process.argv.slice(2)], {stdio: 'inherit', reject: false});
-process.exit(run.status ?? 0);
+process.exit(run.exitCode ?? 0);
