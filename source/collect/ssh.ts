@@ -79,13 +79,17 @@ const STALLS_BEFORE_RESTART = 3;
 
 /** The private folder every link's control and forward sockets live in; removed when the last link closes. */
 let runtime: {dir: string; users: number} | null = null;
+let removeOnExit = false;
 function acquireRuntimeDir(): string {
 	if (runtime === null) {
 		// mkdtemp makes it 0700: other users cannot reach the forwarded Traefik ports through it.
 		runtime = {dir: mkdtempSync(join(process.env['XDG_RUNTIME_DIR'] ?? tmpdir(), 'traefik-top-')), users: 0};
-		process.once('exit', () => {
-			if (runtime !== null) rmSync(runtime.dir, {recursive: true, force: true});
-		});
+		if (!removeOnExit) {
+			removeOnExit = true;
+			process.once('exit', () => {
+				if (runtime !== null) rmSync(runtime.dir, {recursive: true, force: true});
+			});
+		}
 	}
 	runtime.users++;
 	return runtime.dir;
@@ -109,7 +113,7 @@ export class SshLink {
 	private stdoutRest = '';
 	private stderr = '';
 	private seq = 0;
-	private pending: {seq: number; lines: string[]; firstByteAt: number | null; resolve: (lines: string[]) => void} | null = null;
+	private pending: {seq: number; lines: string[]; firstByteAt: number | null; resolve: (lines: string[], firstByteAt: number | null) => void} | null = null;
 	private waitingHello: Array<() => void> = [];
 	private failures = 0;
 	private retryAt = 0;
@@ -274,7 +278,7 @@ export class SshLink {
 		pending.lines.push(line);
 		if (line === `@@end ${pending.seq}`) {
 			this.pending = null;
-			pending.resolve(pending.lines);
+			pending.resolve(pending.lines, pending.firstByteAt);
 		}
 	}
 
@@ -286,7 +290,7 @@ export class SshLink {
 		if (this.pending !== null) {
 			const pending = this.pending;
 			this.pending = null;
-			pending.resolve([]);
+			pending.resolve([], null);
 		}
 		if (this.closed) return;
 		const error = this.stalled
@@ -305,6 +309,7 @@ export class SshLink {
 		if (child === null || this.hello === null) return {error: this.downText()};
 		const seq = ++this.seq;
 		const sent = performance.now();
+		let firstByteAt: number | null = null;
 		const lines = await new Promise<string[] | null>((resolve) => {
 			const timer = setTimeout(() => {
 				if (this.pending?.seq === seq) this.pending = null;
@@ -314,8 +319,9 @@ export class SshLink {
 				seq,
 				lines: [],
 				firstByteAt: null,
-				resolve: (l) => {
+				resolve: (l, first) => {
 					clearTimeout(timer);
+					firstByteAt = first;
 					resolve(l);
 				},
 			};
@@ -331,9 +337,8 @@ export class SshLink {
 		}
 		if (lines.length === 0) return {error: this.downText()};
 		this.stalls = 0;
-		const firstByteAt = performance.now();
 		const bytes = lines.reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);
-		const rttMs = Math.round((firstByteAt - sent) * 10) / 10;
+		const rttMs = Math.round(((firstByteAt ?? performance.now()) - sent) * 10) / 10;
 		this.pollBytes += bytes;
 		this.state = {...this.state, rttMs};
 		return {lines, rttMs, bytes};
