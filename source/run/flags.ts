@@ -93,14 +93,14 @@ export function flagParser(argv: readonly string[], exitProcess = true) {
 						'[user@]host[:port]: watch the Traefik on that host through one SSH connection (the URLs and --pid are its own; needs only sh, cat and awk there)',
 				},
 				'ssh-option': {type: 'string', array: true, describe: 'an ssh -o option for every SSH connection, e.g. IdentityFile=~/.ssh/edge (repeatable)'},
+				'ssh-sudo': {type: 'boolean', describe: "read the remote /proc through sudo -n (Traefik's sockets of another user); says so when refused"},
 				prometheus: {
 					type: 'string',
 					describe: 'URL of a Prometheus that scrapes the Traefik instances: their metrics from it, a few queries a poll for all of them',
 				},
 				'prometheus-selector': {type: 'string', describe: 'series selector of the Traefik instances in Prometheus [default: {job="traefik"}]'},
-				at: {type: 'string', describe: 'with --prometheus and --once or --json: a report of that past moment (an ISO 8601 time, or how long ago: 20m)'},
 				'prometheus-instance-label': {type: 'string', describe: 'the label that tells instances apart [default: instance]'},
-				'ssh-sudo': {type: 'boolean', describe: "read the remote /proc through sudo -n (Traefik's sockets of another user); says so when refused"},
+				at: {type: 'string', describe: 'with --prometheus and --once or --json: a report of that past moment (an ISO 8601 time, or how long ago: 20m)'},
 			})
 			.epilogue(EPILOGUE)
 			.strictOptions()
