@@ -11,7 +11,7 @@ import type {CertificateExpiry, CounterGroup, MetricsReading, Section, ServerUp}
 import {parseServerUrl, stripUserinfo} from '../domain/server-url.js';
 import type {HttpOptions} from './http.js';
 import {PrometheusClient, selectorEqualities, type PromSample} from './prometheus-api.js';
-import {gaugeFields, statusClass} from './traefik-metrics-parse.js';
+import {gaugeFields, newGroup, statusClass} from './traefik-metrics-parse.js';
 
 export interface PrometheusSettings {
 	readonly url: string;
@@ -82,15 +82,7 @@ class Integrator {
 			for (const [name, rates] of from) {
 				let group = into.get(name);
 				if (group === undefined) {
-					group = {
-						requests: {'2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0},
-						buckets: new Map(),
-						durationCount: 0,
-						durationSum: 0,
-						bytesIn: null,
-						bytesOut: null,
-						retries: null,
-					};
+					group = newGroup();
 					into.set(name, group);
 				}
 				for (const [cls, rate] of Object.entries(rates.byClass)) group.requests[cls as keyof CounterGroup['requests']] += ok(rate) * seconds;

@@ -46,7 +46,8 @@ export function statusClass(code: string | undefined, protocol: string | undefin
 	}
 }
 
-const newGroup = (): CounterGroup => ({
+/** A service's, entry point's or router's counters before any sample. */
+export const newGroup = (): CounterGroup => ({
 	requests: {'2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0},
 	buckets: new Map(),
 	durationCount: 0,
