@@ -308,6 +308,8 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 
 	it('ends a session whose reader stalls, says so, and reconnects; a killed ssh is made again within two polls', async () => {
 		const own = await startTestSshd();
+		// A stopped reader outlives its session (it is then init's child): killed by its PID whatever happens.
+		let stopped: number | undefined;
 		try {
 			const run = watch({
 				apiUrl: traefik.apiUrl,
@@ -323,6 +325,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 			const reader = processes().find((p) => below.has(p.pid) && p.argv[0] === 'sh' && p.argv[3] === 'traefik-top');
 			expect(reader).toBeDefined();
 			process.kill(reader!.pid, 'SIGSTOP');
+			stopped = reader!.pid;
 			const stalled = await until(
 				run.snapshots,
 				(x) => /did not answer within \d+ ms \(the remote command stalls\)/.test(x.sources.proc.error ?? ''),
@@ -359,6 +362,13 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 			await sleep(500);
 			expect(sshClients(own.port)).toEqual([]);
 		} finally {
+			if (stopped !== undefined) {
+				try {
+					process.kill(stopped, 'SIGKILL');
+				} catch {
+					// killed already
+				}
+			}
 			await own.stop();
 		}
 	});
