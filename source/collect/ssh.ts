@@ -157,8 +157,8 @@ export class SshLink {
 		return this.state.state === 'connected';
 	}
 
-	/** The ssh command line (for the tests that check no secret is on it). */
-	args(): string[] {
+	/** The ssh command line: options, forwards, the destination and the reader's bootstrap (no secret: credentials go in the tunnel's requests). */
+	private args(): string[] {
 		const s = this.settings;
 		const control = join(this.dir, `${this.id}.ctl`);
 		// ssh takes the first value given for an option: the user's come first, ours are defaults.

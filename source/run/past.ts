@@ -10,7 +10,7 @@ import type {TargetSpec} from '../domain/fleet.js';
 import {FleetModel} from '../model/fleet.js';
 import type {AppConfig} from './config.js';
 import {prometheusSource, targetConfig} from './fleet.js';
-import {createPipeline} from './poll.js';
+import {createMonitor} from './poll.js';
 
 export async function pastSnapshot(config: AppConfig, at: number): Promise<Snapshot> {
 	if (config.prometheus === undefined) throw new Error('--at reads the past from Prometheus: give --prometheus URL');
@@ -25,7 +25,8 @@ export async function pastSnapshot(config: AppConfig, at: number): Promise<Snaps
 	if (labels.length === 0) throw new Error(`${source.url}: no up series match ${config.prometheus.selector} at ${new Date(at).toISOString()}`);
 	const members = labels.sort().map((label) => {
 		const target: TargetSpec = {name: named.get(label) ?? label, apiUrl: null, metricsUrl: null, prometheusInstance: label};
-		const {monitor} = createPipeline(targetConfig(config, target), target, () => Promise.resolve({error: 'not read: a report of the past'}));
+		// A monitor alone: nothing is collected for a report of the past, its readings are handed to it below.
+		const monitor = createMonitor(targetConfig(config, target), target, true);
 		return {label, target, monitor};
 	});
 	const fleet = new FleetModel({

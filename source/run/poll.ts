@@ -54,6 +54,11 @@ export function createPipeline(
 					},
 				}),
 	});
+	return {collector, monitor: createMonitor(config, target, metricsFrom !== undefined)};
+}
+
+/** The monitor of a configuration (and target), with the sources it does not have switched off; `metricsElsewhere`: its metrics come from Prometheus. */
+export function createMonitor(config: AppConfig, target?: TargetSpec, metricsElsewhere = false): Monitor {
 	const monitor = new Monitor({
 		rules: config.rules,
 		intervalSeconds: config.intervalSeconds,
@@ -66,10 +71,10 @@ export function createPipeline(
 		...(config.demoProxy === undefined ? {} : {demo: config.demoProxy}),
 	});
 	if (config.apiUrl === null) monitor.disableSource('api');
-	if (config.metricsUrl === null && metricsFrom === undefined) monitor.disableSource('metrics');
+	if (config.metricsUrl === null && !metricsElsewhere) monitor.disableSource('metrics');
 	if (config.accessLog === undefined) monitor.disableSource('accessLog');
 	if (target !== undefined && !hasKernelView(target)) monitor.disableSource('proc');
-	return {collector, monitor};
+	return monitor;
 }
 
 /** A target's kernel view is this host's: given by a PID or a PID file, or found by a local port it listens on. */

@@ -11,6 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {execa, execaSync} from 'execa';
 import {freePort} from '../../source/demo/traefik.js';
 import type {Snapshot} from '../../source/domain/snapshot.js';
+import type {FlagValues} from '../../source/run/config.js';
 import type {Poller} from '../../source/run/poll.js';
 import {until, watch} from '../helpers/watch.js';
 import {CLI, realTraefik} from '../helpers/demo.js';
@@ -59,6 +60,20 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 	const agent = new http.Agent({keepAlive: false});
 	let load: NodeJS.Timeout | undefined;
 	const pollers: Poller[] = [];
+
+	/** This Traefik watched through `server` (500 ms polls), stopped in afterAll at the latest. */
+	const overSsh = (server: TestSshd, extra: FlagValues = {}) => {
+		const run = watch({
+			apiUrl: traefik.apiUrl,
+			metricsUrl: traefik.metricsUrl,
+			interval: '500ms',
+			ssh: `root@127.0.0.1:${server.port}`,
+			sshOption: sshFlags(server),
+			...extra,
+		});
+		pollers.push(run.poller);
+		return run;
+	};
 
 	beforeAll(async () => {
 		sshd = await startTestSshd();
@@ -266,14 +281,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 		// sshd with a /proc of its own that is an empty tmpfs: what a host that is not Linux gives the reader.
 		const bare = await startTestSshd({wrap: ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs none /proc && exec "$0" "$@"']});
 		try {
-			const run = watch({
-				apiUrl: traefik.apiUrl,
-				metricsUrl: traefik.metricsUrl,
-				interval: '500ms',
-				ssh: `root@127.0.0.1:${bare.port}`,
-				sshOption: sshFlags(bare),
-			});
-			pollers.push(run.poller);
+			const run = overSsh(bare);
 			const s = await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.metrics.ok && x.sources.api.ok && !x.sources.proc.ok, 'no /proc');
 			expect(s.sources.proc.error).toMatch(
 				/^root@127\.0\.0\.1 has no \/proc \(Linux [^)]*\): the kernel view needs a Linux host; metrics and the API are read through the tunnel$/,
@@ -289,14 +297,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 		// sshd in a PID namespace of its own: the remote's /proc shows no traefik.
 		const alone = await startTestSshd({wrap: ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc']});
 		try {
-			const run = watch({
-				apiUrl: traefik.apiUrl,
-				metricsUrl: traefik.metricsUrl,
-				interval: '500ms',
-				ssh: `root@127.0.0.1:${alone.port}`,
-				sshOption: sshFlags(alone),
-			});
-			pollers.push(run.poller);
+			const run = overSsh(alone);
 			const s = await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.proc.ok && x.backends.length > 0, 'no Traefik');
 			expect(s.sources.proc.notes).toContain('no Traefik process found on root@127.0.0.1: reading the host table, matching by address');
 			expect(s.traefik.pid).toBeNull();
@@ -311,14 +312,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 		// A stopped reader outlives its session (it is then init's child): killed by its PID whatever happens.
 		let stopped: number | undefined;
 		try {
-			const run = watch({
-				apiUrl: traefik.apiUrl,
-				metricsUrl: traefik.metricsUrl,
-				interval: '500ms',
-				ssh: `root@127.0.0.1:${own.port}`,
-				sshOption: sshFlags(own),
-			});
-			pollers.push(run.poller);
+			const run = overSsh(own);
 			await until(run.snapshots, (x) => x.link?.state === 'connected' && x.sources.proc.ok, 'connected');
 			// The remote reader, stopped: a remote command that stalls past every poll's deadline.
 			const below = new Set(descendants(own.pid));
@@ -379,14 +373,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 		for (const tool of ['sh', 'awk', 'cat']) symlinkSync(BUSYBOX!, join(bin, tool));
 		const lean = await startTestSshd({settings: [`SetEnv PATH=${bin}`]});
 		try {
-			const run = watch({
-				apiUrl: traefik.apiUrl,
-				metricsUrl: traefik.metricsUrl,
-				interval: '500ms',
-				ssh: `root@127.0.0.1:${lean.port}`,
-				sshOption: sshFlags(lean),
-			});
-			pollers.push(run.poller);
+			const run = overSsh(lean);
 			const s = await until(
 				run.snapshots,
 				(x) => x.sources.proc.ok && x.traefik.pid === traefik.pid && x.backends.some((b) => b.service === 'shop@file'),
@@ -405,15 +392,7 @@ describe.skipIf(realTraefik() === null || !hasOpenSsh())(`Traefik ${realTraefik(
 	});
 
 	it('with --ssh-sudo on a host without sudo: says sudo -n was refused, and reads as the login user', async () => {
-		const run = watch({
-			apiUrl: traefik.apiUrl,
-			metricsUrl: traefik.metricsUrl,
-			interval: '500ms',
-			ssh: `root@127.0.0.1:${sshd.port}`,
-			sshOption: sshFlags(sshd),
-			sshSudo: true,
-		});
-		pollers.push(run.poller);
+		const run = overSsh(sshd, {sshSudo: true});
 		const s = await until(run.snapshots, (x) => x.sources.proc.ok && x.link?.sudo !== undefined, 'sudo tried');
 		expect(s.link!.sudo).toMatch(/^refused \(.*sudo.*not found\)$/);
 		expect(s.sources.proc.notes?.some((n) => n.startsWith('sudo -n on root@127.0.0.1: refused') && n.endsWith('read as uid 0'))).toBe(true);
